@@ -1,0 +1,169 @@
+import { deterministicUuid, newId } from '@app/kernel';
+import { EventStore, EventToAppend, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+
+/**
+ * The contract every EventStore adapter passes. Call it from an adapter's spec with a factory that gives a
+ * store on an empty (or at least isolated) log; stream names are unique per test so a shared server works too.
+ */
+export function eventStoreContract(name: string, open: () => Promise<{ store: EventStore; dispose(): Promise<void> }>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+    let dispose: () => Promise<void>;
+
+    beforeAll(async () => {
+      ({ store, dispose } = await open());
+    });
+    afterAll(async () => {
+      await dispose();
+    });
+
+    const stream = (category = 'contract') => `${category}-${newId().replace(/-/g, '')}`;
+    const event = (type: string, data: unknown, commandId = newId(), index = 0): EventToAppend => ({
+      type,
+      data,
+      metadata: {
+        eventId: deterministicUuid(commandId, String(index)),
+        commandId,
+        correlationId: 'corr-1',
+        causationId: 'cause-1',
+        actorId: 'member-1',
+        schemaVersion: 1,
+      },
+    });
+
+    describe('when the stream does not exist', () => {
+      it('reads as empty', async () => {
+        expect(await store.readStream(stream())).toEqual([]);
+      });
+      it('appends with no_stream and starts at revision 0', async () => {
+        const s = stream();
+        const result = await store.appendToStream(s, [event('A', { n: 1 }), event('B', { n: 2 }, newId())], 'no_stream');
+        expect(result.nextExpectedRevision).toBe(1n);
+        expect(result.duplicate).toBe(false);
+        const read = await store.readStream(s);
+        expect(read.map((e) => [e.type, e.revision, e.data])).toEqual([
+          ['A', 0n, { n: 1 }],
+          ['B', 1n, { n: 2 }],
+        ]);
+      });
+      it('refuses stream_exists and a revision', async () => {
+        await expect(store.appendToStream(stream(), [event('A', {})], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedRevision);
+        await expect(store.appendToStream(stream(), [event('A', {})], 0n)).rejects.toBeInstanceOf(WrongExpectedRevision);
+      });
+      it('accepts any', async () => {
+        const result = await store.appendToStream(stream(), [event('A', {})], 'any');
+        expect(result.nextExpectedRevision).toBe(0n);
+      });
+    });
+
+    describe('when the stream exists', () => {
+      let s: string;
+      beforeEach(async () => {
+        s = stream();
+        await store.appendToStream(s, [event('A', { n: 1 })], 'no_stream');
+      });
+      it('appends at the expected revision', async () => {
+        const result = await store.appendToStream(s, [event('B', {})], 0n);
+        expect(result.nextExpectedRevision).toBe(1n);
+      });
+      it('refuses a stale revision with a typed conflict naming the actual revision', async () => {
+        await store.appendToStream(s, [event('B', {})], 0n);
+        const error = await store.appendToStream(s, [event('C', {})], 0n).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WrongExpectedRevision);
+        expect((error as WrongExpectedRevision).actual).toBe(1n);
+        expect((error as WrongExpectedRevision).kind).toBe('conflict');
+      });
+      it('refuses no_stream', async () => {
+        await expect(store.appendToStream(s, [event('B', {})], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevision);
+      });
+      it('accepts stream_exists', async () => {
+        await expect(store.appendToStream(s, [event('B', {})], 'stream_exists')).resolves.toMatchObject({ nextExpectedRevision: 1n });
+      });
+      it('reads from a revision with a max count', async () => {
+        await store.appendToStream(s, [event('B', {}), event('C', {}, newId()), event('D', {}, newId())], 0n);
+        const read = await store.readStream(s, { fromRevision: 1n, maxCount: 2 });
+        expect(read.map((e) => e.type)).toEqual(['B', 'C']);
+      });
+    });
+
+    describe('metadata', () => {
+      it('keeps every field and stamps recordedAt', async () => {
+        const s = stream();
+        const e = event('A', { x: 'y' });
+        const before = Date.now();
+        await store.appendToStream(s, [e], 'no_stream');
+        const [read] = await store.readStream(s);
+        expect(read!.metadata).toMatchObject({ ...e.metadata });
+        const recordedAt = Date.parse(read!.metadata.recordedAt);
+        expect(recordedAt).toBeGreaterThanOrEqual(before - 5000);
+        expect(recordedAt).toBeLessThanOrEqual(Date.now() + 5000);
+      });
+    });
+
+    describe('idempotency', () => {
+      it('a retried append with the same event ids writes nothing and says so', async () => {
+        const s = stream();
+        const commandId = newId();
+        const events = [event('A', {}, commandId, 0), event('B', {}, commandId, 1)];
+        const first = await store.appendToStream(s, events, 'no_stream');
+        const again = await store.appendToStream(s, events, 'no_stream');
+        expect(again.duplicate).toBe(true);
+        expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
+        expect(await store.readStream(s)).toHaveLength(2);
+      });
+    });
+
+    describe('the global log', () => {
+      it('readAll returns events after a position, in increasing position order', async () => {
+        const head = await store.headPosition();
+        const a = stream();
+        const b = stream();
+        await store.appendToStream(a, [event('A1', {})], 'no_stream');
+        await store.appendToStream(b, [event('B1', {})], 'no_stream');
+        await store.appendToStream(a, [event('A2', {})], 0n);
+        const read = (await store.readAll({ after: head, maxCount: 1000 })).filter((e) => e.streamId === a || e.streamId === b);
+        expect(read.map((e) => e.type)).toEqual(['A1', 'B1', 'A2']);
+        const positions = read.map((e) => e.position);
+        expect([...positions].sort((x, y) => (x < y ? -1 : 1))).toEqual(positions);
+        expect(await store.headPosition()).toBeGreaterThanOrEqual(positions[2]!);
+      });
+      it('readAll pages in batches', async () => {
+        const head = await store.headPosition();
+        const s = stream();
+        await store.appendToStream(s, [1, 2, 3, 4, 5].map((n) => event(`E${n}`, {}, newId())), 'no_stream');
+        const page1 = await store.readAll({ after: head, maxCount: 2 });
+        const page2 = await store.readAll({ after: page1[1]!.position, maxCount: 2 });
+        expect(page1).toHaveLength(2);
+        expect(page2[0]!.position > page1[1]!.position).toBe(true);
+      });
+    });
+
+    describe('subscribeToAll', () => {
+      it('catches up from a position, then delivers live appends', async () => {
+        const head = await store.headPosition();
+        const s = stream();
+        await store.appendToStream(s, [event('Before', {})], 'no_stream');
+        const controller = new AbortController();
+        const seen: RecordedEvent[] = [];
+        const done = (async () => {
+          for await (const batch of store.subscribeToAll({ after: head, signal: controller.signal })) {
+            seen.push(...batch.filter((e) => e.streamId === s));
+            if (seen.length >= 2) controller.abort();
+          }
+        })();
+        await waitUntil(() => seen.length >= 1);
+        await store.appendToStream(s, [event('After', {})], 0n);
+        await done;
+        expect(seen.map((e) => e.type)).toEqual(['Before', 'After']);
+      });
+    });
+  });
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

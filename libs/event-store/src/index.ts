@@ -1,0 +1,5 @@
+export * from './event-store.port';
+export * from './upcasting';
+export * from './upcasting-event-store';
+export * from './handle-command';
+export * from './postgres/postgres-event-store';

@@ -1,0 +1,275 @@
+import { EventEmitter } from 'node:events';
+import type { Pool, PoolClient } from 'pg';
+import {
+  AppendResult,
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  EventIdReused,
+  WrongExpectedRevision,
+} from '../event-store.port';
+
+const CHANNEL = 'es_events_appended';
+
+export interface PostgresEventStoreOptions {
+  /** How long a subscriber waits for a NOTIFY before polling anyway (the fallback when notifications are lost). */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_revision: string;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+const SELECT_EVENTS = `SELECT global_position, stream_id, stream_revision, event_id, event_type, schema_version,
+  data, metadata, recorded_at FROM es_events`;
+
+/**
+ * The default event store. Global positions come from a single counter row updated inside the append
+ * transaction: its row lock serialises position assignment and commit, so positions become visible strictly in
+ * order and a subscriber reading `position > checkpoint` can never skip an event that commits late (ADR 0003).
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly notifications = new EventEmitter();
+  private listener: PoolClient | undefined;
+  private listening: Promise<void> | undefined;
+  private closed = false;
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly pool: Pool,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.notifications.setMaxListeners(0);
+  }
+
+  async appendToStream(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision = 'any',
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const current = await client.query<{ revision: string }>(
+        'SELECT revision FROM es_streams WHERE stream_id = $1 FOR UPDATE',
+        [stream],
+      );
+      const actual = current.rowCount ? BigInt(current.rows[0]!.revision) : undefined;
+
+      const duplicate = await this.findDuplicate(client, stream, events);
+      if (duplicate) {
+        await client.query('ROLLBACK');
+        return duplicate;
+      }
+      checkExpected(stream, expected, actual);
+
+      const first = actual === undefined ? 0n : actual + 1n;
+      const n = events.length;
+      const pos = await client.query<{ last_position: string }>(
+        'UPDATE es_position SET last_position = last_position + $1 WHERE id = 1 RETURNING last_position',
+        [n],
+      );
+      const last = BigInt(pos.rows[0]!.last_position);
+      const firstPosition = last - BigInt(n) + 1n;
+      await client.query(
+        `INSERT INTO es_events (global_position, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata)
+         SELECT p, $1, r, e, t, v, d, m
+           FROM unnest($2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[])
+             AS x(p, r, e, t, v, d, m)`,
+        [
+          stream,
+          events.map((_, i) => (firstPosition + BigInt(i)).toString()),
+          events.map((_, i) => (first + BigInt(i)).toString()),
+          events.map((e) => e.metadata.eventId),
+          events.map((e) => e.type),
+          events.map((e) => e.metadata.schemaVersion ?? 1),
+          events.map((e) => JSON.stringify(e.data ?? null)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ],
+      );
+      const next = first + BigInt(n) - 1n;
+      await client.query(
+        `INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2)
+         ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`,
+        [stream, next.toString()],
+      );
+      await client.query('SELECT pg_notify($1, $2)', [CHANNEL, last.toString()]);
+      await client.query('COMMIT');
+      return { nextExpectedRevision: next, position: last, duplicate: false };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw translate(error, stream, expected);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Events already stored under the same ids (a retried command): report them instead of appending. */
+  private async findDuplicate(
+    client: PoolClient,
+    stream: string,
+    events: readonly EventToAppend[],
+  ): Promise<AppendResult | undefined> {
+    const ids = events.map((e) => e.metadata.eventId);
+    const found = await client.query<{ stream_id: string; stream_revision: string; global_position: string }>(
+      `SELECT stream_id, stream_revision, global_position FROM es_events WHERE event_id = ANY($1::uuid[])
+       ORDER BY global_position`,
+      [ids],
+    );
+    if (found.rowCount === 0) return undefined;
+    if (found.rowCount !== ids.length || found.rows.some((r) => r.stream_id !== stream)) {
+      throw new EventIdReused(stream, ids);
+    }
+    const last = found.rows[found.rows.length - 1]!;
+    return {
+      nextExpectedRevision: BigInt(last.stream_revision),
+      position: BigInt(last.global_position),
+      duplicate: true,
+    };
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const result = await this.pool.query<EventRow>(
+      `${SELECT_EVENTS} WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
+      [stream, (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
+    );
+    return result.rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const result = await this.pool.query<EventRow>(
+      `${SELECT_EVENTS} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+      [(options.after ?? 0n).toString(), options.maxCount ?? 1000],
+    );
+    return result.rows.map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+    const store = this;
+    const batchSize = options.batchSize ?? 500;
+    const signal = options.signal;
+    return {
+      async *[Symbol.asyncIterator]() {
+        let after = options.after ?? 0n;
+        await store.listen();
+        while (!signal?.aborted && !store.closed) {
+          const batch = await store.readAll({ after, maxCount: batchSize });
+          if (batch.length > 0) {
+            after = batch[batch.length - 1]!.position;
+            yield batch;
+            continue;
+          }
+          await store.waitForAppend(after, signal);
+        }
+      },
+    };
+  }
+
+  async headPosition(): Promise<bigint> {
+    const result = await this.pool.query<{ last_position: string }>('SELECT last_position FROM es_position WHERE id = 1');
+    return BigInt(result.rows[0]?.last_position ?? 0);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.notifications.emit('wake');
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) {
+      listener.removeAllListeners('notification');
+      await listener.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
+      listener.release();
+    }
+  }
+
+  /** One LISTEN connection per store, shared by all its subscribers; reconnects lazily after a failure. */
+  private listen(): Promise<void> {
+    if (this.listener || this.closed) return Promise.resolve();
+    this.listening ??= (async () => {
+      try {
+        const client = await this.pool.connect();
+        client.on('notification', () => this.notifications.emit('wake'));
+        client.on('error', () => {
+          if (this.listener === client) this.listener = undefined;
+          client.release(true);
+        });
+        await client.query(`LISTEN ${CHANNEL}`);
+        this.listener = client;
+      } catch {
+        // No notifications for now: subscribers fall back to polling and try to listen again later.
+      } finally {
+        this.listening = undefined;
+      }
+    })();
+    return this.listening;
+  }
+
+  private waitForAppend(after: bigint, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        if (timer) clearTimeout(timer);
+        this.notifications.off('wake', done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      this.notifications.on('wake', done);
+      signal?.addEventListener('abort', done, { once: true });
+      // Polling fallback: a lost notification (or a lost LISTEN connection) delays delivery, never loses it.
+      timer = setTimeout(() => {
+        void this.listen();
+        done();
+      }, this.pollIntervalMs);
+      // An append may have committed between our read and our listen: check once more.
+      void this.headPosition().then(
+        (head) => head > after && done(),
+        () => undefined,
+      );
+    });
+  }
+}
+
+function checkExpected(stream: string, expected: ExpectedRevision, actual: bigint | undefined): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && actual === undefined) ||
+    (expected === 'stream_exists' && actual !== undefined) ||
+    (typeof expected === 'bigint' && actual === expected);
+  if (!ok) throw new WrongExpectedRevision(stream, expected, actual ?? 'no_stream');
+}
+
+function translate(error: unknown, stream: string, expected: ExpectedRevision): unknown {
+  const pgError = error as { code?: string; constraint?: string };
+  // Two first appends to a new stream race past the row lock: the loser hits a unique constraint.
+  if (pgError.code === '23505' && (pgError.constraint === 'es_streams_pkey' || pgError.constraint === 'es_events_stream_revision_unique')) {
+    return new WrongExpectedRevision(stream, expected, 'no_stream');
+  }
+  return error;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  const recordedAt = row.recorded_at.toISOString();
+  return {
+    streamId: row.stream_id,
+    revision: BigInt(row.stream_revision),
+    position: BigInt(row.global_position),
+    type: row.event_type,
+    data: row.data,
+    metadata: { ...(row.metadata as object), eventId: row.event_id, schemaVersion: row.schema_version, recordedAt } as RecordedEvent['metadata'],
+  };
+}

@@ -1,0 +1,45 @@
+import type {
+  AppendResult,
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+} from './event-store.port';
+import { UpcasterRegistry } from './upcasting';
+
+/** Wraps any adapter so every read (stream, all, subscription) returns events at their current schema version. */
+export class UpcastingEventStore implements EventStore {
+  constructor(
+    private readonly inner: EventStore,
+    private readonly registry: UpcasterRegistry,
+  ) {}
+
+  appendToStream(stream: string, events: readonly EventToAppend[], expected?: ExpectedRevision): Promise<AppendResult> {
+    return this.inner.appendToStream(stream, events, expected);
+  }
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return (await this.inner.readStream(stream, options)).map((e) => this.registry.upcast(e));
+  }
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return (await this.inner.readAll(options)).map((e) => this.registry.upcast(e));
+  }
+  subscribeToAll(options?: SubscribeOptions): EventSubscription {
+    const inner = this.inner.subscribeToAll(options);
+    const registry = this.registry;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const batch of inner) yield batch.map((e) => registry.upcast(e));
+      },
+    };
+  }
+  headPosition(): Promise<bigint> {
+    return this.inner.headPosition();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Domain and application errors. Each carries a stable `code` (a URI fragment used as the problem+json type)
+ * and maps to exactly one HTTP status in the API's single exception filter.
+ */
+export type ErrorKind =
+  | 'validation' // 400: the request is malformed
+  | 'unauthenticated' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409: concurrent change or a state that forbids the command
+  | 'stale' // 412: If-Match does not match the stream revision
+  | 'rule_violation'; // 422: a business rule refuses the command
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  constructor(readonly problems: readonly FieldProblem[], message = 'The request is not valid') {
+    super('validation', 'validation-failed', message, { errors: problems });
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(what: string, id: string) {
+    super('not_found', 'not-found', `${what} ${id} does not exist`, { resource: what, id });
+  }
+}
+
+export class RuleViolation extends DomainError {
+  constructor(rule: string, message: string, details: Record<string, unknown> = {}) {
+    super('rule_violation', rule, message, { rule, ...details });
+  }
+}
+
+/** A command that the current state of the aggregate does not allow (e.g. approving a step twice). */
+export class InvalidState extends DomainError {
+  constructor(rule: string, message: string, details: Record<string, unknown> = {}) {
+    super('conflict', rule, message, { rule, ...details });
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('forbidden', 'forbidden', message, details);
+  }
+}
+
+export class Unauthenticated extends DomainError {
+  constructor(message = 'A valid bearer token is required') {
+    super('unauthenticated', 'unauthenticated', message);
+  }
+}

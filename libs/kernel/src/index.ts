@@ -1,0 +1,4 @@
+export * from './decider';
+export * from './errors';
+export * from './clock';
+export * from './ids';

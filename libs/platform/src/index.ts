@@ -1,0 +1,3 @@
+export * from './config';
+export * from './embedded-postgres';
+export * from './migrations';
