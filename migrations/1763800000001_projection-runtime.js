@@ -11,11 +11,13 @@ exports.up = (pgm) => {
       version      integer NOT NULL,
       kind         text NOT NULL CHECK (kind IN ('projection', 'reactor')),
       schema_name  text NOT NULL,
-      -- rebuilding: catching up beside the live build; live: serving; stopped: halted on a dead letter;
-      -- retired: replaced by a newer build (its schema is dropped)
-      state        text NOT NULL CHECK (state IN ('rebuilding', 'live', 'stopped', 'retired')),
-      -- the state to resume after a stop is cleared
-      resume_state text,
+      -- rebuilding: catching up beside the live build; live: serving; retired: replaced by a newer build
+      -- (its schema is dropped)
+      state        text NOT NULL CHECK (state IN ('rebuilding', 'live', 'retired')),
+      -- set when the build halted on a dead letter (policy stop); cleared by a retry
+      stopped_at   timestamptz,
+      -- the instance that last moved the checkpoint (the lock holder)
+      owner        text,
       position     bigint NOT NULL DEFAULT 0,
       -- for reactors: the highest position whose effects already ran live; below it, effects are suppressed
       effects_high_water bigint NOT NULL DEFAULT 0,
@@ -24,6 +26,8 @@ exports.up = (pgm) => {
       started_at   timestamptz NOT NULL DEFAULT now(),
       updated_at   timestamptz NOT NULL DEFAULT now(),
       caught_up_at timestamptz,
+      -- when the last processed event was recorded (lag in seconds is measured from it)
+      last_event_at timestamptz,
       last_error   text
     );
     CREATE UNIQUE INDEX projection_builds_one_live ON projection_builds (projection) WHERE state IN ('live');
