@@ -1,17 +1,8 @@
-import { Decider, DomainError, DomainEvent, deterministicUuid, fold } from '@app/kernel';
+import { CommandContext, Decider, DomainError, DomainEvent, deterministicUuid, fold } from '@app/kernel';
+
+export type { CommandContext } from '@app/kernel';
 import { EventStore, RecordedEvent, WrongExpectedRevision } from './event-store.port';
 import type { UpcasterRegistry } from './upcasting';
-
-/** What travels with every command besides its payload. */
-export interface CommandContext {
-  /** Idempotency key: a retry with the same id appends nothing and reports `duplicate: true`. */
-  readonly commandId: string;
-  readonly actorId: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  /** The stream revision the caller saw (HTTP If-Match); a mismatch is a 412, never a silent overwrite. */
-  readonly expectedRevision?: bigint;
-}
 
 export interface HandleCommandOptions {
   /** Re-read, re-decide and re-append this many times on a concurrency conflict (only without expectedRevision). */

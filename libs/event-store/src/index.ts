@@ -3,3 +3,4 @@ export * from './upcasting';
 export * from './upcasting-event-store';
 export * from './handle-command';
 export * from './postgres/postgres-event-store';
+export * from './event-store.module';

@@ -4,3 +4,4 @@ export * from './projection-status';
 export * from './dead-letters';
 export * from './wait-for-projections';
 export { quoteIdent } from './builds';
+export * from './projections.module';

@@ -1,0 +1,53 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Clock } from '@app/kernel';
+import { EventStoreModule } from '@app/event-store';
+import { AnyProjection, ProjectionsModule } from '@app/projections';
+import { AppConfig, DatabaseModule } from '@app/platform';
+import { HealthHttpController } from './health/health.http.controller';
+import { CONTEXT_MODULES, CONTEXT_PROJECTIONS } from './contexts';
+
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  readonly databaseUrl: string;
+  readonly clock?: Clock;
+  /** Extra projections (tests). */
+  readonly projections?: readonly AnyProjection[];
+}
+
+/** HTTP composition root: infrastructure modules and the bounded contexts. No domain logic here. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Every log line of a request carries its correlation id (X-Correlation-Id in, or a new one).
+            genReqId: (req: IncomingMessage, res) => {
+              const given = req.headers['x-correlation-id'];
+              const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+              res.setHeader('X-Correlation-Id', id);
+              return id;
+            },
+            customProps: (req) => ({ correlationId: (req as IncomingMessage & { id?: string }).id }),
+            redact: ['req.headers.authorization'],
+            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+          },
+        }),
+        CqrsModule.forRoot(),
+        DatabaseModule.forRoot(options.databaseUrl),
+        EventStoreModule.forRoot({ kind: config.eventStore, esdbConnectionString: config.eventStoreConnectionString, clock: options.clock }),
+        ProjectionsModule.forRoot({ definitions: [...CONTEXT_PROJECTIONS, ...(options.projections ?? [])], run: config.runProjections }),
+        ...CONTEXT_MODULES,
+      ],
+      controllers: [HealthHttpController],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { Clock } from '@app/kernel';
+import { AnyProjection } from '@app/projections';
+import { AppConfig, EmbeddedDatabase, migrate, ProblemDetailsFilter, startEmbeddedPostgres, validationPipe } from '@app/platform';
+import { AppModule } from './app.module';
+
+export interface StartedApp {
+  readonly app: INestApplication;
+  readonly databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the whole application: database (external or embedded), migrations, Nest app with the global pipe,
+ * filter and OpenAPI document. main.ts and the e2e specs both start the app through here.
+ */
+export async function createApp(
+  config: AppConfig,
+  options: { clock?: Clock; projections?: readonly AnyProjection[]; logger?: boolean } = {},
+): Promise<StartedApp> {
+  const bootLog = new NestLogger('Bootstrap');
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (m) => bootLog.log(m));
+    databaseUrl = embedded.url;
+  }
+  try {
+    await migrate(databaseUrl);
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({ config, databaseUrl, clock: options.clock, projections: options.projections }),
+      { bufferLogs: true, logger: options.logger === false ? false : undefined },
+    );
+    if (options.logger !== false) app.useLogger(app.get(Logger));
+    app.useGlobalPipes(validationPipe());
+    app.useGlobalFilters(new ProblemDetailsFilter());
+    app.set('etag', false); // ETags carry stream revisions, never response hashes
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Baosong API')
+        .setDescription('信息报送: drafts, review chains, publication, adoption, points and payouts, event-sourced.')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+    return {
+      app,
+      databaseUrl,
+      async close() {
+        await app.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, HttpException, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Pool } from 'pg';
+import { PG_POOL } from '@app/platform';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthHttpController {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database answers and no projection is stopped on a dead letter' })
+  async ready(): Promise<{ status: 'ready'; database: 'ok'; stoppedProjections: string[] }> {
+    let stopped: string[];
+    try {
+      const result = await this.pool.query<{ projection: string }>(
+        `SELECT projection FROM projection_builds WHERE stopped_at IS NOT NULL AND state <> 'retired'`,
+      );
+      stopped = result.rows.map((r) => r.projection);
+    } catch (error) {
+      throw new HttpException({ status: 'unavailable', database: 'unreachable', message: String(error) }, 503);
+    }
+    if (stopped.length > 0) {
+      throw new HttpException({ status: 'degraded', database: 'ok', stoppedProjections: stopped, message: `stopped projections: ${stopped.join(', ')}` }, 503);
+    }
+    return { status: 'ready', database: 'ok', stoppedProjections: [] };
+  }
+}

@@ -1,0 +1,66 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { Pool } from 'pg';
+import { NotFound } from '@app/kernel';
+import { PG_POOL } from '@app/platform';
+
+export interface UnitView {
+  unitId: string;
+  name: string;
+  unitType: string;
+  parentId: string | null;
+  registeredAt: string;
+  revision: string;
+  children?: UnitView[];
+}
+
+export class GetUnitTreeQuery {}
+export class GetUnitQuery {
+  constructor(readonly unitId: string) {}
+}
+
+interface Row {
+  unit_id: string;
+  name: string;
+  unit_type: string;
+  parent_id: string | null;
+  registered_at: Date;
+  revision: string;
+}
+
+const toView = (r: Row): UnitView => ({
+  unitId: r.unit_id,
+  name: r.name,
+  unitType: r.unit_type,
+  parentId: r.parent_id,
+  registeredAt: r.registered_at.toISOString(),
+  revision: r.revision,
+});
+
+@QueryHandler(GetUnitTreeQuery)
+export class GetUnitTreeHandler implements IQueryHandler<GetUnitTreeQuery, UnitView[]> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async execute(): Promise<UnitView[]> {
+    const rows = await this.pool.query<Row>('SELECT * FROM rm.org_units ORDER BY name');
+    const views = new Map(rows.rows.map((r) => [r.unit_id, { ...toView(r), children: [] as UnitView[] }]));
+    const roots: UnitView[] = [];
+    for (const view of views.values()) {
+      const parent = view.parentId ? views.get(view.parentId) : undefined;
+      if (parent) parent.children!.push(view);
+      else roots.push(view);
+    }
+    return roots;
+  }
+}
+
+@QueryHandler(GetUnitQuery)
+export class GetUnitHandler implements IQueryHandler<GetUnitQuery, UnitView> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async execute(query: GetUnitQuery): Promise<UnitView> {
+    const rows = await this.pool.query<Row>('SELECT * FROM rm.org_units WHERE unit_id = $1', [query.unitId]);
+    if (!rows.rows[0]) throw new NotFound('Unit', query.unitId);
+    return toView(rows.rows[0]);
+  }
+}

@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import type { Pool } from 'pg';
+import { NotFound } from '@app/kernel';
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import { PG_POOL } from '@app/platform';
+import { ProjectionRuntime } from '../projection-runtime';
+import { projectionStatus, ProjectionStatus } from '../projection-status';
+import { DeadLetter, listDeadLetters, retryDeadLetter, RetryOutcome } from '../dead-letters';
+
+export class ListDeadLettersQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() projection?: string;
+  @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @IsIn(['open', 'resolved']) status?: 'open' | 'resolved';
+  @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}
+
+export class RebuildStarted {
+  @ApiProperty() projection!: string;
+  @ApiProperty() buildId!: string;
+}
+
+@ApiTags('ops')
+@Controller('v1/ops')
+export class ProjectionsHttpController {
+  constructor(
+    private readonly runtime: ProjectionRuntime,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('projections')
+  @ApiOperation({ summary: 'Each projection: version, position, lag (events, seconds), state, rebuild progress, dead letters' })
+  status(): Promise<ProjectionStatus[]> {
+    return projectionStatus(this.pool, this.store, this.runtime.definitions);
+  }
+
+  @Post('projections/:name/rebuild')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Rebuild a projection from position 0 beside the live build; it takes over when caught up' })
+  async rebuild(@Param('name') name: string): Promise<RebuildStarted> {
+    if (!this.runtime.definition(name)) throw new NotFound('Projection', name);
+    return { projection: name, buildId: await this.runtime.requestRebuild(name) };
+  }
+
+  @Get('dead-letters')
+  @ApiOperation({ summary: 'Events a projection failed to apply, with the error' })
+  deadLetters(@Query() query: ListDeadLettersQuery): Promise<DeadLetter[]> {
+    return listDeadLetters(this.pool, query);
+  }
+
+  @Post('dead-letters/:id/retry')
+  @ApiOperation({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event' })
+  retry(@Param('id', ParseIntPipe) id: number): Promise<RetryOutcome> {
+    return retryDeadLetter(this.pool, this.store, this.runtime, String(id));
+  }
+}
