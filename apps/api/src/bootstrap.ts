@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { Clock } from '@app/kernel';
 import { AnyProjection } from '@app/projections';
-import { AppConfig, EmbeddedDatabase, migrate, ProblemDetailsFilter, startEmbeddedPostgres, validationPipe } from '@app/platform';
+import { AppConfig, EmbeddedDatabase, migrate, ProblemDetailsFilter, resolveDatabase, validationPipe } from '@app/platform';
 import { AppModule } from './app.module';
 
 export interface StartedApp {
@@ -23,12 +23,8 @@ export async function createApp(
   options: { clock?: Clock; projections?: readonly AnyProjection[]; logger?: boolean } = {},
 ): Promise<StartedApp> {
   const bootLog = new NestLogger('Bootstrap');
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (m) => bootLog.log(m));
-    databaseUrl = embedded.url;
-  }
+  const embedded: EmbeddedDatabase = await resolveDatabase(config, (m) => bootLog.log(m));
+  const databaseUrl = embedded.url;
   try {
     await migrate(databaseUrl);
     const app = await NestFactory.create<NestExpressApplication>(
@@ -54,11 +50,11 @@ export async function createApp(
       databaseUrl,
       async close() {
         await app.close();
-        await embedded?.stop();
+        await embedded.stop();
       },
     };
   } catch (error) {
-    await embedded?.stop();
+    await embedded.stop();
     throw error;
   }
 }

@@ -16,6 +16,21 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Whether this instance runs projections and reactors (each still runs on one instance at a time). */
   readonly runProjections: boolean;
+  readonly auth: AuthConfig;
+}
+
+/**
+ * Bearer JWTs: HS256 with a shared secret, or RS256 with a public key or a JWKS URL. With none configured, an
+ * HS256 secret is generated once and kept in DATA_DIR/jwt-secret (the CLI mints tokens with the same file).
+ */
+export interface AuthConfig {
+  readonly secret: string | undefined;
+  readonly publicKey: string | undefined;
+  readonly privateKey: string | undefined;
+  readonly jwksUrl: string | undefined;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly tokenTtl: string;
 }
 
 export class ConfigError extends Error {
@@ -79,5 +94,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPgPort: port(env, 'EMBEDDED_PG_PORT', 0),
     logLevel,
     runProjections: bool(env, 'RUN_PROJECTIONS', true),
+    auth: authConfig(env),
+  };
+}
+
+function authConfig(env: NodeJS.ProcessEnv): AuthConfig {
+  const secret = env.AUTH_JWT_SECRET || undefined;
+  const publicKey = env.AUTH_JWT_PUBLIC_KEY || undefined;
+  const jwksUrl = env.AUTH_JWKS_URL || undefined;
+  const configured = [secret, publicKey, jwksUrl].filter((v) => v !== undefined).length;
+  if (configured > 1) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'set only one of AUTH_JWT_SECRET (HS256), AUTH_JWT_PUBLIC_KEY (RS256), AUTH_JWKS_URL');
+  }
+  if (secret !== undefined && Buffer.byteLength(secret) < 32) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'must be at least 32 bytes (256 bits) for HS256');
+  }
+  if (publicKey !== undefined && !publicKey.includes('BEGIN PUBLIC KEY')) {
+    throw new ConfigError('AUTH_JWT_PUBLIC_KEY', 'expected a PEM-encoded SPKI public key (-----BEGIN PUBLIC KEY-----)');
+  }
+  if (jwksUrl !== undefined && !/^https?:\/\//.test(jwksUrl)) throw new ConfigError('AUTH_JWKS_URL', 'expected an http(s) URL');
+  const ttl = env.AUTH_TOKEN_TTL || '12h';
+  if (!/^\d+[smhd]$/.test(ttl)) throw new ConfigError('AUTH_TOKEN_TTL', 'expected a duration such as 30m, 12h or 7d');
+  return {
+    secret,
+    publicKey,
+    privateKey: env.AUTH_JWT_PRIVATE_KEY || undefined,
+    jwksUrl,
+    issuer: env.AUTH_ISSUER || 'baosong',
+    audience: env.AUTH_AUDIENCE || 'baosong-api',
+    tokenTtl: ttl,
   };
 }

@@ -82,3 +82,25 @@ function isFree(port: number): Promise<boolean> {
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
+
+/**
+ * The database to use: DATABASE_URL when set; otherwise the embedded server of DATA_DIR, started here unless
+ * another process (the API, when the CLI runs beside it) already runs it.
+ */
+export async function resolveDatabase(
+  config: { databaseUrl: string | undefined; dataDir: string; embeddedPgPort: number },
+  log: (message: string) => void,
+): Promise<EmbeddedDatabase> {
+  if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => undefined };
+  const pidFile = path.join(config.dataDir, 'postgres', 'postmaster.pid');
+  const portFile = path.join(config.dataDir, 'postgres.port');
+  if (fs.existsSync(pidFile) && fs.existsSync(portFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (pid && isAlive(pid)) {
+      const port = Number(fs.readFileSync(portFile, 'utf8'));
+      log(`using the embedded PostgreSQL already running on 127.0.0.1:${port}`);
+      return { url: `postgres://postgres:postgres@127.0.0.1:${port}/baosong`, stop: async () => undefined };
+    }
+  }
+  return startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
+}

@@ -1,0 +1,30 @@
+import { DynamicModule, Global, Module, Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessPolicy } from './access-policy';
+import { ACTOR_LOADER, ActorLoader, UNIT_TREE, UnitTree } from './actor';
+import { AuthGuard } from './auth.guard';
+import { TokenService } from './tokens';
+
+export interface AccessModuleOptions {
+  readonly tokens: TokenService;
+  readonly actorLoader: Type<ActorLoader>;
+  readonly unitTree: Type<UnitTree>;
+}
+
+@Global()
+@Module({})
+export class AccessModule {
+  static forRoot(options: AccessModuleOptions): DynamicModule {
+    return {
+      module: AccessModule,
+      providers: [
+        { provide: TokenService, useValue: options.tokens },
+        { provide: ACTOR_LOADER, useClass: options.actorLoader },
+        { provide: UNIT_TREE, useClass: options.unitTree },
+        AccessPolicy,
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+      exports: [TokenService, AccessPolicy, ACTOR_LOADER, UNIT_TREE],
+    };
+  }
+}

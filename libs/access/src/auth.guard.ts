@@ -1,0 +1,62 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DateTime } from 'luxon';
+import { Clock, CLOCK, Forbidden, Unauthenticated } from '@app/kernel';
+import { ACCESS_METADATA, AccessRequirement, PUBLIC_METADATA, UnitSource } from './access.decorator';
+import { AccessPolicy } from './access-policy';
+import { Actor, ACTOR_LOADER, ActorLoader } from './actor';
+import { TokenService } from './tokens';
+
+interface GuardedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, unknown>;
+  body?: unknown;
+  query?: Record<string, unknown>;
+  user?: Actor;
+}
+
+/** The institution's calendar day of an instant (appointments start and end on dates in Asia/Shanghai). */
+export function businessDate(instant: Date, zone = 'Asia/Shanghai'): string {
+  return DateTime.fromJSDate(instant).setZone(zone).toISODate()!;
+}
+
+/**
+ * Every route needs a valid bearer token (401) and the permission it declares with @Access (403), computed from
+ * the member's appointments in force today. Routes marked @Public() are open; a route with neither fails closed.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    @Inject(ACTOR_LOADER) private readonly actors: ActorLoader,
+    private readonly policy: AccessPolicy,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const header = request.headers.authorization;
+    if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) throw new Unauthenticated();
+    const { memberId } = await this.tokens.verify(header.replace(/^Bearer\s+/i, ''));
+    const actor = await this.actors.load(memberId, businessDate(this.clock.now()));
+    if (!actor) throw new Unauthenticated('The token names a member who does not exist or is no longer active');
+    request.user = actor;
+    const requirement = this.reflector.getAllAndOverride<AccessRequirement | undefined>(ACCESS_METADATA, targets);
+    if (!requirement) throw new Forbidden('This endpoint declares no access rule');
+    await this.policy.assert(actor, requirement.permission, requirement.unit ? pick(request, requirement.unit) : undefined);
+    return true;
+  }
+}
+
+function pick(request: GuardedRequest, source: UnitSource): string | undefined {
+  const value =
+    'param' in source
+      ? request.params?.[source.param]
+      : 'body' in source
+        ? (request.body as Record<string, unknown> | undefined)?.[source.body]
+        : request.query?.[source.query];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
