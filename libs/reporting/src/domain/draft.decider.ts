@@ -1,0 +1,379 @@
+import { assertNever, Decider, Forbidden, InvalidState, RuleViolation } from '@app/kernel';
+import type { Role } from '@app/access';
+import type { DraftEvent } from './draft.events';
+import type { ConfidentialityVerdict, DraftContent, ResolvedChain, SubmissionCheck, Timeliness } from './draft.types';
+
+/** Who acts, as the handler established it from their appointments (the decider stays pure). */
+export interface ActingMember {
+  readonly memberId: string;
+  /** The roles the member holds in force today that cover the draft's unit. */
+  readonly rolesCoveringUnit: readonly Role[];
+}
+
+export type DraftCommand =
+  | { type: 'CreateDraft'; draftId: string; unitId: string; content: DraftContent; commissionId: string | null; actor: ActingMember; now: string }
+  | { type: 'EditDraft'; content: DraftContent; actor: ActingMember; now: string }
+  | {
+      type: 'SubmitDraft';
+      chain: ResolvedChain;
+      /** Hard limits the content breaks (422). */
+      violations: readonly { rule: string; message: string; field?: string }[];
+      check: SubmissionCheck;
+      timeliness: Timeliness;
+      actor: ActingMember;
+      now: string;
+    }
+  | { type: 'ApproveStep'; stepIndex: number; comment: string | null; verdict: ConfidentialityVerdict | null; actor: ActingMember; now: string }
+  | { type: 'ReturnForRevision'; stepIndex: number; comments: string; actor: ActingMember; now: string }
+  | { type: 'RejectDraft'; stepIndex: number; reason: string; actor: ActingMember; now: string }
+  | {
+      type: 'RecordPublication';
+      publicationId: string;
+      channel: { channelId: string; levelKey: string; platform: string; retired: boolean } | null;
+      url: string;
+      publishedAt: string;
+      exclusiveFirstRelease: boolean;
+      actor: ActingMember;
+    }
+  | { type: 'RecordAdoption'; adoptionId: string; publicationName: string; levelKey: string; levelExists: boolean; issue: string | null; adoptedAt: string; actor: ActingMember }
+  | { type: 'RateExcellent'; levelKey: string; levelExists: boolean; ratedAt: string; actor: ActingMember }
+  | { type: 'RecordInstruction'; instructionId: string; levelKey: string; levelExists: boolean; leader: string; text: string; instructedAt: string; actor: ActingMember }
+  | { type: 'RetractDraft'; reason: string; actor: ActingMember; now: string };
+
+export type DraftStatus = 'none' | 'draft' | 'in_review' | 'returned' | 'signed_off' | 'rejected' | 'retracted';
+
+export interface DraftState {
+  readonly status: DraftStatus;
+  readonly draftId: string;
+  readonly unitId: string;
+  readonly createdBy: string;
+  readonly commissionId: string | null;
+  readonly content: DraftContent | null;
+  readonly round: number;
+  readonly chain: ResolvedChain | null;
+  /** Index of the step that waits for a decision (in_review). */
+  readonly currentStep: number;
+  /** Who approved which step in the current round. */
+  readonly approvals: readonly { stepIndex: number; reviewerId: string; verdict: ConfidentialityVerdict | null }[];
+  readonly verdicts: readonly ConfidentialityVerdict[];
+  readonly publications: readonly { publicationId: string; channelId: string }[];
+  readonly adoptedLevels: readonly string[];
+  readonly excellentLevels: readonly string[];
+  readonly instructions: readonly string[];
+  readonly adoptions: readonly string[];
+}
+
+const initial: DraftState = {
+  status: 'none',
+  draftId: '',
+  unitId: '',
+  createdBy: '',
+  commissionId: null,
+  content: null,
+  round: 0,
+  chain: null,
+  currentStep: 0,
+  approvals: [],
+  verdicts: [],
+  publications: [],
+  adoptedLevels: [],
+  excellentLevels: [],
+  instructions: [],
+  adoptions: [],
+};
+
+export const draftStream = (draftId: string): string => `draft-${draftId}`;
+
+export const draftDecider: Decider<DraftCommand, DraftState, DraftEvent> = {
+  initialState: () => initial,
+  evolve,
+  decide(command, state) {
+    switch (command.type) {
+      case 'CreateDraft':
+        return createDraft(command, state);
+      case 'EditDraft':
+        return editDraft(command, state);
+      case 'SubmitDraft':
+        return submitDraft(command, state);
+      case 'ApproveStep':
+        return approveStep(command, state);
+      case 'ReturnForRevision':
+        return returnForRevision(command, state);
+      case 'RejectDraft':
+        return rejectDraft(command, state);
+      case 'RecordPublication':
+        return recordPublication(command, state);
+      case 'RecordAdoption':
+        return recordAdoption(command, state);
+      case 'RateExcellent':
+        return rateExcellent(command, state);
+      case 'RecordInstruction':
+        return recordInstruction(command, state);
+      case 'RetractDraft':
+        return retractDraft(command, state);
+      default:
+        return assertNever(command, 'draft command');
+    }
+  },
+};
+
+function evolve(state: DraftState, event: DraftEvent): DraftState {
+  switch (event.type) {
+    case 'DraftCreated':
+      return { ...initial, status: 'draft', draftId: event.data.draftId, unitId: event.data.unitId, createdBy: event.data.createdBy, commissionId: event.data.commissionId, content: event.data.content };
+    case 'DraftEdited':
+      return { ...state, content: event.data.content };
+    case 'DraftSubmitted': {
+      // A return with onReturn 'returning_step' resumes there, keeping the approvals of the earlier steps.
+      const resume = state.status === 'returned' && event.data.chain.rules.onReturn === 'returning_step' && sameSteps(state.chain, event.data.chain);
+      return {
+        ...state,
+        status: 'in_review',
+        round: event.data.round,
+        chain: event.data.chain,
+        currentStep: resume ? state.currentStep : 0,
+        approvals: resume ? state.approvals.filter((a) => a.stepIndex < state.currentStep) : [],
+        verdicts: resume ? state.verdicts : [],
+      };
+    }
+    case 'ReviewStepApproved':
+      return {
+        ...state,
+        currentStep: event.data.stepIndex + 1,
+        approvals: [...state.approvals, { stepIndex: event.data.stepIndex, reviewerId: event.data.reviewerId, verdict: event.data.verdict }],
+        verdicts: event.data.verdict ? [...state.verdicts, event.data.verdict] : state.verdicts,
+      };
+    case 'DraftSignedOff':
+      return { ...state, status: 'signed_off' };
+    case 'DraftReturnedForRevision':
+      return { ...state, status: 'returned', currentStep: event.data.stepIndex };
+    case 'DraftRejected':
+      return { ...state, status: 'rejected' };
+    case 'DraftPublished':
+      return { ...state, publications: [...state.publications, { publicationId: event.data.publicationId, channelId: event.data.channelId }] };
+    case 'DraftAdopted':
+      return { ...state, adoptedLevels: [...state.adoptedLevels, event.data.levelKey], adoptions: [...state.adoptions, event.data.adoptionId] };
+    case 'DraftRatedExcellent':
+      return { ...state, excellentLevels: [...state.excellentLevels, event.data.levelKey] };
+    case 'LeaderInstructionRecorded':
+      return { ...state, instructions: [...state.instructions, event.data.instructionId] };
+    case 'DraftRetracted':
+      return { ...state, status: 'retracted' };
+    default:
+      return state;
+  }
+}
+
+function sameSteps(a: ResolvedChain | null, b: ResolvedChain): boolean {
+  return a !== null && a.steps.length === b.steps.length && a.steps.every((s, i) => s.key === b.steps[i]!.key);
+}
+
+function isAuthor(state: DraftState, memberId: string): boolean {
+  return state.createdBy === memberId || (state.content?.authors.includes(memberId) ?? false);
+}
+
+function requireStatus(state: DraftState, allowed: readonly DraftStatus[], action: string): void {
+  if (state.status === 'none') throw new InvalidState('draft-not-found', 'The draft does not exist');
+  if (!allowed.includes(state.status)) {
+    throw new InvalidState(`draft-${state.status.replace('_', '-')}`, `Cannot ${action}: the draft is ${state.status.replace('_', ' ')}`, { status: state.status });
+  }
+}
+
+function createDraft(c: Extract<DraftCommand, { type: 'CreateDraft' }>, state: DraftState): DraftEvent[] {
+  if (state.status !== 'none') throw new InvalidState('draft-exists', `Draft ${c.draftId} already exists`);
+  if (!c.actor.rolesCoveringUnit.includes('reporter')) {
+    throw new Forbidden('Only a reporter (信息员) of the unit creates its drafts', { requiredRoles: ['reporter'], unitId: c.unitId });
+  }
+  return [{ type: 'DraftCreated', data: { draftId: c.draftId, unitId: c.unitId, createdBy: c.actor.memberId, content: c.content, commissionId: c.commissionId, createdAt: c.now } }];
+}
+
+function editDraft(c: Extract<DraftCommand, { type: 'EditDraft' }>, state: DraftState): DraftEvent[] {
+  requireStatus(state, ['draft', 'returned'], 'edit');
+  if (!isAuthor(state, c.actor.memberId)) throw new Forbidden('Only the draft\'s authors edit it', { draftId: state.draftId });
+  return [{ type: 'DraftEdited', data: { draftId: state.draftId, editedBy: c.actor.memberId, content: c.content, editedAt: c.now } }];
+}
+
+function submitDraft(c: Extract<DraftCommand, { type: 'SubmitDraft' }>, state: DraftState): DraftEvent[] {
+  requireStatus(state, ['draft', 'returned'], 'submit');
+  if (!isAuthor(state, c.actor.memberId)) throw new Forbidden('Only the draft\'s authors submit it', { draftId: state.draftId });
+  if (c.violations.length > 0) {
+    const first = c.violations[0]!;
+    throw new RuleViolation(first.rule, first.message, { field: first.field, violations: c.violations });
+  }
+  const round = state.round + 1;
+  const submitted: DraftEvent = {
+    type: 'DraftSubmitted',
+    data: {
+      draftId: state.draftId,
+      unitId: state.unitId,
+      round,
+      submittedBy: c.actor.memberId,
+      submittedAt: c.now,
+      chain: c.chain,
+      check: c.check,
+      timeliness: c.timeliness,
+      commissionId: state.commissionId,
+    },
+  };
+  if (c.chain.steps.length === 0) {
+    return [submitted, { type: 'DraftSignedOff', data: { draftId: state.draftId, round, signedOffBy: c.actor.memberId, signedOffAt: c.now } }];
+  }
+  return [submitted];
+}
+
+/** The step a reviewer acts on: the current one, performed by a member allowed to perform it. */
+function reviewStep(state: DraftState, stepIndex: number, actor: ActingMember, action: string) {
+  requireStatus(state, ['in_review'], action);
+  const chain = state.chain!;
+  if (stepIndex !== state.currentStep) {
+    throw new InvalidState('review-step-moved', `Step ${stepIndex + 1} is not the step waiting for a decision (step ${state.currentStep + 1} is)`, {
+      currentStep: state.currentStep,
+    });
+  }
+  const step = chain.steps[stepIndex]!;
+  if (!actor.rolesCoveringUnit.includes(step.role)) {
+    throw new Forbidden(`Step "${step.name}" is performed by a ${step.role} covering the draft's unit`, { requiredRoles: [step.role], unitId: state.unitId });
+  }
+  if (chain.rules.authorMayNotReview && isAuthor(state, actor.memberId)) {
+    throw new RuleViolation('author-may-not-review', 'An author never reviews their own draft');
+  }
+  if (chain.rules.twoPersonCheck && state.approvals.some((a) => a.reviewerId === actor.memberId)) {
+    throw new RuleViolation('two-person-check', 'No one approves two steps of one draft (至少两人核对)');
+  }
+  return step;
+}
+
+function approveStep(c: Extract<DraftCommand, { type: 'ApproveStep' }>, state: DraftState): DraftEvent[] {
+  const step = reviewStep(state, c.stepIndex, c.actor, 'approve');
+  if (step.confidentiality && c.verdict === null) {
+    throw new RuleViolation('confidentiality-verdict-required', 'The confidentiality review records a verdict', { field: 'verdict' });
+  }
+  if (!step.confidentiality && c.verdict !== null) {
+    throw new RuleViolation('verdict-outside-confidentiality-review', 'Only the confidentiality review records a verdict', { field: 'verdict' });
+  }
+  const events: DraftEvent[] = [
+    {
+      type: 'ReviewStepApproved',
+      data: {
+        draftId: state.draftId,
+        round: state.round,
+        stepIndex: c.stepIndex,
+        stepKey: step.key,
+        role: step.role,
+        reviewerId: c.actor.memberId,
+        comment: c.comment,
+        signature: step.signature === 'none' ? null : { kind: step.signature, signedBy: c.actor.memberId },
+        verdict: c.verdict,
+        approvedAt: c.now,
+      },
+    },
+  ];
+  if (c.stepIndex === state.chain!.steps.length - 1) {
+    events.push({ type: 'DraftSignedOff', data: { draftId: state.draftId, round: state.round, signedOffBy: c.actor.memberId, signedOffAt: c.now } });
+  }
+  return events;
+}
+
+function returnForRevision(c: Extract<DraftCommand, { type: 'ReturnForRevision' }>, state: DraftState): DraftEvent[] {
+  const step = reviewStep(state, c.stepIndex, c.actor, 'return');
+  if (c.comments.trim() === '') throw new RuleViolation('return-needs-comments', 'A return for revision says what to revise', { field: 'comments' });
+  return [
+    {
+      type: 'DraftReturnedForRevision',
+      data: { draftId: state.draftId, round: state.round, stepIndex: c.stepIndex, stepKey: step.key, reviewerId: c.actor.memberId, comments: c.comments, returnedAt: c.now },
+    },
+  ];
+}
+
+function rejectDraft(c: Extract<DraftCommand, { type: 'RejectDraft' }>, state: DraftState): DraftEvent[] {
+  const step = reviewStep(state, c.stepIndex, c.actor, 'reject');
+  if (c.reason.trim() === '') throw new RuleViolation('reject-needs-reason', 'A rejection gives its reason', { field: 'reason' });
+  return [
+    { type: 'DraftRejected', data: { draftId: state.draftId, round: state.round, stepIndex: c.stepIndex, stepKey: step.key, reviewerId: c.actor.memberId, reason: c.reason, rejectedAt: c.now } },
+  ];
+}
+
+/** Publication needs sign-off and, when the chain demands it, a "may be published" confidentiality verdict. */
+function assertPublishable(state: DraftState): void {
+  requireStatus(state, ['signed_off'], 'publish');
+  const blocking = state.verdicts.find((v) => v !== 'may_publish');
+  if (blocking) {
+    throw new RuleViolation('confidentiality-blocks-publication', `The confidentiality review decided "${blocking}": the draft may not be published`, { verdict: blocking });
+  }
+  if (state.chain!.rules.confidentialityBeforePublication && !state.verdicts.includes('may_publish')) {
+    throw new RuleViolation('confidentiality-review-missing', 'Nothing is published before the confidentiality review says it may be');
+  }
+}
+
+function recordPublication(c: Extract<DraftCommand, { type: 'RecordPublication' }>, state: DraftState): DraftEvent[] {
+  assertPublishable(state);
+  if (!c.channel) throw new RuleViolation('channel-unknown', 'The channel does not exist', { field: 'channelId' });
+  if (c.channel.retired) throw new RuleViolation('channel-retired', 'The channel is retired', { field: 'channelId' });
+  if (state.publications.some((p) => p.publicationId === c.publicationId)) return [];
+  if (state.publications.some((p) => p.channelId === c.channel!.channelId)) {
+    throw new InvalidState('already-published-on-channel', 'The draft is already published on this channel', { channelId: c.channel.channelId });
+  }
+  return [
+    {
+      type: 'DraftPublished',
+      data: {
+        draftId: state.draftId,
+        publicationId: c.publicationId,
+        channelId: c.channel.channelId,
+        levelKey: c.channel.levelKey,
+        platform: c.channel.platform,
+        url: c.url,
+        publishedAt: c.publishedAt,
+        exclusiveFirstRelease: c.exclusiveFirstRelease,
+        recordedBy: c.actor.memberId,
+      },
+    },
+  ];
+}
+
+function requireLevel(levelKey: string, exists: boolean): void {
+  if (!exists) throw new RuleViolation('publication-level-unknown', `Publication level ${levelKey} is not on the ladder`, { field: 'levelKey' });
+}
+
+function recordAdoption(c: Extract<DraftCommand, { type: 'RecordAdoption' }>, state: DraftState): DraftEvent[] {
+  requireStatus(state, ['signed_off'], 'record an adoption');
+  requireLevel(c.levelKey, c.levelExists);
+  if (state.adoptions.includes(c.adoptionId)) return [];
+  return [
+    {
+      type: 'DraftAdopted',
+      data: { draftId: state.draftId, adoptionId: c.adoptionId, publicationName: c.publicationName, levelKey: c.levelKey, issue: c.issue, adoptedAt: c.adoptedAt, recordedBy: c.actor.memberId },
+    },
+  ];
+}
+
+function rateExcellent(c: Extract<DraftCommand, { type: 'RateExcellent' }>, state: DraftState): DraftEvent[] {
+  requireStatus(state, ['signed_off'], 'rate');
+  requireLevel(c.levelKey, c.levelExists);
+  if (!state.adoptedLevels.includes(c.levelKey)) {
+    throw new RuleViolation('excellent-requires-adoption', `Only an item adopted at level ${c.levelKey} is rated excellent there`, { field: 'levelKey' });
+  }
+  if (state.excellentLevels.includes(c.levelKey)) return [];
+  return [{ type: 'DraftRatedExcellent', data: { draftId: state.draftId, levelKey: c.levelKey, ratedAt: c.ratedAt, recordedBy: c.actor.memberId } }];
+}
+
+function recordInstruction(c: Extract<DraftCommand, { type: 'RecordInstruction' }>, state: DraftState): DraftEvent[] {
+  requireStatus(state, ['signed_off'], 'record an instruction');
+  requireLevel(c.levelKey, c.levelExists);
+  if (!state.adoptedLevels.includes(c.levelKey)) {
+    throw new RuleViolation('instruction-requires-adoption', `A leader instruction (批示) at level ${c.levelKey} is on an item adopted there`, { field: 'levelKey' });
+  }
+  if (state.instructions.includes(c.instructionId)) return [];
+  return [
+    {
+      type: 'LeaderInstructionRecorded',
+      data: { draftId: state.draftId, instructionId: c.instructionId, levelKey: c.levelKey, leader: c.leader, text: c.text, instructedAt: c.instructedAt, recordedBy: c.actor.memberId },
+    },
+  ];
+}
+
+function retractDraft(c: Extract<DraftCommand, { type: 'RetractDraft' }>, state: DraftState): DraftEvent[] {
+  requireStatus(state, ['signed_off'], 'retract');
+  if (c.reason.trim() === '') throw new RuleViolation('retraction-needs-reason', 'A retraction gives its reason', { field: 'reason' });
+  return [{ type: 'DraftRetracted', data: { draftId: state.draftId, reason: c.reason, retractedBy: c.actor.memberId, retractedAt: c.now } }];
+}
