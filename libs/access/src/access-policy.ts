@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Forbidden } from '@app/kernel';
 import { ACCESS_MATRIX, AccessRule, Permission } from './access-matrix';
 import { Actor, UNIT_TREE, UnitTree } from './actor';
-import { Appointment, ROLE_COVERAGE } from './roles';
+import { Appointment, Role, ROLE_COVERAGE } from './roles';
 
 export interface AccessDecision {
   readonly allowed: boolean;
@@ -31,6 +31,12 @@ export class AccessPolicy {
     const lineage = await this.tree.lineage(unitId);
     const via = candidates.find((a) => covers(a, unitId, lineage));
     return via ? { allowed: true, via } : { allowed: false };
+  }
+
+  /** The roles the actor holds (in force) whose appointments cover the unit. */
+  async rolesCovering(actor: Actor, unitId: string): Promise<Role[]> {
+    const lineage = await this.tree.lineage(unitId);
+    return [...new Set(actor.appointments.filter((a) => covers(a, unitId, lineage)).map((a) => a.role))];
   }
 
   /** Throws a 403 naming the roles and the unit that were missing. */
