@@ -66,7 +66,6 @@ export class EventStoreModule implements BeforeApplicationShutdown {
 
 /** Loaded only when selected, so the EventStoreDB client is never loaded by a PostgreSQL deployment. */
 function openEsdb(connectionString: string): EventStore {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EsdbEventStore } = require('./esdb/esdb-event-store') as typeof import('./esdb/esdb-event-store');
   return new EsdbEventStore(connectionString);
 }

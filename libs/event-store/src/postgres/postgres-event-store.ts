@@ -221,20 +221,19 @@ export class PostgresEventStore implements EventStore {
 
   private waitForAppend(after: bigint, signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
       const done = (): void => {
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
         this.notifications.off('wake', done);
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      this.notifications.on('wake', done);
-      signal?.addEventListener('abort', done, { once: true });
       // Polling fallback: a lost notification (or a lost LISTEN connection) delays delivery, never loses it.
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         void this.listen();
         done();
       }, this.pollIntervalMs);
+      this.notifications.on('wake', done);
+      signal?.addEventListener('abort', done, { once: true });
       // An append may have committed between our read and our listen: check once more.
       void this.headPosition().then(
         (head) => head > after && done(),

