@@ -30,6 +30,43 @@ export const ACCESS_MATRIX = {
   'members.manage': admin('Register members, update their details and status'),
   'appointments.manage': admin('Appoint members to roles and end appointments'),
   'channels.manage': admin('Register channels and record follower counts'),
+  // reporting workflow
+  'drafts.create': { roles: ['reporter'], scope: 'unit', read: false, description: 'Create a draft for a unit where one is reporter (信息员)' },
+  'drafts.write': {
+    roles: ['reporter'],
+    scope: 'unit',
+    read: false,
+    description: 'Edit and submit (报送) a draft of the unit; the decider also requires being one of its authors',
+  },
+  'drafts.review': {
+    roles: ['unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'confidentiality_reviewer'],
+    scope: 'unit',
+    read: false,
+    description: 'Approve, return (退回修改) or reject a review step; the step names the role that performs it',
+  },
+  'drafts.record': {
+    roles: ['office_reviewer', 'administrator'],
+    scope: 'unit',
+    read: false,
+    description: 'Record publication, adoption (采用), excellent rating, leader instruction (批示), retraction',
+  },
+  'drafts.read': {
+    roles: ['reporter', 'unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'confidentiality_reviewer', 'administrator'],
+    scope: 'unit',
+    read: true,
+    description: 'Read a draft and its history (members covering its unit; auditors)',
+  },
+  'drafts.mine': everyoneReads('My drafts and my review inbox'),
+  'register.read': {
+    roles: ['office_reviewer', 'principal_leader', 'leader_in_charge', 'finance', 'administrator'],
+    scope: 'global',
+    read: true,
+    description: 'The publication register (登记)',
+  },
+  'commissions.manage': { roles: ['office_reviewer', 'administrator'], scope: 'global', read: false, description: 'Issue and cancel commissions (约稿)' },
+  'commissions.read': everyoneReads('Commissions and their status per unit'),
+  'attachments.upload': { roles: ['reporter'], scope: 'global', read: false, description: 'Upload an attachment for a draft' },
+  'attachments.read': everyoneReads('Download an attachment by its checksum'),
   // policies
   'policies.read': everyoneReads('Read policies, versions, diffs and the policy schema'),
   'policies.manage': admin('Draft, validate and publish policies'),

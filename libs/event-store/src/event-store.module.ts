@@ -6,7 +6,7 @@ import { EVENT_STORE, EventStore } from './event-store.port';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { UpcasterRegistry } from './upcasting';
 import { UpcastingEventStore } from './upcasting-event-store';
-import { CommandContext, CommandResult, handleCommand } from './handle-command';
+import { CommandContext, CommandFromState, CommandResult, handleCommand } from './handle-command';
 
 export interface EventStoreModuleOptions {
   readonly kind: 'postgres' | 'esdb';
@@ -25,7 +25,7 @@ export class CommandRunner {
   run<C, S, E extends DomainEvent>(
     stream: string,
     decider: Decider<C, S, E>,
-    command: C,
+    command: C | CommandFromState<C, S>,
     context: CommandContext,
     retries = 3,
   ): Promise<CommandResult<E>> {

@@ -84,6 +84,19 @@ describe('handleCommand', () => {
     });
   });
 
+  describe('with a command built from the state', () => {
+    it('folds first, then builds the command from the state and decides it', async () => {
+      await handleCommand(store, 'counter-1', counter, { type: 'Count', by: 3 }, ctx('c1'));
+      const seen: number[] = [];
+      const result = await handleCommand(store, 'counter-1', counter, (state) => {
+        seen.push(state.total);
+        return { type: 'Count', by: state.total };
+      }, ctx('c2'));
+      expect(seen).toEqual([3]);
+      expect(result.events).toEqual([{ type: 'Counted', data: { by: 3 } }]);
+    });
+  });
+
   describe('with upcasters', () => {
     it('stamps new events with the current schema version of their type', async () => {
       const upcasters = new UpcasterRegistry().register({ type: 'Counted', currentVersion: 2, upcasters: { 1: (d) => d } });

@@ -4,6 +4,9 @@ export type { CommandContext } from '@app/kernel';
 import { EventStore, RecordedEvent, WrongExpectedRevision } from './event-store.port';
 import type { UpcasterRegistry } from './upcasting';
 
+/** Builds the command from the folded state (authorization and lookups that depend on the aggregate). */
+export type CommandFromState<C, S> = (state: S) => C | Promise<C>;
+
 export interface HandleCommandOptions {
   /** Re-read, re-decide and re-append this many times on a concurrency conflict (only without expectedRevision). */
   readonly retries?: number;
@@ -39,7 +42,7 @@ export async function handleCommand<C, S, E extends DomainEvent>(
   store: EventStore,
   stream: string,
   decider: Decider<C, S, E>,
-  command: C,
+  command: C | CommandFromState<C, S>,
   context: CommandContext,
   options: HandleCommandOptions = {},
 ): Promise<CommandResult<E>> {
@@ -56,7 +59,9 @@ export async function handleCommand<C, S, E extends DomainEvent>(
       throw new StaleRevision(stream, context.expectedRevision, revision);
     }
     const state = fold(decider, history as unknown as E[]);
-    const produced = decider.decide(command, state);
+    // A command may need what only the state knows (the draft's unit, to look up the actor's roles there).
+    const resolved = typeof command === 'function' ? await (command as CommandFromState<C, S>)(state) : command;
+    const produced = decider.decide(resolved, state);
     if (produced.length === 0) {
       return { stream, events: [], revision, position: last?.position, duplicate: false };
     }

@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { NotFound } from '@app/kernel';
+import { Actor, ROLE_COVERAGE, Role } from '@app/access';
+import { PG_POOL } from '@app/platform';
+
+export interface Page {
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export const REVIEW_ROLES: readonly Role[] = ['unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'confidentiality_reviewer'];
+
+const DRAFT_COLUMNS = `draft_id AS "draftId", unit_id AS "unitId", created_by AS "createdBy", authors, title, content_type AS "contentType",
+  importance, destination, source, status, round, current_step AS "currentStep", current_role AS "currentRole",
+  current_step_name AS "currentStepName", waiting_since AS "waitingSince", submitted_at AS "submittedAt", deadline AS "dueAt",
+  late, late_by_minutes AS "lateByMinutes", form_complete AS "formComplete", missing_fields AS "missingFields", warnings,
+  last_return_comments AS "lastReturnComments", signed_off_at AS "signedOffAt", commission_id AS "commissionId",
+  created_at AS "createdAt", updated_at AS "updatedAt", revision::text AS revision`;
+
+/** Read side of the reporting workflow: every query reads the rm.* views of the live projection build. */
+@Injectable()
+export class DraftQueries {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async mine(memberId: string, filter: { status?: string }, page: Page) {
+    const rows = await this.pool.query(
+      `SELECT ${DRAFT_COLUMNS} FROM rm.drafts WHERE (created_by = $1 OR $1 = ANY(authors)) AND ($2::text IS NULL OR status = $2)
+        ORDER BY updated_at DESC LIMIT $3 OFFSET $4`,
+      [memberId, filter.status ?? null, page.limit, page.offset],
+    );
+    return rows.rows;
+  }
+
+  /** What waits for this reviewer: in-review drafts whose current step's role they hold over the draft's unit. */
+  async inbox(actor: Actor, page: Page) {
+    const clauses: string[] = [];
+    const params: unknown[] = [actor.memberId];
+    for (const a of actor.appointments.filter((x) => REVIEW_ROLES.includes(x.role))) {
+      params.push(a.role);
+      const roleParam = `$${params.length}`;
+      const coverage = ROLE_COVERAGE[a.role];
+      if (coverage === 'institution') {
+        clauses.push(`current_role = ${roleParam}`);
+        continue;
+      }
+      params.push(coverage === 'oversees' ? a.oversees : [a.unitId]);
+      const roots = `$${params.length}::uuid[]`;
+      clauses.push(
+        coverage === 'unit'
+          ? `(current_role = ${roleParam} AND unit_id = ANY(${roots}))`
+          : `(current_role = ${roleParam} AND unit_id IN (WITH RECURSIVE sub(id) AS (SELECT unnest(${roots}) UNION SELECT u.unit_id FROM rm.org_units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))`,
+      );
+    }
+    if (clauses.length === 0) return [];
+    params.push(page.limit, page.offset);
+    const rows = await this.pool.query(
+      `SELECT ${DRAFT_COLUMNS} FROM rm.drafts
+        WHERE status = 'in_review' AND (${clauses.join(' OR ')})
+          AND NOT ((chain->'rules'->>'authorMayNotReview')::boolean AND (created_by = $1 OR $1 = ANY(authors)))
+          AND NOT ((chain->'rules'->>'twoPersonCheck')::boolean AND $1 = ANY(approvers))
+        ORDER BY waiting_since ASC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return rows.rows;
+  }
+
+  async list(filter: { unitId?: string; status?: string; contentType?: string; from?: string; to?: string }, page: Page) {
+    const rows = await this.pool.query(
+      `SELECT ${DRAFT_COLUMNS} FROM rm.drafts
+        WHERE ($1::uuid IS NULL OR unit_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR content_type = $3)
+          AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
+        ORDER BY created_at DESC LIMIT $6 OFFSET $7`,
+      [filter.unitId ?? null, filter.status ?? null, filter.contentType ?? null, filter.from ?? null, filter.to ?? null, page.limit, page.offset],
+    );
+    return rows.rows;
+  }
+
+  /** A draft with its whole history (who did what, when, with comments). */
+  async detail(draftId: string) {
+    const draft = await this.pool.query(`SELECT ${DRAFT_COLUMNS}, chain FROM rm.drafts WHERE draft_id = $1`, [draftId]);
+    if (!draft.rows[0]) throw new NotFound('Draft', draftId);
+    const history = await this.pool.query(
+      `SELECT revision::text AS revision, event_type AS type, actor_id AS "actorId", at, data FROM rm.draft_history WHERE draft_id = $1 ORDER BY revision`,
+      [draftId],
+    );
+    const outcomes = await this.pool.query(
+      `SELECT kind, level_key AS "levelKey", name, issue, at, detail FROM rm.register_outcomes WHERE draft_id = $1 ORDER BY revision`,
+      [draftId],
+    );
+    return { ...draft.rows[0], outcomes: outcomes.rows, history: history.rows };
+  }
+
+  /** 登记: every signed-off item with its unit, the publications that adopted it, levels and instructions. */
+  async register(filter: { unitId?: string; from?: string; to?: string; levelKey?: string; contentType?: string }, page: Page) {
+    const rows = await this.pool.query(
+      `SELECT e.draft_id AS "draftId", e.unit_id AS "unitId", e.title, e.content_type AS "contentType", e.first_author AS "firstAuthor",
+              e.signed_off_at AS "signedOffAt", e.retracted_at AS "retractedAt", e.retraction_reason AS "retractionReason",
+              COALESCE(json_agg(json_build_object('kind', o.kind, 'levelKey', o.level_key, 'name', o.name, 'issue', o.issue, 'at', o.at) ORDER BY o.revision)
+                FILTER (WHERE o.kind IS NOT NULL), '[]') AS outcomes
+         FROM rm.register_entries e LEFT JOIN rm.register_outcomes o ON o.draft_id = e.draft_id
+        WHERE ($1::uuid IS NULL OR e.unit_id = $1) AND ($2::timestamptz IS NULL OR e.signed_off_at >= $2) AND ($3::timestamptz IS NULL OR e.signed_off_at < $3)
+          AND ($4::text IS NULL OR e.content_type = $4)
+          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM rm.register_outcomes x WHERE x.draft_id = e.draft_id AND x.level_key = $5))
+        GROUP BY e.draft_id ORDER BY e.signed_off_at DESC LIMIT $6 OFFSET $7`,
+      [filter.unitId ?? null, filter.from ?? null, filter.to ?? null, filter.contentType ?? null, filter.levelKey ?? null, page.limit, page.offset],
+    );
+    return rows.rows;
+  }
+
+  async draftUnit(draftId: string): Promise<string> {
+    const row = await this.pool.query<{ unit_id: string }>('SELECT unit_id FROM rm.drafts WHERE draft_id = $1', [draftId]);
+    if (!row.rows[0]) throw new NotFound('Draft', draftId);
+    return row.rows[0].unit_id;
+  }
+}

@@ -1,0 +1,34 @@
+import { Body, Controller, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { CommandContext } from '@app/kernel';
+import { Access, Actor, CurrentActor } from '@app/access';
+import { CommandCtx } from '@app/platform';
+import { DraftCommands } from '../draft-commands';
+import { DraftCommandResponse, DraftContentRequest, draftResponse, toContent } from '../draft-content.request';
+
+@ApiTags('reporting')
+@Controller('v1/drafts')
+export class EditDraftHttpController {
+  constructor(private readonly drafts: DraftCommands) {}
+
+  @Put(':draftId')
+  @Access('drafts.write')
+  @ApiOperation({ summary: 'Edit a draft (before submission, or after it was returned for revision)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The draft revision you edited; 412 when it moved on' })
+  async edit(
+    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Body() body: DraftContentRequest,
+    @CurrentActor() actor: Actor,
+    @CommandCtx() context: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DraftCommandResponse> {
+    const result = await this.drafts.run(draftId, context, actor, 'drafts.write', (_, acting) => ({
+      type: 'EditDraft',
+      content: toContent(body),
+      actor: acting,
+      now: this.drafts.now(),
+    }));
+    return draftResponse(draftId, result, res);
+  }
+}

@@ -1,0 +1,99 @@
+import { Body, Controller, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import type { Response } from 'express';
+import type { CommandContext } from '@app/kernel';
+import { Access, Actor, CurrentActor } from '@app/access';
+import { CommandCtx } from '@app/platform';
+import type { ConfidentialityVerdict } from '../../domain/draft.types';
+import { DraftCommands } from '../draft-commands';
+import { DraftCommandResponse, draftResponse } from '../draft-content.request';
+
+export class ApproveStepRequest {
+  @ApiPropertyOptional({ example: '同意' }) @IsOptional() @IsString() @Length(0, 2000) comment?: string;
+  @ApiPropertyOptional({ enum: ['may_publish', 'not_to_publish', 'refer_to_secrecy_authority'], description: 'The confidentiality review (保密审查) verdict' })
+  @IsOptional()
+  @IsIn(['may_publish', 'not_to_publish', 'refer_to_secrecy_authority'])
+  verdict?: ConfidentialityVerdict;
+}
+export class ReturnDraftRequest {
+  @ApiProperty({ example: '请补充具体数据' }) @IsString() @Length(1, 2000) comments!: string;
+}
+export class RejectDraftRequest {
+  @ApiProperty({ example: '不属于报送范围' }) @IsString() @Length(1, 2000) reason!: string;
+}
+
+/** The three decisions on the step that waits (初审, 保密审查, 复审, 签发 …): stepIndex is 0-based. */
+@ApiTags('reporting')
+@Controller('v1/drafts/:draftId/steps/:stepIndex')
+export class ReviewStepHttpController {
+  constructor(private readonly drafts: DraftCommands) {}
+
+  @Post('approve')
+  @HttpCode(200)
+  @Access('drafts.review')
+  @ApiOperation({ summary: 'Approve the step (with comment; the confidentiality review records a verdict); the last approval signs the draft off' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'Two reviewers acting at once: one succeeds, the other gets 409' })
+  async approve(
+    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('stepIndex', ParseIntPipe) stepIndex: number,
+    @Body() body: ApproveStepRequest,
+    @CurrentActor() actor: Actor,
+    @CommandCtx() context: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DraftCommandResponse> {
+    const result = await this.drafts.run(draftId, context, actor, 'drafts.review', (_, acting) => ({
+      type: 'ApproveStep',
+      stepIndex,
+      comment: body.comment ?? null,
+      verdict: body.verdict ?? null,
+      actor: acting,
+      now: this.drafts.now(),
+    }));
+    return draftResponse(draftId, result, res);
+  }
+
+  @Post('return')
+  @HttpCode(200)
+  @Access('drafts.review')
+  @ApiOperation({ summary: '退回修改: return the draft to its authors with comments' })
+  async return(
+    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('stepIndex', ParseIntPipe) stepIndex: number,
+    @Body() body: ReturnDraftRequest,
+    @CurrentActor() actor: Actor,
+    @CommandCtx() context: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DraftCommandResponse> {
+    const result = await this.drafts.run(draftId, context, actor, 'drafts.review', (_, acting) => ({
+      type: 'ReturnForRevision',
+      stepIndex,
+      comments: body.comments,
+      actor: acting,
+      now: this.drafts.now(),
+    }));
+    return draftResponse(draftId, result, res);
+  }
+
+  @Post('reject')
+  @HttpCode(200)
+  @Access('drafts.review')
+  @ApiOperation({ summary: 'Reject the draft (final)' })
+  async reject(
+    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('stepIndex', ParseIntPipe) stepIndex: number,
+    @Body() body: RejectDraftRequest,
+    @CurrentActor() actor: Actor,
+    @CommandCtx() context: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DraftCommandResponse> {
+    const result = await this.drafts.run(draftId, context, actor, 'drafts.review', (_, acting) => ({
+      type: 'RejectDraft',
+      stepIndex,
+      reason: body.reason,
+      actor: acting,
+      now: this.drafts.now(),
+    }));
+    return draftResponse(draftId, result, res);
+  }
+}

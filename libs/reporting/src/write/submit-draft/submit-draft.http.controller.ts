@@ -1,0 +1,44 @@
+import { Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CommandContext, RuleViolation } from '@app/kernel';
+import { Access, Actor, CurrentActor } from '@app/access';
+import { CommandCtx } from '@app/platform';
+import { REPORTING_POLICY, ReportingPolicy } from '../../domain/reporting-policy.port';
+import { DraftCommands } from '../draft-commands';
+import { DraftCommandResponse, draftResponse } from '../draft-content.request';
+import { OrgLookups } from '../org-lookups';
+
+@ApiTags('reporting')
+@Controller('v1/drafts')
+export class SubmitDraftHttpController {
+  constructor(
+    private readonly drafts: DraftCommands,
+    private readonly lookups: OrgLookups,
+    @Inject(REPORTING_POLICY) private readonly policy: ReportingPolicy,
+  ) {}
+
+  @Post(':draftId/submit')
+  @HttpCode(200)
+  @Access('drafts.write')
+  @ApiOperation({
+    summary: '报送: submit the draft; the policy in force picks the review chain and checks form, limits and timeliness',
+    description: 'Hard limits (length, one event per report) are 422 naming the rule; soft rules come back as warnings on the draft.',
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  async submit(
+    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @CurrentActor() actor: Actor,
+    @CommandCtx() context: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DraftCommandResponse> {
+    const result = await this.drafts.run(draftId, context, actor, 'drafts.write', async (state, acting) => {
+      const unit = await this.lookups.unit(state.unitId);
+      if (!unit?.active) throw new RuleViolation('unit-dissolved', 'The draft\'s unit is dissolved: it no longer submits');
+      const now = this.drafts.now();
+      const rules = await this.policy.evaluateSubmission(state.content!, { unitId: unit.unitId, unitType: unit.unitType, submittedAt: now });
+      return { type: 'SubmitDraft', ...rules, actor: acting, now };
+    });
+    return draftResponse(draftId, result, res);
+  }
+}
