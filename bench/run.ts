@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   url.pathname = `/${name}`;
   await migrate(url.toString());
   const pool = new Pool({ connectionString: url.toString(), max: 12 });
+  pool.on('error', () => undefined); // DROP DATABASE … WITH (FORCE) at the end closes idle connections
   const store = new PostgresEventStore(pool);
   try {
     // 1. one writer, one event per append (a command's typical shape)

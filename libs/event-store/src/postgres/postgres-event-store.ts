@@ -40,6 +40,7 @@ const SELECT_EVENTS = `SELECT global_position, stream_id, stream_revision, event
  * The default event store. Global positions come from a single counter row updated inside the append
  * transaction: its row lock serialises position assignment and commit, so positions become visible strictly in
  * order and a subscriber reading `position > checkpoint` can never skip an event that commits late (ADR 0003).
+ * An append is one call of the es_append SQL function: one round trip.
  */
 export class PostgresEventStore implements EventStore {
   private readonly notifications = new EventEmitter();
@@ -62,39 +63,13 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedRevision = 'any',
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const current = await client.query<{ revision: string }>(
-        'SELECT revision FROM es_streams WHERE stream_id = $1 FOR UPDATE',
-        [stream],
-      );
-      const actual = current.rowCount ? BigInt(current.rows[0]!.revision) : undefined;
-
-      const duplicate = await this.findDuplicate(client, stream, events);
-      if (duplicate) {
-        await client.query('ROLLBACK');
-        return duplicate;
-      }
-      checkExpected(stream, expected, actual);
-
-      const first = actual === undefined ? 0n : actual + 1n;
-      const n = events.length;
-      const pos = await client.query<{ last_position: string }>(
-        'UPDATE es_position SET last_position = last_position + $1 WHERE id = 1 RETURNING last_position',
-        [n],
-      );
-      const last = BigInt(pos.rows[0]!.last_position);
-      const firstPosition = last - BigInt(n) + 1n;
-      await client.query(
-        `INSERT INTO es_events (global_position, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata)
-         SELECT p, $1, r, e, t, v, d, m
-           FROM unnest($2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[])
-             AS x(p, r, e, t, v, d, m)`,
+      // One round trip: see migrations/1763800000002_es-append-function.js.
+      const result = await this.pool.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
+        'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])',
         [
           stream,
-          events.map((_, i) => (firstPosition + BigInt(i)).toString()),
-          events.map((_, i) => (first + BigInt(i)).toString()),
+          typeof expected === 'bigint' ? expected.toString() : expected,
           events.map((e) => e.metadata.eventId),
           events.map((e) => e.type),
           events.map((e) => e.metadata.schemaVersion ?? 1),
@@ -102,45 +77,11 @@ export class PostgresEventStore implements EventStore {
           events.map((e) => JSON.stringify(e.metadata)),
         ],
       );
-      const next = first + BigInt(n) - 1n;
-      await client.query(
-        `INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`,
-        [stream, next.toString()],
-      );
-      await client.query('SELECT pg_notify($1, $2)', [CHANNEL, last.toString()]);
-      await client.query('COMMIT');
-      return { nextExpectedRevision: next, position: last, duplicate: false };
+      const row = result.rows[0]!;
+      return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position), duplicate: row.duplicate };
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw translate(error, stream, expected);
-    } finally {
-      client.release();
+      throw translate(error, stream, expected, events);
     }
-  }
-
-  /** Events already stored under the same ids (a retried command): report them instead of appending. */
-  private async findDuplicate(
-    client: PoolClient,
-    stream: string,
-    events: readonly EventToAppend[],
-  ): Promise<AppendResult | undefined> {
-    const ids = events.map((e) => e.metadata.eventId);
-    const found = await client.query<{ stream_id: string; stream_revision: string; global_position: string }>(
-      `SELECT stream_id, stream_revision, global_position FROM es_events WHERE event_id = ANY($1::uuid[])
-       ORDER BY global_position`,
-      [ids],
-    );
-    if (found.rowCount === 0) return undefined;
-    if (found.rowCount !== ids.length || found.rows.some((r) => r.stream_id !== stream)) {
-      throw new EventIdReused(stream, ids);
-    }
-    const last = found.rows[found.rows.length - 1]!;
-    return {
-      nextExpectedRevision: BigInt(last.stream_revision),
-      position: BigInt(last.global_position),
-      duplicate: true,
-    };
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -243,17 +184,12 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function checkExpected(stream: string, expected: ExpectedRevision, actual: bigint | undefined): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && actual === undefined) ||
-    (expected === 'stream_exists' && actual !== undefined) ||
-    (typeof expected === 'bigint' && actual === expected);
-  if (!ok) throw new WrongExpectedRevision(stream, expected, actual ?? 'no_stream');
-}
-
-function translate(error: unknown, stream: string, expected: ExpectedRevision): unknown {
-  const pgError = error as { code?: string; constraint?: string };
+function translate(error: unknown, stream: string, expected: ExpectedRevision, events: readonly EventToAppend[]): unknown {
+  const pgError = error as { code?: string; constraint?: string; detail?: string };
+  if (pgError.code === 'BS001') {
+    return new WrongExpectedRevision(stream, expected, pgError.detail === 'no_stream' || !pgError.detail ? 'no_stream' : BigInt(pgError.detail));
+  }
+  if (pgError.code === 'BS002') return new EventIdReused(stream, events.map((e) => e.metadata.eventId));
   // Two first appends to a new stream race past the row lock: the loser hits a unique constraint.
   if (pgError.code === '23505' && (pgError.constraint === 'es_streams_pkey' || pgError.constraint === 'es_events_stream_revision_unique')) {
     return new WrongExpectedRevision(stream, expected, 'no_stream');
