@@ -24,6 +24,8 @@ export async function createTestDatabase(options: { migrate?: boolean; poolSize?
   url.pathname = `/${name}`;
   if (options.migrate !== false) await migrate(url.toString());
   const pool = new Pool({ connectionString: url.toString(), max: options.poolSize ?? 20 });
+  // drop() terminates whatever connections are still open (WITH FORCE); they must not crash the run.
+  pool.on('error', () => undefined);
   return {
     url: url.toString(),
     pool,

@@ -134,7 +134,7 @@ export class PostgresEventStore implements EventStore {
     if (listener) {
       listener.removeAllListeners('notification');
       await listener.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-      listener.release();
+      this.releaseListener(listener, false);
     }
   }
 
@@ -147,7 +147,7 @@ export class PostgresEventStore implements EventStore {
         client.on('notification', () => this.notifications.emit('wake'));
         client.on('error', () => {
           if (this.listener === client) this.listener = undefined;
-          client.release(true);
+          this.releaseListener(client, true);
         });
         await client.query(`LISTEN ${CHANNEL}`);
         this.listener = client;
@@ -158,6 +158,16 @@ export class PostgresEventStore implements EventStore {
       }
     })();
     return this.listening;
+  }
+
+  private readonly releasedListeners = new WeakSet<PoolClient>();
+
+  /** A broken connection may error after close() released it: release each listener once. */
+  private releaseListener(client: PoolClient, broken: boolean): void {
+    if (this.releasedListeners.has(client)) return;
+    this.releasedListeners.add(client);
+    client.on('error', () => undefined);
+    client.release(broken);
   }
 
   private waitForAppend(after: bigint, signal: AbortSignal | undefined): Promise<void> {
