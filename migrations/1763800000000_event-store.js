@@ -3,8 +3,8 @@
 //
 // Why a lock and not only a sequence: with concurrent appends a transaction can commit a lower position after a
 // higher one is already visible, and a subscriber that moved past the higher one would skip the lower one for
-// ever. Appends therefore take a transaction-scoped advisory lock before taking positions (see the adapter), so
-// positions become visible in order. ADR 0003 records the trade-off.
+// ever. Appends therefore take their positions by updating the single es_position row, whose row lock is held
+// until commit, so positions become visible in order. ADR 0003 records the trade-off.
 exports.up = (pgm) => {
   pgm.sql(`
     CREATE TABLE es_events (

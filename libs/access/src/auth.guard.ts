@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DateTime } from 'luxon';
-import { Clock, CLOCK, Forbidden, Unauthenticated } from '@app/kernel';
+import { Clock, CLOCK, Forbidden, isUuid, Unauthenticated } from '@app/kernel';
 import { ACCESS_METADATA, AccessRequirement, PUBLIC_METADATA, UnitSource } from './access.decorator';
 import { AccessPolicy } from './access-policy';
 import { Actor, ACTOR_LOADER, ActorLoader } from './actor';
@@ -58,5 +58,6 @@ function pick(request: GuardedRequest, source: UnitSource): string | undefined {
       : 'body' in source
         ? (request.body as Record<string, unknown> | undefined)?.[source.body]
         : request.query?.[source.query];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  // A malformed id is left to validation (400); only a well-formed unit id is checked for coverage.
+  return typeof value === 'string' && isUuid(value) ? value : undefined;
 }

@@ -1,3 +1,5 @@
+import { deterministicUuid } from './ids';
+
 /** What travels with every command besides its payload. */
 export interface CommandContext {
   /** Idempotency key: a retry with the same id appends nothing and reports `duplicate: true`. */
@@ -9,3 +11,11 @@ export interface CommandContext {
   readonly expectedRevision?: bigint;
 }
 
+
+/**
+ * The id of an entity a command creates: the client's, or one derived from the command id, so that a retry with
+ * the same Idempotency-Key addresses the same entity (and appends nothing) instead of creating a second one.
+ */
+export function entityIdFor(provided: string | undefined, context: CommandContext, kind: string): string {
+  return provided ?? deterministicUuid(kind, context.commandId);
+}

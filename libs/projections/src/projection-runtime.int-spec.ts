@@ -170,6 +170,21 @@ describe('ProjectionRuntime', () => {
     });
   });
 
+  describe('on an instance that does not run projections (RUN_PROJECTIONS=false)', () => {
+    it('a rebuild request creates the build but nothing runs here', async () => {
+      await append('a-1', ['X']);
+      const running = runtime([counter()]);
+      await running.start();
+      await waitForProjections(db.pool, store, running);
+      await running.stop();
+      const httpOnly = runtime([counter()]);
+      const buildId = await httpOnly.requestRebuild('stream-counts');
+      const builds = await db.pool.query('SELECT build_id, state, position FROM projection_builds WHERE build_id = $1', [buildId]);
+      expect(builds.rows).toEqual([{ build_id: buildId, state: 'rebuilding', position: '0' }]);
+      expect(httpOnly.heldProjections()).toEqual([]);
+    });
+  });
+
   describe('reactors', () => {
     it('perform effects live exactly once and never again in a rebuild', async () => {
       const sent: string[] = [];
@@ -196,6 +211,26 @@ describe('ProjectionRuntime', () => {
       await append('a-1', ['X']);
       await waitForProjections(db.pool, store, r);
       expect(sent).toEqual(['a-1/0', 'a-1/1', 'a-1/2']);
+    });
+
+    it('a new reactor from the beginning replays history without effects, then performs effects live', async () => {
+      await append('a-1', ['X', 'X']);
+      const modes: string[] = [];
+      const reactor: ReactorDefinition = {
+        kind: 'reactor',
+        name: 'replaying-notifier',
+        version: 1,
+        tables: [],
+        startFrom: 'beginning',
+        async apply(event, ctx) {
+          modes.push(`${event.revision}:${ctx.live}`);
+        },
+      };
+      const r = runtime([reactor]);
+      await r.start();
+      await append('a-1', ['X']);
+      await waitForProjections(db.pool, store, r);
+      expect(modes).toEqual(['0:false', '1:false', '2:true']);
     });
 
     it('a new reactor starts at the head by default: history is not re-notified', async () => {

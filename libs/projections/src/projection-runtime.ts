@@ -71,15 +71,16 @@ export class ProjectionRuntime {
   async start(): Promise<void> {
     this.stopping = false;
     for (const def of this.definitions) await this.ensureBuilds(def);
-    await this.lease();
     this.leaseTimer = setInterval(() => void this.lease(), this.leaseIntervalMs);
     this.leaseTimer.unref();
+    await this.lease();
   }
 
   /** Graceful stop: the batch in flight commits or rolls back, locks are released. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
     await this.leaseLoop;
     const runners = [...this.runners.values()];
     for (const r of runners) r.controller.abort();
@@ -148,8 +149,11 @@ export class ProjectionRuntime {
       const builds = await loadBuilds(client, def.name);
       const live = builds.find((b) => b.state === 'live');
       if (!live) {
-        const head = isReactor(def) && (def.startFrom ?? 'head') === 'head' ? await this.store.headPosition() : 0n;
-        await createBuild(client, def, 'live', { position: head, effectsHighWater: head });
+        // A new reactor never performs effects for history: from 'head' it skips it, from 'beginning' it replays
+        // it with ctx.live = false up to today's head.
+        const head = isReactor(def) ? await this.store.headPosition() : 0n;
+        const start = isReactor(def) && (def.startFrom ?? 'head') === 'head' ? head : 0n;
+        await createBuild(client, def, 'live', { position: start, effectsHighWater: head });
         this.log('projection created', { projection: def.name, version: def.version });
       } else if (live.version < def.version && !builds.some((b) => b.version === def.version)) {
         const highWater = maxBig(BigInt(live.position), BigInt(live.effects_high_water));
@@ -167,9 +171,9 @@ export class ProjectionRuntime {
     }
   }
 
-  /** Take the locks we can, start runners for builds that need one. */
+  /** Take the locks we can, start runners for builds that need one (only once started: RUN_PROJECTIONS). */
   private lease(): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+    if (this.stopping || !this.leaseTimer) return Promise.resolve();
     this.leaseLoop ??= this.leaseOnce()
       .catch((error: unknown) => this.log('projection lease failed', { error: String(error) }))
       .finally(() => {

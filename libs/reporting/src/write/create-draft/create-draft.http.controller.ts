@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
-import { CommandContext, newId } from '@app/kernel';
+import { CommandContext, entityIdFor } from '@app/kernel';
 import type { CommandResult } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
 import { CommandCtx } from '@app/platform';
@@ -32,7 +32,7 @@ export class CreateDraftHttpController {
     @CommandCtx() context: CommandContext,
     @Res({ passthrough: true }) res: Response,
   ): Promise<DraftCommandResponse> {
-    const draftId = body.draftId ?? newId();
+    const draftId = entityIdFor(body.draftId, context, 'draft');
     const result = await this.commands.execute<CreateDraftCommand, CommandResult>(
       new CreateDraftCommand(draftId, body.unitId, toContent(body), body.commissionId ?? null, actor, context),
     );

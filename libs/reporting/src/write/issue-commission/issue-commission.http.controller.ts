@@ -3,7 +3,7 @@ import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { Response } from 'express';
-import { Clock, CLOCK, CommandContext, newId } from '@app/kernel';
+import { Clock, CLOCK, CommandContext, entityIdFor } from '@app/kernel';
 import { CommandResult, CommandRunner } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
 import { CommandCtx, etag } from '@app/platform';
@@ -57,7 +57,7 @@ export class IssueCommissionHttpController {
   @Access('commissions.manage')
   @ApiOperation({ summary: '约稿: commission drafts from units on a topic by a deadline' })
   async issue(@Body() body: IssueCommissionRequest, @CurrentActor() actor: Actor, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
-    const commissionId = body.commissionId ?? newId();
+    const commissionId = entityIdFor(body.commissionId, context, 'commission');
     const result = await this.commands.execute<CommissionCommandMessage, CommandResult>(
       new CommissionCommandMessage(
         commissionId,
