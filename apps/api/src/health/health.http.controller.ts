@@ -2,8 +2,10 @@ import { Controller, Get, HttpException, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@app/platform';
+import { Public } from '@app/access';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthHttpController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

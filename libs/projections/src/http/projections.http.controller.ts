@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { PG_POOL } from '@app/platform';
+import { Access } from '@app/access';
 import { ProjectionRuntime } from '../projection-runtime';
 import { projectionStatus, ProjectionStatus } from '../projection-status';
 import { DeadLetter, listDeadLetters, retryDeadLetter, RetryOutcome } from '../dead-letters';
@@ -32,12 +33,14 @@ export class ProjectionsHttpController {
   ) {}
 
   @Get('projections')
+  @Access('ops.read')
   @ApiOperation({ summary: 'Each projection: version, position, lag (events, seconds), state, rebuild progress, dead letters' })
   status(): Promise<ProjectionStatus[]> {
     return projectionStatus(this.pool, this.store, this.runtime.definitions);
   }
 
   @Post('projections/:name/rebuild')
+  @Access('ops.manage')
   @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild a projection from position 0 beside the live build; it takes over when caught up' })
   async rebuild(@Param('name') name: string): Promise<RebuildStarted> {
@@ -46,12 +49,14 @@ export class ProjectionsHttpController {
   }
 
   @Get('dead-letters')
+  @Access('ops.read')
   @ApiOperation({ summary: 'Events a projection failed to apply, with the error' })
   deadLetters(@Query() query: ListDeadLettersQuery): Promise<DeadLetter[]> {
     return listDeadLetters(this.pool, query);
   }
 
   @Post('dead-letters/:id/retry')
+  @Access('ops.manage')
   @ApiOperation({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event' })
   retry(@Param('id', ParseIntPipe) id: number): Promise<RetryOutcome> {
     return retryDeadLetter(this.pool, this.store, this.runtime, String(id));
