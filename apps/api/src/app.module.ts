@@ -8,11 +8,14 @@ import { EventStoreModule } from '@app/event-store';
 import { AnyProjection, ProjectionsModule } from '@app/projections';
 import { AppConfig, DatabaseModule } from '@app/platform';
 import { HealthHttpController } from './health/health.http.controller';
-import { CONTEXT_MODULES, CONTEXT_PROJECTIONS } from './contexts';
+import { contextModules, CONTEXT_PROJECTIONS } from './contexts';
+import { AccessModule, TokenService } from '@app/access';
+import { MemberStreamActorLoader, OrgTreeUnitLineage } from './org-access.adapters';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
   readonly databaseUrl: string;
+  readonly tokens: TokenService;
   readonly clock?: Clock;
   /** Extra projections (tests). */
   readonly projections?: readonly AnyProjection[];
@@ -45,7 +48,8 @@ export class AppModule {
         DatabaseModule.forRoot(options.databaseUrl),
         EventStoreModule.forRoot({ kind: config.eventStore, esdbConnectionString: config.eventStoreConnectionString, clock: options.clock }),
         ProjectionsModule.forRoot({ definitions: [...CONTEXT_PROJECTIONS, ...(options.projections ?? [])], run: config.runProjections }),
-        ...CONTEXT_MODULES,
+        AccessModule.forRoot({ tokens: options.tokens, actorLoader: MemberStreamActorLoader, unitTree: OrgTreeUnitLineage }),
+        ...contextModules(config),
       ],
       controllers: [HealthHttpController],
     };

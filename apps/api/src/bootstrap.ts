@@ -3,7 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { Clock } from '@app/kernel';
+import { Clock, systemClock } from '@app/kernel';
+import { TokenService } from '@app/access';
+import { CommandRunner } from '@app/event-store';
+import { bootstrapAdministrator } from './bootstrap-admin';
 import { AnyProjection } from '@app/projections';
 import { AppConfig, EmbeddedDatabase, migrate, ProblemDetailsFilter, resolveDatabase, validationPipe } from '@app/platform';
 import { AppModule } from './app.module';
@@ -27,14 +30,16 @@ export async function createApp(
   const databaseUrl = embedded.url;
   try {
     await migrate(databaseUrl);
+    const tokens = await TokenService.create(config.auth, config.dataDir);
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, databaseUrl, clock: options.clock, projections: options.projections }),
+      AppModule.forRoot({ config, databaseUrl, tokens, clock: options.clock, projections: options.projections }),
       { bufferLogs: true, logger: options.logger === false ? false : undefined },
     );
     if (options.logger !== false) app.useLogger(app.get(Logger));
     app.useGlobalPipes(validationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
     app.set('etag', false); // ETags carry stream revisions, never response hashes
+    await bootstrapAdministrator(app.get(CommandRunner), (options.clock ?? systemClock).now(), bootLog);
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -1,6 +1,10 @@
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { AnyProjection } from '@app/projections';
-import { OrganizationModule, orgTreeProjection } from '@app/organization';
+import type { AppConfig } from '@app/platform';
+import { OrganizationModule, orgDirectoryProjection, orgTreeProjection } from '@app/organization';
 
 /** The bounded contexts served by the API and the projections they bring. */
-export const CONTEXT_MODULES = [OrganizationModule];
-export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection];
+export function contextModules(_config: AppConfig): (Type | DynamicModule)[] {
+  return [OrganizationModule];
+}
+export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection];

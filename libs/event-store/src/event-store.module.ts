@@ -1,36 +1,18 @@
-import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@app/platform';
-import { Clock, CLOCK, Decider, DomainEvent, systemClock } from '@app/kernel';
+import { Clock, CLOCK, systemClock } from '@app/kernel';
 import { EVENT_STORE, EventStore } from './event-store.port';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { UpcasterRegistry } from './upcasting';
 import { UpcastingEventStore } from './upcasting-event-store';
-import { CommandContext, CommandFromState, CommandResult, handleCommand } from './handle-command';
+import { CommandRunner } from './command-runner';
+import { RunDeciderHandler } from './run-decider.command';
 
 export interface EventStoreModuleOptions {
   readonly kind: 'postgres' | 'esdb';
   readonly esdbConnectionString?: string;
   readonly clock?: Clock;
-}
-
-/** Runs commands against the configured store; what Nest command handlers call. */
-@Injectable()
-export class CommandRunner {
-  constructor(
-    @Inject(EVENT_STORE) readonly store: EventStore,
-    readonly upcasters: UpcasterRegistry,
-  ) {}
-
-  run<C, S, E extends DomainEvent>(
-    stream: string,
-    decider: Decider<C, S, E>,
-    command: C | CommandFromState<C, S>,
-    context: CommandContext,
-    retries = 3,
-  ): Promise<CommandResult<E>> {
-    return handleCommand(this.store, stream, decider, command, context, { retries, upcasters: this.upcasters });
-  }
 }
 
 @Global()
@@ -53,6 +35,7 @@ export class EventStoreModule implements BeforeApplicationShutdown {
           },
         },
         CommandRunner,
+        RunDeciderHandler,
       ],
       exports: [EVENT_STORE, CLOCK, UpcasterRegistry, CommandRunner],
     };

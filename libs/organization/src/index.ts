@@ -1,4 +1,13 @@
 export * from './organization.module';
 export { orgTreeProjection } from './read/org-tree/org-tree.projection';
+export { orgDirectoryProjection } from './read/directory/org-directory.projection';
 export * from './domain/unit.events';
+export * from './domain/member.events';
 export { unitDecider, unitStream } from './domain/unit.decider';
+export { memberDecider, memberStream } from './domain/member.decider';
+export { channelDecider, channelIdFor, channelStream, followersAt } from './domain/channel.decider';
+export type { Platform } from './domain/channel.decider';
+export { orgConfigDecider, ORG_CONFIG_STREAM } from './domain/orgconfig.decider';
+export type { PublicationLevel } from './domain/orgconfig.decider';
+export { loadActorAppointments } from './member-appointments';
+export { OrgReads } from './write/org-reads';

@@ -14,13 +14,13 @@ describe('unit decider', () => {
     it('registers it under an existing parent', () => {
       spec(unitDecider)
         .given([])
-        .when({ type: 'RegisterUnit', unitId: 'u2', name: ' 一大队 ', unitType: 'brigade', parentId: 'u1', parentExists: true, now })
+        .when({ type: 'RegisterUnit', unitId: 'u2', name: ' 一大队 ', unitType: 'brigade', parentId: 'u1', parent: { exists: true, dissolved: false }, unitTypeDefined: true, now })
         .then([{ type: 'UnitRegistered', data: { unitId: 'u2', name: '一大队', unitType: 'brigade', parentId: 'u1', registeredAt: now } }]);
     });
     it('refuses an unknown parent', () => {
       spec(unitDecider)
         .given([])
-        .when({ type: 'RegisterUnit', unitId: 'u2', name: 'x', unitType: 'brigade', parentId: 'nope', parentExists: false, now })
+        .when({ type: 'RegisterUnit', unitId: 'u2', name: 'x', unitType: 'brigade', parentId: 'nope', parent: { exists: false, dissolved: false }, unitTypeDefined: true, now })
         .thenThrows(RuleViolation, 'unit-parent-unknown');
     });
     it('refuses a rename', () => {
@@ -32,7 +32,7 @@ describe('unit decider', () => {
     it('refuses a second registration', () => {
       spec(unitDecider)
         .given([registered])
-        .when({ type: 'RegisterUnit', unitId: 'u1', name: 'x', unitType: 'section', parentId: null, parentExists: false, now })
+        .when({ type: 'RegisterUnit', unitId: 'u1', name: 'x', unitType: 'section', parentId: null, parent: { exists: false, dissolved: false }, unitTypeDefined: true, now })
         .thenThrows(InvalidState, 'unit-already-registered');
     });
     it('renames it, remembering the previous name', () => {

@@ -6,5 +6,8 @@ export type UnitRegistered = DomainEvent<
   { unitId: string; name: string; unitType: string; parentId: string | null; registeredAt: string }
 >;
 export type UnitRenamed = DomainEvent<'UnitRenamed', { unitId: string; name: string; previousName: string; renamedAt: string }>;
+export type UnitMoved = DomainEvent<'UnitMoved', { unitId: string; fromParentId: string | null; toParentId: string | null; movedAt: string }>;
+/** History is kept: a unit dissolved in June still owns its May items. */
+export type UnitDissolved = DomainEvent<'UnitDissolved', { unitId: string; dissolvedOn: string; reason: string | null; dissolvedAt: string }>;
 
-export type UnitEvent = UnitRegistered | UnitRenamed;
+export type UnitEvent = UnitRegistered | UnitRenamed | UnitMoved | UnitDissolved;

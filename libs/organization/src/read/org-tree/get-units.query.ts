@@ -10,6 +10,7 @@ export interface UnitView {
   unitType: string;
   parentId: string | null;
   registeredAt: string;
+  dissolvedOn: string | null;
   revision: string;
   children?: UnitView[];
 }
@@ -25,6 +26,7 @@ interface Row {
   unit_type: string;
   parent_id: string | null;
   registered_at: Date;
+  dissolved_on: string | null;
   revision: string;
 }
 
@@ -34,6 +36,7 @@ const toView = (r: Row): UnitView => ({
   unitType: r.unit_type,
   parentId: r.parent_id,
   registeredAt: r.registered_at.toISOString(),
+  dissolvedOn: r.dissolved_on,
   revision: r.revision,
 });
 
@@ -42,7 +45,7 @@ export class GetUnitTreeHandler implements IQueryHandler<GetUnitTreeQuery, UnitV
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async execute(): Promise<UnitView[]> {
-    const rows = await this.pool.query<Row>('SELECT * FROM rm.org_units ORDER BY name');
+    const rows = await this.pool.query<Row>(`SELECT unit_id, name, unit_type, parent_id, registered_at, to_char(dissolved_on, 'YYYY-MM-DD') AS dissolved_on, revision FROM rm.org_units ORDER BY name`);
     const views = new Map(rows.rows.map((r) => [r.unit_id, { ...toView(r), children: [] as UnitView[] }]));
     const roots: UnitView[] = [];
     for (const view of views.values()) {
@@ -59,7 +62,10 @@ export class GetUnitHandler implements IQueryHandler<GetUnitQuery, UnitView> {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async execute(query: GetUnitQuery): Promise<UnitView> {
-    const rows = await this.pool.query<Row>('SELECT * FROM rm.org_units WHERE unit_id = $1', [query.unitId]);
+    const rows = await this.pool.query<Row>(
+      `SELECT unit_id, name, unit_type, parent_id, registered_at, to_char(dissolved_on, 'YYYY-MM-DD') AS dissolved_on, revision FROM rm.org_units WHERE unit_id = $1`,
+      [query.unitId],
+    );
     if (!rows.rows[0]) throw new NotFound('Unit', query.unitId);
     return toView(rows.rows[0]);
   }

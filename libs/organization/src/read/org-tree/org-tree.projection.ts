@@ -4,9 +4,10 @@ import type { UnitEvent } from '../../domain/unit.events';
 /** Answers "what does the unit tree look like?": one row per unit, with its stream revision for ETags. */
 export const orgTreeProjection: ProjectionDefinition = {
   name: 'org-tree',
-  version: 1,
+  // v2: moves and dissolution (dissolved units stay in the tree with dissolved_on: they still own their items)
+  version: 2,
   tables: ['org_units'],
-  eventTypes: ['UnitRegistered', 'UnitRenamed'],
+  eventTypes: ['UnitRegistered', 'UnitRenamed', 'UnitMoved', 'UnitDissolved'],
   async setup(client, t) {
     await client.query(`CREATE TABLE ${t('org_units')} (
       unit_id uuid PRIMARY KEY,
@@ -14,6 +15,7 @@ export const orgTreeProjection: ProjectionDefinition = {
       unit_type text NOT NULL,
       parent_id uuid,
       registered_at timestamptz NOT NULL,
+      dissolved_on date,
       revision bigint NOT NULL
     )`);
     await client.query(`CREATE INDEX ON ${t('org_units')} (parent_id)`);
@@ -32,6 +34,20 @@ export const orgTreeProjection: ProjectionDefinition = {
         await client.query(`UPDATE ${t('org_units')} SET name = $2, revision = $3 WHERE unit_id = $1 AND revision < $3`, [
           e.data.unitId,
           e.data.name,
+          event.revision.toString(),
+        ]);
+        break;
+      case 'UnitMoved':
+        await client.query(`UPDATE ${t('org_units')} SET parent_id = $2, revision = $3 WHERE unit_id = $1 AND revision < $3`, [
+          e.data.unitId,
+          e.data.toParentId,
+          event.revision.toString(),
+        ]);
+        break;
+      case 'UnitDissolved':
+        await client.query(`UPDATE ${t('org_units')} SET dissolved_on = $2, revision = $3 WHERE unit_id = $1 AND revision < $3`, [
+          e.data.unitId,
+          e.data.dissolvedOn,
           event.revision.toString(),
         ]);
         break;

@@ -4,18 +4,20 @@ import { Clock, CLOCK } from '@app/kernel';
 import { CommandResult, CommandRunner } from '@app/event-store';
 import { unitDecider, unitStream } from '../../domain/unit.decider';
 import { RegisterUnitCommand } from './register-unit.command';
+import { OrgReads } from '../org-reads';
 
 @CommandHandler(RegisterUnitCommand)
 export class RegisterUnitHandler implements ICommandHandler<RegisterUnitCommand, CommandResult> {
   constructor(
     private readonly runner: CommandRunner,
+    private readonly reads: OrgReads,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute(command: RegisterUnitCommand): Promise<CommandResult> {
-    // What the decision needs from elsewhere comes from the write model (the parent's stream), not a read model.
-    const parentExists =
-      command.parentId !== null && (await this.runner.store.readStream(unitStream(command.parentId), { maxCount: 1 })).length > 0;
+    // What the decision needs from elsewhere comes from the write model (streams), not from a read model.
+    const parent = command.parentId === null ? { exists: false, dissolved: false } : await this.reads.unitFacts(command.parentId);
+    const unitTypeDefined = (await this.reads.config()).unitTypes.has(command.unitType);
     return this.runner.run(
       unitStream(command.unitId),
       unitDecider,
@@ -25,7 +27,8 @@ export class RegisterUnitHandler implements ICommandHandler<RegisterUnitCommand,
         name: command.name,
         unitType: command.unitType,
         parentId: command.parentId,
-        parentExists,
+        parent,
+        unitTypeDefined,
         now: this.clock.now().toISOString(),
       },
       command.context,

@@ -3,8 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { CommandContext, newId } from '@app/kernel';
+import { CommandContext, entityIdFor } from '@app/kernel';
 import type { CommandResult } from '@app/event-store';
+import { Access } from '@app/access';
 import { CommandCtx, etag } from '@app/platform';
 import { RegisterUnitCommand } from './register-unit.command';
 
@@ -47,6 +48,7 @@ export class RegisterUnitHttpController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @Access('org.manage')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a unit in the tree' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key changes nothing' })
@@ -55,7 +57,7 @@ export class RegisterUnitHttpController {
     @CommandCtx() context: CommandContext,
     @Res({ passthrough: true }) res: Response,
   ): Promise<UnitCommandResponse> {
-    const unitId = body.unitId ?? newId();
+    const unitId = entityIdFor(body.unitId, context, 'unit');
     const result = await this.commands.execute<RegisterUnitCommand, CommandResult>(
       new RegisterUnitCommand(unitId, body.name, body.unitType, body.parentId ?? null, context),
     );

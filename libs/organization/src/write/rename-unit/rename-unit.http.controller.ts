@@ -5,6 +5,7 @@ import { IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import type { CommandResult } from '@app/event-store';
+import { Access } from '@app/access';
 import { CommandCtx } from '@app/platform';
 import { unitResponse, UnitCommandResponse } from '../register-unit/register-unit.http.controller';
 import { RenameUnitCommand } from './rename-unit.command';
@@ -22,6 +23,7 @@ export class RenameUnitHttpController {
   constructor(private readonly commands: CommandBus) {}
 
   @Put(':unitId/name')
+  @Access('org.manage')
   @ApiOperation({ summary: 'Rename a unit (the old name stays in its history)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The unit revision (ETag) you saw; 412 if it moved on' })
   async rename(

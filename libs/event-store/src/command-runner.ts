@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Decider, DomainEvent } from '@app/kernel';
+import { EVENT_STORE, EventStore } from './event-store.port';
+import { CommandContext, CommandFromState, CommandResult, handleCommand } from './handle-command';
+import { UpcasterRegistry } from './upcasting';
+
+/** Runs commands against the configured store; what Nest command handlers call. */
+@Injectable()
+export class CommandRunner {
+  constructor(
+    @Inject(EVENT_STORE) readonly store: EventStore,
+    readonly upcasters: UpcasterRegistry,
+  ) {}
+
+  run<C, S, E extends DomainEvent>(
+    stream: string,
+    decider: Decider<C, S, E>,
+    command: C | CommandFromState<C, S>,
+    context: CommandContext,
+    retries = 3,
+  ): Promise<CommandResult<E>> {
+    return handleCommand(this.store, stream, decider, command, context, { retries, upcasters: this.upcasters });
+  }
+}
+

@@ -1,0 +1,89 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsUUID, Length } from 'class-validator';
+import type { Response } from 'express';
+import { Clock, CLOCK, CommandContext, entityIdFor } from '@app/kernel';
+import { runDecider } from '@app/event-store';
+import { Access, ROLES, Role } from '@app/access';
+import { CommandCtx } from '@app/platform';
+import { memberDecider, memberStream } from '../../domain/member.decider';
+import { OrgReads } from '../org-reads';
+import { commandResponse } from '../command-response';
+import { onMember } from '../manage-members/manage-members.http.controller';
+
+export class AppointMemberRequest {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() appointmentId?: string;
+  @ApiProperty({ enum: ROLES, description: 'reporter 信息员, unit_head 负责人, leader_in_charge 分管领导, principal_leader 主要领导, office_reviewer 办公室/宣传部, confidentiality_reviewer 保密审查, duty_officer 值班, finance, auditor, administrator' })
+  @IsIn(ROLES)
+  role!: Role;
+  @ApiProperty() @IsUUID() unitId!: string;
+  @ApiProperty({ example: '2026-01-01' }) @IsISO8601({ strict: true }) @Length(10, 10) startsOn!: string;
+  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @IsISO8601({ strict: true }) @Length(10, 10) endsOn?: string;
+  @ApiPropertyOptional({ description: 'Units a leader in charge (分管领导) oversees' }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IsUUID('all', { each: true }) oversees?: string[];
+}
+export class EndAppointmentRequest {
+  @ApiProperty({ example: '2026-06-30' }) @IsISO8601({ strict: true }) @Length(10, 10) endsOn!: string;
+}
+
+@ApiTags('organization')
+@Controller('v1/members/:memberId/appointments')
+export class AppointmentsHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly reads: OrgReads,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Access('appointments.manage')
+  @ApiOperation({ summary: 'Appoint a member to a role in a unit, from a date (and optionally to a date)' })
+  async appoint(@Param('memberId', new ParseUUIDPipe()) memberId: string, @Body() body: AppointMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const appointmentId = entityIdFor(body.appointmentId, context, 'appointment');
+    const oversees = body.oversees ?? [];
+    const result = await runDecider(
+      this.commands,
+      memberStream(memberId),
+      memberDecider,
+      onMember(memberId, async () => {
+        const overseen = await Promise.all(oversees.map((u) => this.reads.unitFacts(u)));
+        return {
+          type: 'AppointMember',
+          appointmentId,
+          role: body.role,
+          unitId: body.unitId,
+          startsOn: body.startsOn,
+          endsOn: body.endsOn ?? null,
+          oversees,
+          unit: await this.reads.unitFacts(body.unitId),
+          overseenUnknown: oversees.filter((_, i) => !overseen[i]!.exists || overseen[i]!.dissolved),
+          now: this.clock.now().toISOString(),
+        };
+      }),
+      context,
+    );
+    return commandResponse('appointmentId', appointmentId, result, res);
+  }
+
+  @Post(':appointmentId/end')
+  @HttpCode(200)
+  @Access('appointments.manage')
+  @ApiOperation({ summary: 'End an appointment on a date (not before it started)' })
+  async end(
+    @Param('memberId', new ParseUUIDPipe()) memberId: string,
+    @Param('appointmentId', new ParseUUIDPipe()) appointmentId: string,
+    @Body() body: EndAppointmentRequest,
+    @CommandCtx() context: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await runDecider(
+      this.commands,
+      memberStream(memberId),
+      memberDecider,
+      onMember(memberId, () => ({ type: 'EndAppointment', appointmentId, endsOn: body.endsOn, now: this.clock.now().toISOString() })),
+      context,
+    );
+    return commandResponse('appointmentId', appointmentId, result, res);
+  }
+}
