@@ -9,7 +9,60 @@ const registered: UnitRegistered = {
   data: { unitId: 'u1', name: '办公室', unitType: 'section', parentId: null, registeredAt: now },
 };
 
+const moved = (to: string | null) => ({ type: 'UnitMoved' as const, data: { unitId: 'u1', fromParentId: null, toParentId: to, movedAt: now } });
+const dissolved = { type: 'UnitDissolved' as const, data: { unitId: 'u1', dissolvedOn: '2026-06-30', reason: null, dissolvedAt: now } };
+
 describe('unit decider', () => {
+  describe('moving', () => {
+    it('moves under another active unit', () => {
+      spec(unitDecider)
+        .given([registered])
+        .when({ type: 'MoveUnit', newParentId: 'p1', newParent: { exists: true, dissolved: false }, newParentLineage: ['p1', 'root'], now })
+        .then([moved('p1')]);
+    });
+    it('refuses a move under itself or one of its descendants', () => {
+      spec(unitDecider)
+        .given([registered])
+        .when({ type: 'MoveUnit', newParentId: 'child', newParent: { exists: true, dissolved: false }, newParentLineage: ['child', 'u1'], now })
+        .thenThrows(RuleViolation, 'unit-move-cycle');
+      spec(unitDecider)
+        .given([registered])
+        .when({ type: 'MoveUnit', newParentId: 'u1', newParent: { exists: true, dissolved: false }, newParentLineage: ['u1'], now })
+        .thenThrows(RuleViolation, 'unit-move-cycle');
+    });
+    it('refuses a dissolved or unknown parent', () => {
+      spec(unitDecider)
+        .given([registered])
+        .when({ type: 'MoveUnit', newParentId: 'p1', newParent: { exists: true, dissolved: true }, newParentLineage: ['p1'], now })
+        .thenThrows(RuleViolation, 'unit-parent-dissolved');
+      spec(unitDecider)
+        .given([registered])
+        .when({ type: 'MoveUnit', newParentId: 'p1', newParent: { exists: false, dissolved: false }, newParentLineage: [], now })
+        .thenThrows(RuleViolation, 'unit-parent-unknown');
+    });
+  });
+
+  describe('when dissolved', () => {
+    it('keeps its history but refuses renames, moves and a second dissolution', () => {
+      spec(unitDecider).given([registered, dissolved]).when({ type: 'RenameUnit', name: 'x', now }).thenThrows(InvalidState, 'unit-dissolved');
+      spec(unitDecider).given([registered, dissolved]).when({ type: 'DissolveUnit', dissolvedOn: '2026-07-01', reason: null, now }).thenThrows(InvalidState, 'unit-dissolved');
+      spec(unitDecider).given([registered, dissolved]).thenState((s) => expect(s).toMatchObject({ status: 'dissolved', name: '办公室' }));
+    });
+  });
+
+  describe('registration rules', () => {
+    it('refuses an undefined unit type and a dissolved parent', () => {
+      spec(unitDecider)
+        .given([])
+        .when({ type: 'RegisterUnit', unitId: 'u2', name: 'x', unitType: 'galaxy', parentId: null, parent: { exists: false, dissolved: false }, unitTypeDefined: false, now })
+        .thenThrows(RuleViolation, 'unit-type-undefined');
+      spec(unitDecider)
+        .given([])
+        .when({ type: 'RegisterUnit', unitId: 'u2', name: 'x', unitType: 'section', parentId: 'p', parent: { exists: true, dissolved: true }, unitTypeDefined: true, now })
+        .thenThrows(RuleViolation, 'unit-parent-dissolved');
+    });
+  });
+
   describe('when the unit does not exist', () => {
     it('registers it under an existing parent', () => {
       spec(unitDecider)
