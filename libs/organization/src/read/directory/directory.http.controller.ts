@@ -55,7 +55,7 @@ export class DirectoryHttpController {
         WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.name LIKE '%' || $2 || '%')
           AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM rm.appointments x WHERE x.member_id = m.member_id AND x.unit_id = $3))
           AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM rm.appointments x WHERE x.member_id = m.member_id AND x.role = $4))
-        GROUP BY m.member_id ORDER BY m.name LIMIT $5 OFFSET $6`,
+        GROUP BY m.member_id, m.name, m.phone, m.email, m.status, m.revision ORDER BY m.name LIMIT $5 OFFSET $6`,
       [q.status ?? null, q.q ?? null, q.unitId ?? null, q.role ?? null, ...page(q)],
     );
     return rows.rows;
@@ -100,11 +100,11 @@ export class DirectoryHttpController {
          UNION ALL SELECT u.unit_id, tree.root FROM rm.org_units u JOIN tree ON u.parent_id = tree.unit_id
        ), live AS (
          SELECT * FROM rm.appointments WHERE starts_on <= $1 AND (ends_on IS NULL OR ends_on >= $1)
-       ), covered AS (
-         SELECT a.unit_id AS unit_id, a.* FROM live a WHERE a.role = ANY($2)
-         UNION SELECT tree.unit_id, a.* FROM live a JOIN tree ON tree.root = a.unit_id WHERE a.role = ANY($3)
-         UNION SELECT tree.unit_id, a.* FROM live a JOIN tree ON tree.root = ANY(a.oversees) WHERE a.role = ANY($4)
-         UNION SELECT u.unit_id, a.* FROM live a CROSS JOIN rm.org_units u WHERE a.role = ANY($5)
+       ), covered(unit_id, role, member_id, appointment_id) AS (
+         SELECT a.unit_id, a.role, a.member_id, a.appointment_id FROM live a WHERE a.role = ANY($2)
+         UNION SELECT tree.unit_id, a.role, a.member_id, a.appointment_id FROM live a JOIN tree ON tree.root = a.unit_id WHERE a.role = ANY($3)
+         UNION SELECT tree.unit_id, a.role, a.member_id, a.appointment_id FROM live a JOIN tree ON tree.root = ANY(a.oversees) WHERE a.role = ANY($4)
+         UNION SELECT u.unit_id, a.role, a.member_id, a.appointment_id FROM live a CROSS JOIN rm.org_units u WHERE a.role = ANY($5)
        )
        SELECT c.unit_id AS "unitId", c.role, c.member_id AS "memberId", m.name AS "memberName", c.appointment_id AS "appointmentId"
          FROM covered c JOIN rm.members m ON m.member_id = c.member_id

@@ -30,7 +30,8 @@ export class CommissionQueries {
   async list(filter: { unitId?: string; status?: string }, asOf: string, page: { limit: number; offset: number }) {
     const rows = await this.pool.query<CommissionRow>(
       `${SELECT} WHERE ($1::uuid IS NULL OR c.commission_id IN (SELECT commission_id FROM rm.commission_units WHERE unit_id = $1))
-        GROUP BY c.commission_id ORDER BY c.issued_at DESC LIMIT $2 OFFSET $3`,
+        GROUP BY c.commission_id, c.topic, c.requirements, c.purpose, c.deadline, c.contact, c.issued_by, c.issued_at, c.cancelled_at
+        ORDER BY c.issued_at DESC LIMIT $2 OFFSET $3`,
       [filter.unitId ?? null, page.limit, page.offset],
     );
     const views = rows.rows.map((r) => view(r, asOf));
@@ -38,7 +39,8 @@ export class CommissionQueries {
   }
 
   async get(commissionId: string, asOf: string) {
-    const rows = await this.pool.query<CommissionRow>(`${SELECT} WHERE c.commission_id = $1 GROUP BY c.commission_id`, [commissionId]);
+    const rows = await this.pool.query<CommissionRow>(`${SELECT} WHERE c.commission_id = $1
+      GROUP BY c.commission_id, c.topic, c.requirements, c.purpose, c.deadline, c.contact, c.issued_by, c.issued_at, c.cancelled_at`, [commissionId]);
     if (!rows.rows[0]) throw new NotFound('Commission', commissionId);
     return view(rows.rows[0], asOf);
   }

@@ -102,7 +102,8 @@ export class DraftQueries {
         WHERE ($1::uuid IS NULL OR e.unit_id = $1) AND ($2::timestamptz IS NULL OR e.signed_off_at >= $2) AND ($3::timestamptz IS NULL OR e.signed_off_at < $3)
           AND ($4::text IS NULL OR e.content_type = $4)
           AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM rm.register_outcomes x WHERE x.draft_id = e.draft_id AND x.level_key = $5))
-        GROUP BY e.draft_id ORDER BY e.signed_off_at DESC LIMIT $6 OFFSET $7`,
+        GROUP BY e.draft_id, e.unit_id, e.title, e.content_type, e.first_author, e.signed_off_at, e.retracted_at, e.retraction_reason
+        ORDER BY e.signed_off_at DESC LIMIT $6 OFFSET $7`,
       [filter.unitId ?? null, filter.from ?? null, filter.to ?? null, filter.contentType ?? null, filter.levelKey ?? null, page.limit, page.offset],
     );
     return rows.rows;
