@@ -38,6 +38,8 @@ export class LocalDiskAttachmentStorage implements AttachmentStorage {
     const temp = path.join(this.root, `.upload-${randomBytes(8).toString('hex')}`);
     const hash = createHash('sha256');
     let size = 0;
+    const file = createWriteStream(temp);
+    const closed = new Promise<void>((resolve) => file.once('close', () => resolve()));
     try {
       await pipeline(
         content,
@@ -49,7 +51,7 @@ export class LocalDiskAttachmentStorage implements AttachmentStorage {
             yield chunk;
           }
         },
-        createWriteStream(temp),
+        file,
       );
       const sha256 = hash.digest('hex');
       const target = this.pathOf(sha256);
@@ -57,6 +59,8 @@ export class LocalDiskAttachmentStorage implements AttachmentStorage {
       await fs.rename(temp, target);
       return { storageKey: sha256, sha256, size };
     } finally {
+      // On a failed upload the stream may still be opening the file: wait for it to close, then remove it.
+      if (!file.closed) await closed;
       await fs.rm(temp, { force: true });
     }
   }
