@@ -1,0 +1,373 @@
+import type {
+  AdoptionLadderRule,
+  Boundary,
+  ChainStepSpec,
+  DeadlineRule,
+  DeadlineSpec,
+  EngagementTierRule,
+  GradingRule,
+  ItemRewardRule,
+  LengthLimitRule,
+  PenaltyRule,
+  PolicyDocument,
+  QualityRule,
+  ReviewChainRule,
+} from './policy-document';
+import { DateTime } from 'luxon';
+import { WorkCalendar } from './calendar';
+
+/** Where a computed number comes from: the policy version, the clause and its parameters, the facts used. */
+export interface Provenance {
+  readonly policyId: string;
+  readonly policyVersion: number;
+  readonly ruleId: string;
+  readonly parameters: unknown;
+  readonly facts: readonly string[];
+}
+
+export interface Line {
+  readonly points: number;
+  readonly amountFen: number;
+  readonly payee: string;
+  readonly reason: string;
+  readonly provenance: Provenance;
+}
+
+export interface DraftFacts {
+  readonly contentType: string;
+  readonly importance: 'general' | 'important';
+  readonly destination: 'internal' | 'external';
+  readonly title: string;
+  readonly body: string;
+  readonly targetPlatforms: readonly string[];
+  readonly longForm: boolean;
+  readonly formFields: Readonly<Record<string, string>>;
+}
+
+export interface Violation {
+  readonly rule: string;
+  readonly message: string;
+  readonly field?: string;
+}
+
+/** Characters as a reader counts them (字数): code points, whitespace excluded. */
+export function charCount(text: string): number {
+  let n = 0;
+  for (const ch of text) if (!/\s/.test(ch)) n++;
+  return n;
+}
+
+const matches = (list: readonly string[] | undefined, value: string): boolean => !list || list.length === 0 || list.includes('*') || list.includes(value);
+const reaches = (value: number, min: number, boundary: Boundary): boolean => (boundary === 'inclusive' ? value >= min : value > min);
+const below = (value: number, max: number, boundary: Boundary): boolean => (boundary === 'inclusive' ? value <= max : value < max);
+
+// Figures such as "120" not followed by a unit or a counter word: "figures without units" (R2.41).
+const FIGURE_WITHOUT_UNIT = /(\d+(?:\.\d+)?)(?![\d.%‰]|\s*(?:人|次|起|件|元|万|亿|个|名|辆|家|所|台|户|吨|公里|千米|米|平方|亩|天|日|月|年|时|小时|分|分钟|秒|岁|条|篇|期|项|处|份|场|批|余|多|％|km|m|kg|t))/u;
+
+/**
+ * A policy compiled once into plain functions and lookup tables: evaluation inside rebuilds and what-ifs over
+ * millions of events allocates little and never re-reads the document.
+ */
+export class CompiledPolicy {
+  readonly calendar: WorkCalendar;
+  private readonly chainCache = new Map<string, ReviewChainRule | null>();
+  private readonly deadlineByType = new Map<string, DeadlineRule | null>();
+  private readonly forbidden: { rule: QualityRule & { kind: 'forbidden-words' }; pattern: RegExp }[];
+  private readonly adoptionByLevel: Map<string, AdoptionLadderRule['levels'][number]>;
+
+  constructor(readonly document: PolicyDocument) {
+    this.calendar = new WorkCalendar(document.calendar);
+    this.forbidden = (document.rules.qualityRules ?? [])
+      .filter((q): q is QualityRule & { kind: 'forbidden-words' } => q.kind === 'forbidden-words')
+      .map((rule) => ({ rule, pattern: new RegExp(rule.words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gu') }));
+    this.adoptionByLevel = new Map((document.rules.adoptionLadder?.levels ?? []).map((l) => [l.levelKey, l]));
+  }
+
+  provenance(ruleId: string, parameters: unknown, facts: readonly string[] = []): Provenance {
+    return { policyId: this.document.id, policyVersion: this.document.version, ruleId, parameters, facts };
+  }
+
+  appliesTo(unitType: string, businessDate: string): boolean {
+    const d = this.document;
+    return matches(d.scope.unitTypes, unitType) && d.effectiveFrom <= businessDate && (!d.effectiveTo || businessDate <= d.effectiveTo);
+  }
+
+  contentTypes(): string[] {
+    return (this.document.rules.contentTypes ?? []).map((c) => c.key);
+  }
+
+  /** The review chain for unit type x content type x importance x destination: the first rule that matches. */
+  resolveChain(ctx: { unitType: string; contentType: string; importance: 'general' | 'important'; destination: 'internal' | 'external' }): ReviewChainRule | null {
+    const key = `${ctx.unitType}|${ctx.contentType}|${ctx.importance}|${ctx.destination}`;
+    let chain = this.chainCache.get(key);
+    if (chain === undefined) {
+      chain =
+        (this.document.rules.reviewChains ?? []).find(
+          (c) =>
+            matches(c.when.unitTypes, ctx.unitType) &&
+            matches(c.when.contentTypes, ctx.contentType) &&
+            matches(c.when.importance, ctx.importance) &&
+            matches(c.when.destination, ctx.destination),
+        ) ?? null;
+      this.chainCache.set(key, chain);
+    }
+    return chain;
+  }
+
+  /** Hard violations (422 at submission), soft warnings, and the form's completeness (reward eligibility). */
+  checkDraft(draft: DraftFacts): { violations: Violation[]; warnings: Violation[]; formComplete: boolean; missingFields: string[] } {
+    const violations: Violation[] = [];
+    const warnings: Violation[] = [];
+    const rules = this.document.rules;
+    if (rules.contentTypes && rules.contentTypes.length > 0 && !rules.contentTypes.some((c) => c.key === draft.contentType)) {
+      violations.push({ rule: 'content-type-unknown', message: `Content type ${draft.contentType} is not defined by policy ${this.document.id}`, field: 'contentType' });
+    }
+    const length = charCount(draft.body);
+    for (const limit of rules.lengthLimits ?? []) {
+      if (!this.limitApplies(limit, draft)) continue;
+      if (length > limit.maxChars) {
+        const v = { rule: limit.id, message: `${length} characters: the limit for ${limit.platform === '*' ? 'this content type' : limit.platform} is ${limit.maxChars}`, field: 'body' };
+        (limit.severity === 'hard' ? violations : warnings).push(v);
+      }
+    }
+    const text = `${draft.title}\n${draft.body}`;
+    for (const { rule, pattern } of this.forbidden) {
+      const found = [...new Set(text.match(pattern) ?? [])];
+      if (found.length > 0) (rule.severity === 'hard' ? violations : warnings).push({ rule: rule.id, message: `${rule.message}: ${found.join('、')}`, field: 'body' });
+    }
+    for (const rule of rules.qualityRules ?? []) {
+      if (rule.kind === 'figures-without-units' && FIGURE_WITHOUT_UNIT.test(draft.body.replace(/\d{4}年|\d{1,2}月|\d{1,2}日|\d{1,2}时/g, ''))) {
+        (rule.severity === 'hard' ? violations : warnings).push({ rule: rule.id, message: rule.message, field: 'body' });
+      }
+    }
+    const missingFields = (rules.formFields ?? [])
+      .filter((f) => f.required && matches(f.contentTypes, draft.contentType) && !(draft.formFields[f.key] ?? '').trim())
+      .map((f) => f.key);
+    return { violations, warnings, formComplete: missingFields.length === 0, missingFields };
+  }
+
+  private limitApplies(limit: LengthLimitRule, draft: DraftFacts): boolean {
+    if (limit.unlessLongForm && draft.longForm) return false;
+    if (!matches(limit.contentTypes, draft.contentType)) return false;
+    if (limit.importance && limit.importance !== '*' && limit.importance !== draft.importance) return false;
+    return limit.platform === '*' || draft.targetPlatforms.includes(limit.platform);
+  }
+
+  deadlineRuleFor(contentType: string): DeadlineRule | null {
+    let rule = this.deadlineByType.get(contentType);
+    if (rule === undefined) {
+      rule = (this.document.rules.deadlines ?? []).find((d) => d.appliesTo.contentTypes && matches(d.appliesTo.contentTypes, contentType)) ?? null;
+      this.deadlineByType.set(contentType, rule);
+    }
+    return rule;
+  }
+
+  deadlineFor(kind: string): DeadlineRule | null {
+    return (this.document.rules.deadlines ?? []).find((d) => d.appliesTo.kind === kind) ?? null;
+  }
+
+  deadline(from: Date, spec: DeadlineSpec): Date {
+    return this.calendar.deadline(from, spec);
+  }
+
+  /** Lateness of a submission against the content type's deadline counted from the event date. */
+  timeliness(contentType: string, eventDate: string | null, submittedAt: Date) {
+    const rule = this.deadlineRuleFor(contentType);
+    if (!rule || (rule.from === 'event' && eventDate === null)) {
+      return { rule, deadline: null, lateByMinutes: 0, late: false };
+    }
+    const from = rule.from === 'event' ? this.startOfDay(eventDate!) : submittedAt;
+    const deadline = this.calendar.deadline(from, rule.deadline);
+    const lateByMinutes = Math.max(0, Math.ceil((submittedAt.getTime() - deadline.getTime()) / 60_000));
+    return { rule, deadline, lateByMinutes, late: lateByMinutes > 0 };
+  }
+
+  private startOfDay(date: string): Date {
+    return DateTime.fromISO(date, { zone: this.calendar.timeZone }).startOf('day').toJSDate();
+  }
+
+  /** Per-item rewards: every matching clause, with the quality multiplier (优质稿件 x2) and eligibility. */
+  itemRewards(item: {
+    facts: readonly string[];
+    platform: string;
+    levelKey: string;
+    contentType: string;
+    source: 'original' | 'repost';
+    length: number;
+    formComplete: boolean;
+    published: boolean;
+    exclusiveFirstRelease: boolean;
+    excellent: boolean;
+  }): Line[] {
+    const lines: Line[] = [];
+    for (const r of this.document.rules.itemRewards ?? []) {
+      if (!this.rewardMatches(r, item)) continue;
+      const multiplier = item.excellent && r.qualityMultiplier ? r.qualityMultiplier : 1;
+      lines.push({
+        points: (r.points ?? 0) * multiplier,
+        amountFen: Math.round((r.amountFen ?? 0) * multiplier),
+        payee: r.payee,
+        reason: `${item.platform} ${item.contentType}${multiplier > 1 ? ` x${multiplier}` : ''}`,
+        provenance: this.provenance(r.id, r, item.facts),
+      });
+    }
+    return lines;
+  }
+
+  private rewardMatches(r: ItemRewardRule, item: Parameters<CompiledPolicy['itemRewards']>[0]): boolean {
+    const w = r.when;
+    if (!matches(w.platforms, item.platform) || !matches(w.levels, item.levelKey) || !matches(w.contentTypes, item.contentType)) return false;
+    if (w.source && !w.source.includes(item.source)) return false;
+    if (w.length) {
+      if (w.length.min !== undefined && !reaches(item.length, w.length.min, w.length.boundary)) return false;
+      if (w.length.max !== undefined && !below(item.length, w.length.max, w.length.boundary)) return false;
+    }
+    if (r.requires?.formComplete && !item.formComplete) return false;
+    if (r.requires?.published && !item.published) return false;
+    if (r.requires?.exclusiveFirstRelease && !item.exclusiveFirstRelease) return false;
+    return true;
+  }
+
+  /** Points for an item's climb up the publication ladder (cumulative, or the highest rung only). */
+  adoptionPoints(outcomes: { facts: readonly string[]; submitted: boolean; adopted: readonly string[]; excellent: readonly string[]; instructed: readonly string[] }): Line[] {
+    const ladder = this.document.rules.adoptionLadder;
+    if (!ladder) return [];
+    const line = (points: number, reason: string, parameters: unknown): Line => ({ points, amountFen: 0, payee: ladder.payee, reason, provenance: this.provenance(ladder.id, parameters, outcomes.facts) });
+    if (ladder.mode === 'ladder') {
+      let best: AdoptionLadderRule['levels'][number] | undefined;
+      for (const key of outcomes.adopted) {
+        const level = this.adoptionByLevel.get(key);
+        if (level && (!best || level.adopted > best.adopted)) best = level;
+      }
+      if (best) return [line(best.adopted, `adopted at ${best.levelKey}`, best)];
+      return outcomes.submitted && ladder.submitted ? [line(ladder.submitted, 'submitted', { submitted: ladder.submitted })] : [];
+    }
+    const lines: Line[] = [];
+    if (outcomes.submitted && ladder.submitted) lines.push(line(ladder.submitted, 'submitted', { submitted: ladder.submitted }));
+    for (const [kind, keys] of [['adopted', outcomes.adopted], ['excellent', outcomes.excellent], ['instructed', outcomes.instructed]] as const) {
+      for (const key of new Set(keys)) {
+        const level = this.adoptionByLevel.get(key);
+        const points = level?.[kind];
+        if (points) lines.push(line(points, `${kind} at ${key}`, level));
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * Engagement rewards: for each tier group, pay the highest qualifying platform only (no stacking). Relative
+   * tiers pay per step of followers-at-publication, up to the cap; absolute tiers pay once the threshold is met.
+   */
+  engagementRewards(item: {
+    facts: readonly string[];
+    source: 'original' | 'repost';
+    publications: readonly { platform: string; followersAtPublication: number | null; daysSincePublication: number; reads: number; reposts: number; interactions: number }[];
+  }): Line[] {
+    const best = new Map<string, Line>();
+    for (const tier of this.document.rules.engagementTiers ?? []) {
+      if (tier.requires?.source && !tier.requires.source.includes(item.source)) continue;
+      for (const p of item.publications) {
+        if (!tier.platforms.includes(p.platform) || p.daysSincePublication > tier.windowDays) continue;
+        const amount = this.tierAmount(tier, p);
+        if (amount <= 0) continue;
+        const group = tier.group ?? tier.id;
+        const current = best.get(group);
+        if (!current || amount > current.amountFen) {
+          best.set(group, {
+            points: 0,
+            amountFen: amount,
+            payee: tier.payee,
+            reason: `${tier.metric} on ${p.platform}`,
+            provenance: this.provenance(tier.id, tier, item.facts),
+          });
+        }
+      }
+    }
+    return [...best.values()];
+  }
+
+  private tierAmount(tier: EngagementTierRule, p: { followersAtPublication: number | null; reads: number; reposts: number; interactions: number }): number {
+    const value = p[tier.metric];
+    if (tier.basis === 'absolute') {
+      if (!reaches(value, tier.step, tier.boundary)) return 0;
+      const steps = tier.once ? 1 : Math.floor(value / tier.step);
+      return Math.min(steps * tier.amountFenPerStep, tier.capFen ?? Infinity);
+    }
+    if (!p.followersAtPublication) return 0;
+    const percent = (value / p.followersAtPublication) * 100;
+    let steps = Math.floor(percent / tier.step + 1e-9);
+    if (tier.boundary === 'exclusive' && Math.abs(percent - steps * tier.step) < 1e-9) steps -= 1;
+    return Math.min(Math.max(0, steps) * tier.amountFenPerStep, tier.capFen ?? Infinity);
+  }
+
+  /** Penalty points for a unit's misses against a quota in one period (and consecutive periods). */
+  penalties(input: { quotaId: string; facts: readonly string[]; missing: number; consecutiveMissedPeriods: number; lateReports: number }): { lines: Line[]; escalations: { action: string; provenance: Provenance }[] } {
+    const lines: Line[] = [];
+    const escalations: { action: string; provenance: Provenance }[] = [];
+    for (const p of this.document.rules.penalties ?? []) {
+      this.applyPenalty(p, input, lines, escalations);
+    }
+    return { lines, escalations };
+  }
+
+  private applyPenalty(p: PenaltyRule, input: Parameters<CompiledPolicy['penalties']>[0], lines: Line[], escalations: { action: string; provenance: Provenance }[]): void {
+    const line = (points: number, reason: string): Line => ({ points, amountFen: 0, payee: 'unit', reason, provenance: this.provenance(p.id, p, input.facts) });
+    switch (p.kind) {
+      case 'per_missing_item':
+        if (p.quotaId === input.quotaId && input.missing > 0) lines.push(line(p.points * input.missing, `${input.missing} missing`));
+        return;
+      case 'step_schedule': {
+        if (p.quotaId !== input.quotaId || input.missing <= 0) return;
+        const step = [...p.steps].sort((a, b) => b.misses - a.misses).find((s) => input.missing >= s.misses);
+        if (step) lines.push(line(step.points, `${input.missing} missing (≥ ${step.misses})`));
+        return;
+      }
+      case 'consecutive_miss_escalation': {
+        if (p.quotaId !== input.quotaId || input.consecutiveMissedPeriods <= 0) return;
+        const step = [...p.steps].sort((a, b) => b.consecutive - a.consecutive).find((s) => input.consecutiveMissedPeriods >= s.consecutive);
+        if (step) escalations.push({ action: step.action, provenance: this.provenance(p.id, p, input.facts) });
+        return;
+      }
+      case 'per_late_report':
+        if (input.lateReports > 0) lines.push(line(p.points * input.lateReports, `${input.lateReports} late`));
+        return;
+    }
+  }
+
+  /** Incident verdict from facts only (incident time, report time): on time, late (迟报) or concealed (瞒报). */
+  incidentVerdict(occurredAt: Date, firstReportedAt: Date) {
+    const rules = this.document.rules.incidentRules;
+    if (!rules) return null;
+    const due = this.calendar.deadline(occurredAt, rules.firstReport);
+    const lateAfter = this.calendar.deadline(occurredAt, rules.lateAfter);
+    const concealedAfter = this.calendar.deadline(occurredAt, rules.concealedAfter);
+    const t = firstReportedAt.getTime();
+    const verdict = t > concealedAfter.getTime() ? 'concealed' : t > lateAfter.getTime() ? 'late' : 'on_time';
+    return {
+      verdict,
+      firstReportDue: due,
+      writtenReportDue: this.calendar.deadline(occurredAt, rules.writtenReport),
+      minutesAfterIncident: Math.round((t - occurredAt.getTime()) / 60_000),
+      provenance: this.provenance(rules.id, { firstReport: rules.firstReport, lateAfter: rules.lateAfter, concealedAfter: rules.concealedAfter }),
+    };
+  }
+
+  /** A grade from component scores (each 0..100): the weighted score on the policy's scale, and its band. */
+  grade(scores: Readonly<Record<string, number>>, facts: readonly string[] = []) {
+    const g: GradingRule | undefined = this.document.rules.grading;
+    if (!g) return null;
+    let weighted = 0;
+    for (const c of g.components) weighted += ((scores[c.key] ?? 0) * c.weight) / 100;
+    const score = Math.round(((weighted * g.scale) / 100) * 100) / 100;
+    const band = g.bands.find((b) => reaches(score, b.min, b.boundary)) ?? null;
+    return { score, scale: g.scale, band: band?.key ?? null, provenance: this.provenance(g.id, g, facts) };
+  }
+
+  chainSteps(chain: ReviewChainRule): ChainStepSpec[] {
+    return [...chain.steps];
+  }
+}
+
+export function compilePolicy(document: PolicyDocument): CompiledPolicy {
+  return new CompiledPolicy(document);
+}

@@ -1,0 +1,236 @@
+/**
+ * A policy document: every number of the regulations lives here, as data. Code knows only the rule families.
+ * Money is integer fen; dates are YYYY-MM-DD in the policy's time zone; every rule has an id that provenance
+ * names.
+ */
+export type Role =
+  | 'reporter'
+  | 'unit_head'
+  | 'leader_in_charge'
+  | 'principal_leader'
+  | 'office_reviewer'
+  | 'confidentiality_reviewer'
+  | 'duty_officer'
+  | 'finance'
+  | 'auditor'
+  | 'administrator';
+
+/** Whether 以上/以下 include the boundary: the sources never say, so each rule says it. */
+export type Boundary = 'inclusive' | 'exclusive';
+
+export interface PolicyDocument {
+  readonly id: string;
+  readonly version: number;
+  readonly title: string;
+  readonly rationale: string;
+  /** The source regulation it encodes (e.g. "000-A"), for auditors. */
+  readonly source?: string;
+  readonly effectiveFrom: string;
+  readonly effectiveTo?: string | null;
+  /** The whole institution ("*"), or selected unit types. */
+  readonly scope: { readonly unitTypes: readonly string[] };
+  readonly calendar?: CalendarSpec;
+  readonly rules: PolicyRules;
+}
+
+export interface CalendarSpec {
+  readonly timeZone?: string;
+  /** Public holidays (no work). */
+  readonly holidays?: readonly string[];
+  /** Adjusted working days (调休: weekend days that are worked). */
+  readonly workdays?: readonly string[];
+}
+
+export interface PolicyRules {
+  readonly contentTypes?: readonly ContentTypeRule[];
+  readonly formFields?: readonly FormFieldRule[];
+  readonly lengthLimits?: readonly LengthLimitRule[];
+  readonly qualityRules?: readonly QualityRule[];
+  readonly reviewChains?: readonly ReviewChainRule[];
+  readonly deadlines?: readonly DeadlineRule[];
+  readonly itemRewards?: readonly ItemRewardRule[];
+  readonly adoptionLadder?: AdoptionLadderRule;
+  readonly engagementTiers?: readonly EngagementTierRule[];
+  readonly rankingPrizes?: readonly RankingPrizeRule[];
+  readonly quotas?: readonly QuotaRule[];
+  readonly penalties?: readonly PenaltyRule[];
+  readonly incidentRules?: IncidentRules;
+  readonly grading?: GradingRule;
+}
+
+export interface ContentTypeRule {
+  readonly key: string;
+  readonly name: string;
+}
+
+export interface FormFieldRule {
+  readonly key: string;
+  readonly name: string;
+  readonly required: boolean;
+  /** Only for these content types (all when omitted). */
+  readonly contentTypes?: readonly string[];
+}
+
+export interface LengthLimitRule {
+  readonly id: string;
+  /** "*" for any. */
+  readonly platform: string;
+  readonly contentTypes: readonly string[];
+  readonly importance?: 'general' | 'important' | '*';
+  readonly maxChars: number;
+  /** The limit does not apply to drafts marked long-form (a long Weibo post is "specially marked"). */
+  readonly unlessLongForm?: boolean;
+  /** hard: 422 at submission; soft: a warning on the draft (原则上 "in principle"). */
+  readonly severity: 'hard' | 'soft';
+}
+
+export type QualityRule =
+  | { readonly id: string; readonly kind: 'forbidden-words'; readonly words: readonly string[]; readonly severity: 'hard' | 'soft'; readonly message: string }
+  | { readonly id: string; readonly kind: 'figures-without-units'; readonly severity: 'hard' | 'soft'; readonly message: string }
+  | { readonly id: string; readonly kind: 'one-event-per-report'; readonly maxEvents: number; readonly severity: 'hard' | 'soft'; readonly message: string };
+
+export interface ChainStepSpec {
+  readonly key: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly signature: 'none' | 'signature' | 'seal';
+  readonly confidentiality?: boolean;
+}
+
+export interface ReviewChainRule {
+  readonly id: string;
+  /** Chosen by unit type x content type x importance x destination; "*" matches anything; first match wins. */
+  readonly when: {
+    readonly unitTypes?: readonly string[];
+    readonly contentTypes?: readonly string[];
+    readonly importance?: readonly ('general' | 'important')[];
+    readonly destination?: readonly ('internal' | 'external')[];
+  };
+  readonly steps: readonly ChainStepSpec[];
+  readonly rules: {
+    readonly twoPersonCheck: boolean;
+    readonly authorMayNotReview: boolean;
+    readonly confidentialityBeforePublication: boolean;
+    readonly onReturn: 'restart' | 'returning_step';
+  };
+}
+
+export type DeadlineUnit = 'minutes' | 'hours' | 'calendar_days' | 'working_days' | 'same_day' | 'next_day' | 'day_of_next_month';
+
+export interface DeadlineSpec {
+  readonly unit: DeadlineUnit;
+  /** minutes/hours/days to add; for day_of_next_month the day of the month (the 6th of next month …). */
+  readonly amount: number;
+  /** For same_day / next_day / day_of_next_month: the time of day the deadline falls (HH:MM, default 23:59:59). */
+  readonly at?: string;
+}
+
+export interface DeadlineRule {
+  readonly id: string;
+  /** What it applies to: content types of drafts (timeliness), or a named kind (incident-first-report …). */
+  readonly appliesTo: { readonly contentTypes?: readonly string[]; readonly kind?: string };
+  /** The event the deadline counts from. */
+  readonly from: 'event' | 'submission' | 'publication' | 'period_end';
+  readonly deadline: DeadlineSpec;
+}
+
+export type Payee = 'first_author' | 'recommender' | 'operating_team' | 'unit';
+
+export interface ItemRewardRule {
+  readonly id: string;
+  readonly when: {
+    readonly platforms?: readonly string[];
+    readonly levels?: readonly string[];
+    readonly contentTypes?: readonly string[];
+    readonly source?: readonly ('original' | 'repost')[];
+    /** Length band in characters: 200字以上 = { min: 200 }, 200字以下 = { max: 200 }. */
+    readonly length?: { readonly min?: number; readonly max?: number; readonly boundary: Boundary };
+  };
+  readonly points?: number;
+  readonly amountFen?: number;
+  readonly payee: Payee;
+  /** 优质稿件 x2 */
+  readonly qualityMultiplier?: number;
+  readonly requires?: { readonly formComplete?: boolean; readonly published?: boolean; readonly exclusiveFirstRelease?: boolean };
+}
+
+export interface AdoptionLadderRule {
+  readonly id: string;
+  /** cumulative: each outcome adds its points (003-A); ladder: the highest level's points only (001-P). */
+  readonly mode: 'cumulative' | 'ladder';
+  readonly submitted?: number;
+  readonly levels: readonly { readonly levelKey: string; readonly adopted: number; readonly excellent?: number; readonly instructed?: number }[];
+  readonly payee: Payee;
+}
+
+export interface EngagementTierRule {
+  readonly id: string;
+  readonly platforms: readonly string[];
+  readonly metric: 'reads' | 'reposts' | 'interactions';
+  /** relative: the metric as a share of followers at publication; absolute: a count. */
+  readonly basis: 'relative_to_followers' | 'absolute';
+  /** relative: percent per step (20 = every 20% of followers); absolute: the threshold count. */
+  readonly step: number;
+  readonly amountFenPerStep: number;
+  readonly capFen?: number;
+  /** absolute thresholds pay once when reached */
+  readonly once?: boolean;
+  readonly windowDays: number;
+  readonly boundary: Boundary;
+  readonly payee: Payee;
+  /** Items on several platforms are paid for the highest qualifying platform only (no stacking). */
+  readonly group?: string;
+  readonly requires?: { readonly source?: readonly ('original' | 'repost')[] };
+}
+
+export interface RankingPrizeRule {
+  readonly id: string;
+  readonly period: Period;
+  readonly scope: 'unit' | 'member';
+  readonly platforms?: readonly string[];
+  readonly prizesFen: readonly number[];
+}
+
+export type Period = 'day' | 'week' | 'month' | 'quarter' | 'semester' | 'year';
+
+export interface QuotaRule {
+  readonly id: string;
+  readonly unitTypes: readonly string[];
+  readonly period: Period;
+  readonly minimum: number;
+  readonly counts: { readonly contentTypes?: readonly string[]; readonly minLevel?: string; readonly ownUnitOnly?: boolean; readonly outcome: 'submitted' | 'adopted' | 'published' };
+  readonly boundary: Boundary;
+}
+
+export type PenaltyRule =
+  | { readonly id: string; readonly kind: 'per_missing_item'; readonly quotaId: string; readonly points: number }
+  | { readonly id: string; readonly kind: 'step_schedule'; readonly quotaId: string; readonly steps: readonly { readonly misses: number; readonly points: number }[] }
+  | { readonly id: string; readonly kind: 'consecutive_miss_escalation'; readonly quotaId: string; readonly steps: readonly { readonly consecutive: number; readonly action: string }[] }
+  | { readonly id: string; readonly kind: 'per_late_report'; readonly points: number };
+
+export interface IncidentCategory {
+  readonly key: string;
+  readonly name: string;
+  readonly thresholds?: readonly { readonly metric: string; readonly min: number; readonly boundary: Boundary }[];
+  readonly children?: readonly IncidentCategory[];
+}
+
+export interface IncidentRules {
+  readonly id: string;
+  readonly categories: readonly IncidentCategory[];
+  readonly firstReport: DeadlineSpec;
+  readonly writtenReport: DeadlineSpec;
+  readonly followUpEvery?: DeadlineSpec;
+  /** Reported later than this after the incident: late (迟报); later than concealedAfter: concealed (瞒报). */
+  readonly lateAfter: DeadlineSpec;
+  readonly concealedAfter: DeadlineSpec;
+  readonly escalation: 'level_by_level' | 'skip_allowed_in_emergencies';
+}
+
+export interface GradingRule {
+  readonly id: string;
+  readonly scale: number;
+  readonly components: readonly { readonly key: string; readonly name: string; readonly weight: number }[];
+  /** From the top: the first band whose minimum the score reaches. */
+  readonly bands: readonly { readonly key: string; readonly name: string; readonly min: number; readonly boundary: Boundary }[];
+}

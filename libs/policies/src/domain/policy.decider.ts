@@ -1,0 +1,125 @@
+import { assertNever, Decider, DomainEvent, InvalidState, RuleViolation } from '@app/kernel';
+import type { PolicyDocument } from './policy-document';
+import { PolicyProblem, validatePolicy } from './validate-policy';
+
+/** A policy's lifecycle, one stream per policy id (`policy-<id>`), every version in it. */
+export type PolicyDrafted = DomainEvent<'PolicyDrafted', { policyId: string; version: number; document: PolicyDocument; draftedBy: string; draftedAt: string }>;
+export type PolicyValidated = DomainEvent<'PolicyValidated', { policyId: string; version: number; problems: PolicyProblem[]; validatedAt: string }>;
+export type PolicyPublished = DomainEvent<
+  'PolicyPublished',
+  { policyId: string; version: number; effectiveFrom: string; effectiveTo: string | null; retroactive: boolean; publishedBy: string; publishedAt: string }
+>;
+export type PolicySuperseded = DomainEvent<'PolicySuperseded', { policyId: string; version: number; supersededBy: number; supersededAt: string }>;
+export type PolicyEvent = PolicyDrafted | PolicyValidated | PolicyPublished | PolicySuperseded;
+
+export type PolicyCommand =
+  | { type: 'DraftPolicy'; document: PolicyDocument; actorId: string; now: string }
+  | { type: 'ValidatePolicy'; version: number; now: string }
+  | { type: 'PublishPolicy'; version: number; actorId: string; now: string };
+
+export interface PolicyVersionState {
+  readonly version: number;
+  readonly document: PolicyDocument;
+  readonly status: 'draft' | 'published' | 'superseded';
+  readonly problems: PolicyProblem[] | null;
+}
+
+export interface PolicyState {
+  readonly versions: ReadonlyMap<number, PolicyVersionState>;
+}
+
+export const policyStream = (policyId: string): string => `policy-${policyId}`;
+
+export const policyDecider: Decider<PolicyCommand, PolicyState, PolicyEvent> = {
+  initialState: () => ({ versions: new Map() }),
+  evolve(state, event) {
+    const versions = new Map(state.versions);
+    switch (event.type) {
+      case 'PolicyDrafted':
+        versions.set(event.data.version, { version: event.data.version, document: event.data.document, status: 'draft', problems: null });
+        return { versions };
+      case 'PolicyValidated': {
+        const v = versions.get(event.data.version);
+        if (v) versions.set(v.version, { ...v, problems: event.data.problems });
+        return { versions };
+      }
+      case 'PolicyPublished': {
+        const v = versions.get(event.data.version);
+        if (v) versions.set(v.version, { ...v, status: 'published' });
+        return { versions };
+      }
+      case 'PolicySuperseded': {
+        const v = versions.get(event.data.version);
+        if (v) versions.set(v.version, { ...v, status: 'superseded' });
+        return { versions };
+      }
+      default:
+        return state;
+    }
+  },
+  decide(command, state) {
+    switch (command.type) {
+      case 'DraftPolicy': {
+        const { document } = command;
+        const existing = state.versions.get(document.version);
+        if (existing && existing.status !== 'draft') {
+          throw new InvalidState('policy-version-published', `Version ${document.version} of ${document.id} is ${existing.status}: draft a new version`);
+        }
+        const latest = Math.max(0, ...state.versions.keys());
+        if (!existing && document.version !== latest + 1) {
+          throw new RuleViolation('policy-version-sequence', `The next version of ${document.id} is ${latest + 1}`, { field: 'version' });
+        }
+        return [{ type: 'PolicyDrafted', data: { policyId: document.id, version: document.version, document, draftedBy: command.actorId, draftedAt: command.now } }];
+      }
+      case 'ValidatePolicy': {
+        const v = requireVersion(state, command.version);
+        return [{ type: 'PolicyValidated', data: { policyId: v.document.id, version: v.version, problems: validatePolicy(v.document), validatedAt: command.now } }];
+      }
+      case 'PublishPolicy': {
+        const v = requireVersion(state, command.version);
+        if (v.status !== 'draft') throw new InvalidState('policy-version-published', `Version ${v.version} is already ${v.status}`);
+        const problems = validatePolicy(v.document);
+        if (problems.length > 0) {
+          throw new RuleViolation('policy-invalid', `Version ${v.version} has ${problems.length} problem(s): ${problems[0]!.path} ${problems[0]!.message}`, { problems });
+        }
+        const d = v.document;
+        const events: PolicyEvent[] = [
+          {
+            type: 'PolicyPublished',
+            data: {
+              policyId: d.id,
+              version: v.version,
+              effectiveFrom: d.effectiveFrom,
+              effectiveTo: d.effectiveTo ?? null,
+              // effective before it was published: entitlements computed under the old rules get adjustments
+              retroactive: d.effectiveFrom < command.now.slice(0, 10),
+              publishedBy: command.actorId,
+              publishedAt: command.now,
+            },
+          },
+        ];
+        for (const other of state.versions.values()) {
+          if (other.status === 'published' && overlaps(other.document, d)) {
+            events.push({ type: 'PolicySuperseded', data: { policyId: d.id, version: other.version, supersededBy: v.version, supersededAt: command.now } });
+          }
+        }
+        return events;
+      }
+      default:
+        return assertNever(command, 'policy command');
+    }
+  },
+};
+
+function requireVersion(state: PolicyState, version: number): PolicyVersionState {
+  const v = state.versions.get(version);
+  if (!v) throw new InvalidState('policy-version-unknown', `No version ${version}`);
+  return v;
+}
+
+/** A newer version supersedes an older one whose effective period it overlaps. */
+function overlaps(a: PolicyDocument, b: PolicyDocument): boolean {
+  const aEnd = a.effectiveTo ?? '9999-12-31';
+  const bEnd = b.effectiveTo ?? '9999-12-31';
+  return a.effectiveFrom <= bEnd && b.effectiveFrom <= aEnd;
+}
