@@ -1,6 +1,7 @@
 import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { text } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { Clock, systemClock } from '@app/kernel';
@@ -36,6 +37,8 @@ export async function createApp(
       { bufferLogs: true, logger: options.logger === false ? false : undefined },
     );
     if (options.logger !== false) app.useLogger(app.get(Logger));
+    // Policy documents may be sent as YAML.
+    app.use(text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml'], limit: '1mb' }));
     app.useGlobalPipes(validationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
     app.set('etag', false); // ETags carry stream revisions, never response hashes

@@ -1,10 +1,17 @@
+import * as path from 'node:path';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { AnyProjection } from '@app/projections';
 import type { AppConfig } from '@app/platform';
 import { OrganizationModule, orgDirectoryProjection, orgTreeProjection } from '@app/organization';
+import { PoliciesModule, policiesProjection } from '@app/policies';
+import { PolicyEngineReportingPolicy, ReportingModule, reportingProjection } from '@app/reporting';
 
 /** The bounded contexts served by the API and the projections they bring. */
-export function contextModules(_config: AppConfig): (Type | DynamicModule)[] {
-  return [OrganizationModule];
+export function contextModules(config: AppConfig): (Type | DynamicModule)[] {
+  return [
+    OrganizationModule,
+    PoliciesModule,
+    ReportingModule.forRoot({ attachmentsDir: path.join(config.dataDir, 'attachments'), policy: PolicyEngineReportingPolicy, imports: [PoliciesModule] }),
+  ];
 }
-export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection];
+export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, policiesProjection, reportingProjection];

@@ -6,3 +6,6 @@ export * from './domain/compile-policy';
 export * from './domain/policy.decider';
 export * from './domain/diff-policies';
 export * from './domain/policy-set';
+export * from './policies.module';
+export { policiesProjection } from './read/policies.projection';
+export { PolicyCatalog } from './read/policy-catalog';

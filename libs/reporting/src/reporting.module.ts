@@ -20,6 +20,8 @@ export interface ReportingModuleOptions {
   readonly attachmentsDir: string;
   /** The policy adapter (libs/policies answers the workflow's questions). */
   readonly policy: Type<ReportingPolicy>;
+  /** Modules the policy adapter needs (the policies context). */
+  readonly imports?: (Type | DynamicModule)[];
 }
 
 @Module({})
@@ -27,6 +29,7 @@ export class ReportingModule {
   static forRoot(options: ReportingModuleOptions): DynamicModule {
     return {
       module: ReportingModule,
+      imports: [...(options.imports ?? [])],
       controllers: [
         CreateDraftHttpController,
         EditDraftHttpController,

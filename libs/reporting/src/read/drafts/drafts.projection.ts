@@ -28,7 +28,7 @@ export const reportingProjection: ProjectionDefinition = {
         round int NOT NULL DEFAULT 0,
         chain jsonb,
         current_step int,
-        current_role text,
+        waiting_role text,
         current_step_name text,
         approvers text[] NOT NULL DEFAULT '{}',
         waiting_since timestamptz,
@@ -47,7 +47,7 @@ export const reportingProjection: ProjectionDefinition = {
         revision bigint NOT NULL
       );
       CREATE INDEX ON ${t('drafts')} (unit_id, status);
-      CREATE INDEX ON ${t('drafts')} (status, current_role);
+      CREATE INDEX ON ${t('drafts')} (status, waiting_role);
       CREATE INDEX ON ${t('drafts')} USING gin (authors);
       CREATE TABLE ${t('draft_history')} (
         draft_id uuid NOT NULL,
@@ -148,7 +148,7 @@ async function applyDraft(e: RecordedEvent & DraftEvent, ctx: ProjectionContext)
         [d.round, JSON.stringify(d.chain), d.submittedAt, d.timeliness.deadline, d.timeliness.late, d.timeliness.lateByMinutes, d.check.formComplete, JSON.stringify(d.check.missingFields), JSON.stringify(d.check.warnings), resume],
       );
       await client.query(
-        `UPDATE ${t('drafts')} SET current_role = chain->'steps'->current_step->>'role', current_step_name = chain->'steps'->current_step->>'name' WHERE draft_id = $1`,
+        `UPDATE ${t('drafts')} SET waiting_role = chain->'steps'->current_step->>'role', current_step_name = chain->'steps'->current_step->>'name' WHERE draft_id = $1`,
         [d.draftId],
       );
       if (d.commissionId) {
@@ -163,14 +163,14 @@ async function applyDraft(e: RecordedEvent & DraftEvent, ctx: ProjectionContext)
     case 'ReviewStepApproved': {
       const d = e.data;
       await update(
-        `current_step = $4 + 1, current_role = chain->'steps'->($4 + 1)->>'role', current_step_name = chain->'steps'->($4 + 1)->>'name', approvers = array_append(approvers, $5), waiting_since = $6`,
+        `current_step = $4 + 1, waiting_role = chain->'steps'->($4 + 1)->>'role', current_step_name = chain->'steps'->($4 + 1)->>'name', approvers = array_append(approvers, $5), waiting_since = $6`,
         [d.stepIndex, d.reviewerId, d.approvedAt],
       );
       await history(e, ctx, d.draftId, d.approvedAt);
       return;
     }
     case 'DraftSignedOff': {
-      await update(`status = 'signed_off', current_role = NULL, current_step_name = NULL, signed_off_at = $4, waiting_since = NULL`, [e.data.signedOffAt]);
+      await update(`status = 'signed_off', waiting_role = NULL, current_step_name = NULL, signed_off_at = $4, waiting_since = NULL`, [e.data.signedOffAt]);
       await client.query(
         `INSERT INTO ${t('register_entries')} (draft_id, unit_id, title, content_type, first_author, signed_off_at)
          SELECT draft_id, unit_id, title, content_type, authors[1], $2 FROM ${t('drafts')} WHERE draft_id = $1 ON CONFLICT DO NOTHING`,
@@ -180,11 +180,11 @@ async function applyDraft(e: RecordedEvent & DraftEvent, ctx: ProjectionContext)
       return;
     }
     case 'DraftReturnedForRevision':
-      await update(`status = 'returned', current_step = $4, current_role = NULL, current_step_name = NULL, waiting_since = NULL, last_return_comments = $5`, [e.data.stepIndex, e.data.comments]);
+      await update(`status = 'returned', current_step = $4, waiting_role = NULL, current_step_name = NULL, waiting_since = NULL, last_return_comments = $5`, [e.data.stepIndex, e.data.comments]);
       await history(e, ctx, e.data.draftId, e.data.returnedAt);
       return;
     case 'DraftRejected':
-      await update(`status = 'rejected', current_role = NULL, current_step_name = NULL, waiting_since = NULL`, []);
+      await update(`status = 'rejected', waiting_role = NULL, current_step_name = NULL, waiting_since = NULL`, []);
       await history(e, ctx, e.data.draftId, e.data.rejectedAt);
       return;
     case 'DraftRetracted':

@@ -12,7 +12,7 @@ export interface Page {
 export const REVIEW_ROLES: readonly Role[] = ['unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'confidentiality_reviewer'];
 
 const DRAFT_COLUMNS = `draft_id AS "draftId", unit_id AS "unitId", created_by AS "createdBy", authors, title, content_type AS "contentType",
-  importance, destination, source, status, round, current_step AS "currentStep", current_role AS "currentRole",
+  importance, destination, source, status, round, current_step AS "currentStep", waiting_role AS "currentRole",
   current_step_name AS "currentStepName", waiting_since AS "waitingSince", submitted_at AS "submittedAt", deadline AS "dueAt",
   late, late_by_minutes AS "lateByMinutes", form_complete AS "formComplete", missing_fields AS "missingFields", warnings,
   last_return_comments AS "lastReturnComments", signed_off_at AS "signedOffAt", commission_id AS "commissionId",
@@ -41,15 +41,15 @@ export class DraftQueries {
       const roleParam = `$${params.length}`;
       const coverage = ROLE_COVERAGE[a.role];
       if (coverage === 'institution') {
-        clauses.push(`current_role = ${roleParam}`);
+        clauses.push(`waiting_role = ${roleParam}`);
         continue;
       }
       params.push(coverage === 'oversees' ? a.oversees : [a.unitId]);
       const roots = `$${params.length}::uuid[]`;
       clauses.push(
         coverage === 'unit'
-          ? `(current_role = ${roleParam} AND unit_id = ANY(${roots}))`
-          : `(current_role = ${roleParam} AND unit_id IN (WITH RECURSIVE sub(id) AS (SELECT unnest(${roots}) UNION SELECT u.unit_id FROM rm.org_units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))`,
+          ? `(waiting_role = ${roleParam} AND unit_id = ANY(${roots}))`
+          : `(waiting_role = ${roleParam} AND unit_id IN (WITH RECURSIVE sub(id) AS (SELECT unnest(${roots}) UNION SELECT u.unit_id FROM rm.org_units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))`,
       );
     }
     if (clauses.length === 0) return [];
