@@ -53,7 +53,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(exception: unknown): { type: string; title: string; status: number; detail: string; [k: string]: unknown } {
     if (exception instanceof DomainError) {
       const status = STATUS[exception.kind];
-      return { type: `urn:baosong:problem:${exception.code}`, title: TITLES[status] ?? 'Error', status, detail: exception.message, ...exception.details };
+      // details never override the standard members of a problem
+      return { ...exception.details, type: `urn:baosong:problem:${exception.code}`, title: TITLES[status] ?? 'Error', status, detail: exception.message };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

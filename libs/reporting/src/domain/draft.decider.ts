@@ -175,7 +175,7 @@ function isAuthor(state: DraftState, memberId: string): boolean {
 function requireStatus(state: DraftState, allowed: readonly DraftStatus[], action: string): void {
   if (state.status === 'none') throw new InvalidState('draft-not-found', 'The draft does not exist');
   if (!allowed.includes(state.status)) {
-    throw new InvalidState(`draft-${state.status.replace('_', '-')}`, `Cannot ${action}: the draft is ${state.status.replace('_', ' ')}`, { status: state.status });
+    throw new InvalidState(`draft-${state.status.replace('_', '-')}`, `Cannot ${action}: the draft is ${state.status.replace('_', ' ')}`, { draftStatus: state.status });
   }
 }
 
