@@ -9,3 +9,4 @@ export * from './domain/policy-set';
 export * from './policies.module';
 export { policiesProjection } from './read/policies.projection';
 export { PolicyCatalog } from './read/policy-catalog';
+export * from './seed/example-policies.seed';

@@ -1,0 +1,22 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CommandRunner } from '@app/event-store';
+import type { PolicyDocument } from '../domain/policy-document';
+import { policyDecider, policyStream } from '../domain/policy.decider';
+
+/** Which example policies the demo institution runs under (the others stay templates in policies/). */
+export const DEMO_POLICY_FILES = ['law-enforcement-bureau-001C.json', 'district-office-scoring-003A.json', 'county-government-002B.json', 'website-grading-000W.json'];
+
+/** Drafts and publishes policy documents (idempotent: fixed command ids per policy version). */
+export async function publishPolicies(runner: CommandRunner, documents: readonly PolicyDocument[], actorId: string, now: Date): Promise<void> {
+  const at = now.toISOString();
+  for (const document of documents) {
+    const ctx = (step: string) => ({ commandId: `seed-policy:${document.id}:v${document.version}:${step}`, actorId, correlationId: 'seed-policies' });
+    await runner.run(policyStream(document.id), policyDecider, { type: 'DraftPolicy', document, actorId, now: at }, ctx('draft'));
+    await runner.run(policyStream(document.id), policyDecider, { type: 'PublishPolicy', version: document.version, actorId, now: at }, ctx('publish'));
+  }
+}
+
+export function readPolicyFiles(dir: string, files: readonly string[]): PolicyDocument[] {
+  return files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PolicyDocument);
+}
