@@ -10,6 +10,7 @@ import { deterministicUuid, newId } from '@app/kernel';
 import { EventToAppend, PostgresEventStore } from '@app/event-store';
 import { ProjectionDefinition, ProjectionRuntime, waitForProjections } from '@app/projections';
 import { migrate, startEmbeddedPostgres } from '@app/platform';
+import { benchPolicyEvaluation } from './policy-eval';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 
@@ -28,6 +29,7 @@ function report(name: string, count: number, ms: number, unit = 'events'): void 
 }
 
 async function main(): Promise<void> {
+  benchPolicyEvaluation(SCALE, report);
   let adminUrl = process.env.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'baosong-bench-'));
