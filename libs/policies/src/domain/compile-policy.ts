@@ -6,6 +6,7 @@ import type {
   DeadlineSpec,
   EngagementTierRule,
   GradingRule,
+  IncidentCategory,
   ItemRewardRule,
   LengthLimitRule,
   PenaltyRule,
@@ -136,6 +137,13 @@ export class CompiledPolicy {
       if (found.length > 0) (rule.severity === 'hard' ? violations : warnings).push({ rule: rule.id, message: `${rule.message}: ${found.join('、')}`, field: 'body' });
     }
     for (const rule of rules.qualityRules ?? []) {
+      if (rule.kind === 'one-event-per-report') {
+        // 一事一报: a heuristic, so policies usually make it soft: distinct event dates (X月X日) mentioned in the body
+        const dates = new Set(draft.body.match(/\d{1,2}月\d{1,2}日/g) ?? []);
+        if (dates.size > rule.maxEvents) {
+          (rule.severity === 'hard' ? violations : warnings).push({ rule: rule.id, message: `${rule.message} (${dates.size} dates: ${[...dates].join('、')})`, field: 'body' });
+        }
+      }
       if (rule.kind === 'figures-without-units' && FIGURE_WITHOUT_UNIT.test(draft.body.replace(/\d{4}年|\d{1,2}月|\d{1,2}日|\d{1,2}时/g, ''))) {
         (rule.severity === 'hard' ? violations : warnings).push({ rule: rule.id, message: rule.message, field: 'body' });
       }
@@ -361,6 +369,50 @@ export class CompiledPolicy {
     const score = Math.round(((weighted * g.scale) / 100) * 100) / 100;
     const band = g.bands.find((b) => reaches(score, b.min, b.boundary)) ?? null;
     return { score, scale: g.scale, band: band?.key ?? null, provenance: this.provenance(g.id, g, facts) };
+  }
+
+  /** Ranking prizes: the top N of a period's ranking (ties share the higher place's prize). */
+  rankingPrizes(ruleId: string, ranking: readonly { id: string; score: number; facts?: readonly string[] }[]): Line[] {
+    const rule = (this.document.rules.rankingPrizes ?? []).find((r) => r.id === ruleId);
+    if (!rule) return [];
+    const sorted = [...ranking].sort((a, b) => b.score - a.score);
+    const lines: Line[] = [];
+    let place = 0;
+    sorted.forEach((entry, i) => {
+      if (i === 0 || entry.score < sorted[i - 1]!.score) place = i;
+      const prize = rule.prizesFen[place];
+      if (prize !== undefined && entry.score > 0) {
+        lines.push({ points: 0, amountFen: prize, payee: entry.id, reason: `place ${place + 1} of the ${rule.period} ranking`, provenance: this.provenance(rule.id, rule, entry.facts ?? []) });
+      }
+    });
+    return lines;
+  }
+
+  /** Quota compliance of a unit type in a period: how many items counted, the minimum, and how many are missing. */
+  quotaCompliance(quotaId: string, unitType: string, counted: number, facts: readonly string[] = []) {
+    const quota = (this.document.rules.quotas ?? []).find((q) => q.id === quotaId && matches(q.unitTypes, unitType));
+    if (!quota) return null;
+    const met = quota.boundary === 'inclusive' ? counted >= quota.minimum : counted > quota.minimum;
+    return { quotaId, period: quota.period, minimum: quota.minimum, counted, met, missing: met ? 0 : Math.max(1, quota.minimum - counted), provenance: this.provenance(quota.id, quota, facts) };
+  }
+
+  /** The quotas that apply to a unit type. */
+  quotasFor(unitType: string) {
+    return (this.document.rules.quotas ?? []).filter((q) => matches(q.unitTypes, unitType));
+  }
+
+  /** Which incident categories a report's metrics reach (every threshold of the category met; children first). */
+  incidentCategories(metrics: Readonly<Record<string, number>>): { key: string; path: string[] }[] {
+    const found: { key: string; path: string[] }[] = [];
+    const visit = (categories: readonly IncidentCategory[], path: string[]) => {
+      for (const c of categories) {
+        const reached = (c.thresholds ?? []).every((th) => metrics[th.metric] !== undefined && reaches(metrics[th.metric]!, th.min, th.boundary));
+        if (c.children) visit(c.children, [...path, c.key]);
+        if (reached && (c.thresholds ?? []).length > 0) found.push({ key: c.key, path: [...path, c.key] });
+      }
+    };
+    visit(this.document.rules.incidentRules?.categories ?? [], []);
+    return found;
   }
 
   chainSteps(chain: ReviewChainRule): ChainStepSpec[] {

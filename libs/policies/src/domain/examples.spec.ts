@@ -70,6 +70,19 @@ describe('example policies', () => {
       expect(p.checkDraft({ ...draft, body: '字'.repeat(140) }).violations).toEqual([]);
       expect(p.checkDraft({ ...draft, body: '字'.repeat(141), longForm: true }).violations).toEqual([]);
     });
+    it('monthly unit WeChat ranking: 500 / 300 / 100 yuan to the top three', () => {
+      const lines = p.rankingPrizes('monthly-unit-wechat-ranking', [
+        { id: 'unit-c', score: 310 },
+        { id: 'unit-a', score: 980 },
+        { id: 'unit-d', score: 120 },
+        { id: 'unit-b', score: 640 },
+      ]);
+      expect(lines.map((l) => [l.payee, yuan(l.amountFen)])).toEqual([
+        ['unit-a', 500],
+        ['unit-b', 300],
+        ['unit-c', 100],
+      ]);
+    });
     it('two-level review: the unit leader signs, the publicity department signs or seals (000-B)', () => {
       const chain = p.resolveChain({ unitType: 'department', contentType: 'news', importance: 'general', destination: 'external' })!;
       expect(chain.steps.map((s) => [s.role, s.signature])).toEqual([
@@ -176,6 +189,15 @@ describe('example policies', () => {
       expect(check.violations).toEqual([]);
       expect(check.warnings.map((w) => w.rule)).toEqual(['hedging-words', 'figures-need-units']);
     });
+    it('quotas: a brigade with 2 items in a month misses the minimum of 3 by 1; a section with 2 meets its 2', () => {
+      expect(p.quotaCompliance('brigade-3-per-month', 'brigade', 2)).toMatchObject({ minimum: 3, met: false, missing: 1, period: 'month' });
+      expect(p.quotaCompliance('section-2-per-month', 'section', 2)).toMatchObject({ met: true, missing: 0 });
+      expect(p.quotaCompliance('brigade-3-per-month', 'section', 2)).toBeNull();
+    });
+    it('one event per report (一事一报): several event dates give a warning', () => {
+      const check = p.checkDraft({ contentType: 'general', importance: 'general', destination: 'internal', title: 't', body: '3月1日开展巡逻;3月5日召开会议。', targetPlatforms: [], longForm: false, formFields: {} });
+      expect(check.warnings.map((w) => w.rule)).toEqual(['one-event-per-report']);
+    });
     it('important dynamic items over 600 characters get a warning (原则上)', () => {
       const check = p.checkDraft({ contentType: 'dynamic', importance: 'important', destination: 'internal', title: 't', body: '字'.repeat(601), targetPlatforms: [], longForm: false, formFields: {} });
       expect(check.warnings.map((w) => w.rule)).toEqual(['important-dynamic-600']);
@@ -189,6 +211,13 @@ describe('example policies', () => {
       const p = compilePolicy(loadExamplePolicy('county-emergency-001I.json'));
       expect(p.incidentVerdict(at, after(20))).toMatchObject({ verdict: 'on_time', writtenReportDue: after(120) });
       expect(p.incidentVerdict(at, after(27))!.verdict).toBe('late');
+    });
+    it('incident categories: injured ≥ 1 and hospitalised ≥ 1 day; loss ≥ 500 yuan', () => {
+      const p = compilePolicy(loadExamplePolicy('county-government-002B.json'));
+      expect(p.incidentCategories({ injured: 1, hospitalisedDays: 1 }).map((c) => c.key)).toEqual(['casualty']);
+      expect(p.incidentCategories({ injured: 1, hospitalisedDays: 0 })).toEqual([]);
+      expect(p.incidentCategories({ lossYuan: 500 }).map((c) => c.key)).toEqual(['property']);
+      expect(p.incidentCategories({ lossYuan: 499 })).toEqual([]);
     });
     it('002-B: after 2 hours late, after 10 hours concealed', () => {
       const p = compilePolicy(loadExamplePolicy('county-government-002B.json'));
