@@ -331,13 +331,20 @@ function recordPublication(c: Extract<DraftCommand, { type: 'RecordPublication' 
   ];
 }
 
-function requireLevel(levelKey: string, exists: boolean): void {
-  if (!exists) throw new RuleViolation('publication-level-unknown', `Publication level ${levelKey} is not on the ladder`, { field: 'levelKey' });
+/** An outcome recorded at a level of the ladder: signed off, a known level and, unless it is the adoption, adopted there. */
+function requireOutcomeAt(
+  state: DraftState,
+  action: string,
+  level: { levelKey: string; levelExists: boolean },
+  adoption?: { rule: string; message: string },
+): void {
+  requireStatus(state, ['signed_off'], action);
+  if (!level.levelExists) throw new RuleViolation('publication-level-unknown', `Publication level ${level.levelKey} is not on the ladder`, { field: 'levelKey' });
+  if (adoption && !state.adoptedLevels.includes(level.levelKey)) throw new RuleViolation(adoption.rule, adoption.message, { field: 'levelKey' });
 }
 
 function recordAdoption(c: Extract<DraftCommand, { type: 'RecordAdoption' }>, state: DraftState): DraftEvent[] {
-  requireStatus(state, ['signed_off'], 'record an adoption');
-  requireLevel(c.levelKey, c.levelExists);
+  requireOutcomeAt(state, 'record an adoption', c);
   if (state.adoptions.includes(c.adoptionId)) return [];
   return [
     {
@@ -348,21 +355,16 @@ function recordAdoption(c: Extract<DraftCommand, { type: 'RecordAdoption' }>, st
 }
 
 function rateExcellent(c: Extract<DraftCommand, { type: 'RateExcellent' }>, state: DraftState): DraftEvent[] {
-  requireStatus(state, ['signed_off'], 'rate');
-  requireLevel(c.levelKey, c.levelExists);
-  if (!state.adoptedLevels.includes(c.levelKey)) {
-    throw new RuleViolation('excellent-requires-adoption', `Only an item adopted at level ${c.levelKey} is rated excellent there`, { field: 'levelKey' });
-  }
+  requireOutcomeAt(state, 'rate', c, { rule: 'excellent-requires-adoption', message: `Only an item adopted at level ${c.levelKey} is rated excellent there` });
   if (state.excellentLevels.includes(c.levelKey)) return [];
   return [{ type: 'DraftRatedExcellent', data: { draftId: state.draftId, levelKey: c.levelKey, ratedAt: c.ratedAt, recordedBy: c.actor.memberId } }];
 }
 
 function recordInstruction(c: Extract<DraftCommand, { type: 'RecordInstruction' }>, state: DraftState): DraftEvent[] {
-  requireStatus(state, ['signed_off'], 'record an instruction');
-  requireLevel(c.levelKey, c.levelExists);
-  if (!state.adoptedLevels.includes(c.levelKey)) {
-    throw new RuleViolation('instruction-requires-adoption', `A leader instruction (批示) at level ${c.levelKey} is on an item adopted there`, { field: 'levelKey' });
-  }
+  requireOutcomeAt(state, 'record an instruction', c, {
+    rule: 'instruction-requires-adoption',
+    message: `A leader instruction (批示) at level ${c.levelKey} is on an item adopted there`,
+  });
   if (state.instructions.includes(c.instructionId)) return [];
   return [
     {

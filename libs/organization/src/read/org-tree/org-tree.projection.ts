@@ -22,6 +22,10 @@ export const orgTreeProjection: ProjectionDefinition = {
   },
   async apply(event, { client, t }) {
     const e = event as unknown as UnitEvent;
+    // one column changes per event; the revision guard makes a redelivered event a no-op
+    const set = async (column: 'name' | 'parent_id' | 'dissolved_on', value: string | null): Promise<void> => {
+      await client.query(`UPDATE ${t('org_units')} SET ${column} = $2, revision = $3 WHERE unit_id = $1 AND revision < $3`, [e.data.unitId, value, event.revision.toString()]);
+    };
     switch (e.type) {
       case 'UnitRegistered':
         await client.query(
@@ -31,26 +35,11 @@ export const orgTreeProjection: ProjectionDefinition = {
         );
         break;
       case 'UnitRenamed':
-        await client.query(`UPDATE ${t('org_units')} SET name = $2, revision = $3 WHERE unit_id = $1 AND revision < $3`, [
-          e.data.unitId,
-          e.data.name,
-          event.revision.toString(),
-        ]);
-        break;
+        return set('name', e.data.name);
       case 'UnitMoved':
-        await client.query(`UPDATE ${t('org_units')} SET parent_id = $2, revision = $3 WHERE unit_id = $1 AND revision < $3`, [
-          e.data.unitId,
-          e.data.toParentId,
-          event.revision.toString(),
-        ]);
-        break;
+        return set('parent_id', e.data.toParentId);
       case 'UnitDissolved':
-        await client.query(`UPDATE ${t('org_units')} SET dissolved_on = $2, revision = $3 WHERE unit_id = $1 AND revision < $3`, [
-          e.data.unitId,
-          e.data.dissolvedOn,
-          event.revision.toString(),
-        ]);
-        break;
+        return set('dissolved_on', e.data.dissolvedOn);
     }
   },
 };
