@@ -44,7 +44,10 @@ describe('organization (HTTP)', () => {
     it('moving a unit under its own descendant is refused (422 unit-move-cycle), nothing changes', async () => {
       const body = await refused(422, () => t.http.post(`/v1/units/${brigade}/move`).set(admin).send({ parentId: squad }));
       expect(body).toMatchObject({ rule: 'unit-move-cycle', field: 'parentId' });
-      await refused(422, () => t.http.post(`/v1/units/${brigade}/move`).set(admin).send({ parentId: brigade }));
+      const itself = await refused(422, () => t.http.post(`/v1/units/${brigade}/move`).set(admin).send({ parentId: brigade }));
+      expect(itself).toMatchObject({ rule: 'unit-move-cycle', field: 'parentId' });
+      await t.settle();
+      expect((await t.http.get(`/v1/units/${brigade}`).set(admin).expect(200)).body).toMatchObject({ parentId: bureau });
     });
     it('a unit of an undefined type is refused (422 unit-type-undefined)', async () => {
       const body = await refused(422, () => t.http.post('/v1/units').set(admin).send({ name: '某所', unitType: 'station', parentId: bureau }));
@@ -54,8 +57,11 @@ describe('organization (HTTP)', () => {
       const temp = await unit('临时专班', 'section', bureau);
       await t.http.post(`/v1/units/${temp}/move`).set(admin).send({ parentId: brigade }).expect(200);
       await t.http.post(`/v1/units/${temp}/dissolve`).set(admin).send({ dissolvedOn: '2026-06-30', reason: '专项结束' }).expect(200);
-      await refused(422, () => t.http.post('/v1/units').set(admin).send({ name: '专班一组', unitType: 'section', parentId: temp }));
-      await refused(409, () => t.http.put(`/v1/units/${temp}/name`).set(admin).send({ name: '改名' }));
+      const underDissolved = await refused(422, () => t.http.post('/v1/units').set(admin).send({ name: '专班一组', unitType: 'section', parentId: temp }));
+      expect(underDissolved).toMatchObject({ rule: 'unit-parent-dissolved', field: 'parentId' });
+      expect(await refused(409, () => t.http.put(`/v1/units/${temp}/name`).set(admin).send({ name: '改名' }))).toMatchObject({ rule: 'unit-dissolved' });
+      expect(await refused(409, () => t.http.post(`/v1/units/${temp}/move`).set(admin).send({ parentId: bureau }))).toMatchObject({ rule: 'unit-dissolved' });
+      expect(await refused(422, () => t.http.post(`/v1/units/${office}/move`).set(admin).send({ parentId: temp }))).toMatchObject({ rule: 'unit-parent-dissolved' });
       await t.settle();
       const detail = await t.http.get(`/v1/units/${temp}`).set(admin).expect(200);
       expect(detail.body).toMatchObject({ parentId: brigade, dissolvedOn: '2026-06-30' });

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { AnyProjection } from '@app/projections';
 import type { AppConfig } from '@app/platform';
-import { OrganizationModule, orgDirectoryProjection, orgTreeProjection } from '@app/organization';
+import { OrganizationModule, orgDirectoryProjection, orgTreeProjection, reviewCoverageProjection } from '@app/organization';
 import { PoliciesModule, policiesProjection } from '@app/policies';
 import { PolicyEngineReportingPolicy, ReportingModule, reportingProjection } from '@app/reporting';
 
@@ -14,4 +14,4 @@ export function contextModules(config: AppConfig): (Type | DynamicModule)[] {
     ReportingModule.forRoot({ attachmentsDir: path.join(config.dataDir, 'attachments'), policy: PolicyEngineReportingPolicy, imports: [PoliciesModule] }),
   ];
 }
-export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, policiesProjection, reportingProjection];
+export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, reviewCoverageProjection, policiesProjection, reportingProjection];

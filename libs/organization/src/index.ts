@@ -1,6 +1,7 @@
 export * from './organization.module';
 export { orgTreeProjection } from './read/org-tree/org-tree.projection';
 export { orgDirectoryProjection } from './read/directory/org-directory.projection';
+export { reviewCoverageProjection } from './read/review-coverage/review-coverage.projection';
 export * from './domain/unit.events';
 export * from './domain/member.events';
 export { unitDecider, unitStream } from './domain/unit.decider';

@@ -11,7 +11,11 @@ import { AppointmentsHttpController } from './write/appointments/appointments.ht
 import { ChannelsHttpController } from './write/channels/channels.http.controller';
 import { GetUnitHandler, GetUnitTreeHandler } from './read/org-tree/get-units.query';
 import { OrgTreeHttpController } from './read/org-tree/org-tree.http.controller';
-import { DirectoryHttpController } from './read/directory/directory.http.controller';
+import { MembersHttpController } from './read/directory/members.http.controller';
+import { ChannelDirectoryHttpController } from './read/directory/channels.http.controller';
+import { OrgConfigReadHttpController } from './read/directory/org-config.http.controller';
+import { GetReviewCoverageHandler } from './read/review-coverage/get-review-coverage.query';
+import { ReviewCoverageHttpController } from './read/review-coverage/review-coverage.http.controller';
 
 @Module({
   controllers: [
@@ -23,9 +27,12 @@ import { DirectoryHttpController } from './read/directory/directory.http.control
     AppointmentsHttpController,
     ChannelsHttpController,
     OrgTreeHttpController,
-    DirectoryHttpController,
+    MembersHttpController,
+    ChannelDirectoryHttpController,
+    OrgConfigReadHttpController,
+    ReviewCoverageHttpController,
   ],
-  providers: [OrgReads, RegisterUnitHandler, RenameUnitHandler, GetUnitTreeHandler, GetUnitHandler],
+  providers: [OrgReads, RegisterUnitHandler, RenameUnitHandler, GetUnitTreeHandler, GetUnitHandler, GetReviewCoverageHandler],
   exports: [OrgReads],
 })
 export class OrganizationModule {}

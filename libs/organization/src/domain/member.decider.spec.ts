@@ -1,15 +1,26 @@
 import { InvalidState, RuleViolation } from '@app/kernel';
 import { spec } from '@app/kernel/testing';
 import { MemberCommand, memberDecider } from './member.decider';
-import type { MemberAppointed, MemberRegistered, MemberStatusChanged } from './member.events';
+import type { AppointmentEnded, MemberAppointed, MemberRegistered, MemberStatus, MemberStatusChanged } from './member.events';
 
 const now = '2026-03-02T01:00:00.000Z';
-const registered: MemberRegistered = { type: 'MemberRegistered', data: { memberId: 'm1', name: '张伟', phone: null, email: null, status: 'active', registeredAt: now } };
+const registered: MemberRegistered = {
+  type: 'MemberRegistered',
+  data: { memberId: 'm1', name: '张伟', phone: '13800000000', email: null, status: 'active', registeredAt: now },
+};
 const appointed: MemberAppointed = {
   type: 'MemberAppointed',
   data: { memberId: 'm1', appointmentId: 'a1', role: 'reporter', unitId: 'u1', startsOn: '2026-01-01', endsOn: null, oversees: [], appointedAt: now },
 };
-const left: MemberStatusChanged = { type: 'MemberStatusChanged', data: { memberId: 'm1', status: 'left', previousStatus: 'active', reason: '调离', changedAt: now } };
+const ended: AppointmentEnded = { type: 'AppointmentEnded', data: { memberId: 'm1', appointmentId: 'a1', endsOn: '2026-06-30', endedAt: now } };
+const statusChanged = (status: MemberStatus, previousStatus: MemberStatus = 'active', reason: string | null = null): MemberStatusChanged => ({
+  type: 'MemberStatusChanged',
+  data: { memberId: 'm1', status, previousStatus, reason, changedAt: now },
+});
+
+const registerMember: MemberCommand = { type: 'RegisterMember', memberId: 'm1', name: ' 张伟 ', phone: '13800000000', email: null, now };
+const update = (name = '张伟', phone: string | null = '13800000000', email: string | null = null): MemberCommand => ({ type: 'UpdateMemberDetails', name, phone, email, now });
+const changeStatus = (status: MemberStatus, reason: string | null = null): MemberCommand => ({ type: 'ChangeMemberStatus', status, reason, now });
 const appoint = (extra: Partial<Extract<MemberCommand, { type: 'AppointMember' }>> = {}): MemberCommand => ({
   type: 'AppointMember',
   appointmentId: 'a2',
@@ -23,29 +34,67 @@ const appoint = (extra: Partial<Extract<MemberCommand, { type: 'AppointMember' }
   now,
   ...extra,
 });
+const endAppointment = (endsOn = '2026-06-30', appointmentId = 'a1'): MemberCommand => ({ type: 'EndAppointment', appointmentId, endsOn, now });
 
 describe('member decider', () => {
   describe('when not registered', () => {
-    it('registers the member as active', () => {
-      spec(memberDecider).given([]).when({ type: 'RegisterMember', memberId: 'm1', name: ' 张伟 ', phone: null, email: null, now }).then([registered]);
+    it('registers the member as active (name trimmed)', () => {
+      spec(memberDecider).given([]).when(registerMember).then([registered]);
     });
-    it.each<MemberCommand['type']>(['UpdateMemberDetails', 'ChangeMemberStatus', 'AppointMember', 'EndAppointment'])('refuses %s', (type) => {
-      const commands: Record<string, MemberCommand> = {
-        UpdateMemberDetails: { type: 'UpdateMemberDetails', name: 'x', phone: null, email: null, now },
-        ChangeMemberStatus: { type: 'ChangeMemberStatus', status: 'left', reason: null, now },
-        AppointMember: appoint(),
-        EndAppointment: { type: 'EndAppointment', appointmentId: 'a1', endsOn: '2026-06-30', now },
-      };
-      spec(memberDecider).given([]).when(commands[type]!).thenThrows(InvalidState, 'member-not-registered');
+    it.each<[string, MemberCommand]>([
+      ['UpdateMemberDetails', update()],
+      ['ChangeMemberStatus', changeStatus('left')],
+      ['AppointMember', appoint()],
+      ['EndAppointment', endAppointment()],
+    ])('refuses %s', (_, command) => {
+      spec(memberDecider).given([]).when(command).thenThrows(InvalidState, 'member-not-registered');
     });
   });
 
   describe('when active', () => {
     it('is not registered twice', () => {
-      spec(memberDecider).given([registered]).when({ type: 'RegisterMember', memberId: 'm1', name: 'x', phone: null, email: null, now }).thenThrows(InvalidState, 'member-already-registered');
+      spec(memberDecider).given([registered]).when(registerMember).thenThrows(InvalidState, 'member-already-registered');
     });
+
+    it('updates name and contact details', () => {
+      spec(memberDecider)
+        .given([registered])
+        .when(update(' 张伟 ', '010-12345678', 'zhangwei@example.gov.cn'))
+        .then([{ type: 'MemberDetailsUpdated', data: { memberId: 'm1', name: '张伟', phone: '010-12345678', email: 'zhangwei@example.gov.cn', updatedAt: now } }]);
+    });
+    it('unchanged details change nothing', () => {
+      spec(memberDecider).given([registered]).when(update()).then([]);
+    });
+
+    it('suspends the member, remembering the previous status and the reason', () => {
+      spec(memberDecider).given([registered]).when(changeStatus('suspended', '停职检查')).then([statusChanged('suspended', 'active', '停职检查')]);
+    });
+    it('a status change to the same status changes nothing', () => {
+      spec(memberDecider).given([registered]).when(changeStatus('active')).then([]);
+    });
+
     it('appoints to a role in a unit', () => {
-      spec(memberDecider).given([registered]).when(appoint()).thenMatches((e) => expect(e[0]).toMatchObject({ type: 'MemberAppointed', data: { role: 'unit_head', startsOn: '2026-02-01' } }));
+      spec(memberDecider)
+        .given([registered])
+        .when(appoint({ endsOn: '2026-12-31' }))
+        .then([
+          {
+            type: 'MemberAppointed',
+            data: { memberId: 'm1', appointmentId: 'a2', role: 'unit_head', unitId: 'u1', startsOn: '2026-02-01', endsOn: '2026-12-31', oversees: [], appointedAt: now },
+          },
+        ]);
+    });
+    it('holds several roles in several units', () => {
+      spec(memberDecider)
+        .given([registered, appointed])
+        .when(appoint({ role: 'duty_officer', unitId: 'u2' }))
+        .thenMatches((events) => expect(events).toHaveLength(1));
+    });
+    it('an appointment may start and end on the same day', () => {
+      spec(memberDecider).given([registered]).when(appoint({ startsOn: '2026-05-01', endsOn: '2026-05-01' })).thenMatches((events) => expect(events).toHaveLength(1));
+    });
+    it('a repeated appointment id changes nothing (idempotent retry)', () => {
+      spec(memberDecider).given([registered, appointed]).when(appoint({ appointmentId: 'a1', role: 'reporter', startsOn: '2026-01-01' })).then([]);
     });
     it('refuses an appointment to a dissolved unit', () => {
       spec(memberDecider).given([registered]).when(appoint({ unit: { exists: true, dissolved: true } })).thenThrows(RuleViolation, 'appointment-unit-dissolved');
@@ -56,7 +105,13 @@ describe('member decider', () => {
     it('refuses an appointment ending before it starts', () => {
       spec(memberDecider).given([registered]).when(appoint({ endsOn: '2026-01-31' })).thenThrows(RuleViolation, 'appointment-ends-before-start');
     });
-    it('a leader in charge oversees at least one known unit; other roles oversee none', () => {
+    it('a leader in charge (分管领导) oversees a set of units, without duplicates', () => {
+      spec(memberDecider)
+        .given([registered])
+        .when(appoint({ role: 'leader_in_charge', unitId: 'bureau', oversees: ['u1', 'u2', 'u1'] }))
+        .thenMatches((events) => expect(events[0]).toMatchObject({ type: 'MemberAppointed', data: { role: 'leader_in_charge', oversees: ['u1', 'u2'] } }));
+    });
+    it('a leader in charge oversees at least one known, active unit; other roles oversee none', () => {
       spec(memberDecider).given([registered]).when(appoint({ role: 'leader_in_charge' })).thenThrows(RuleViolation, 'leader-oversees-nothing');
       spec(memberDecider).given([registered]).when(appoint({ role: 'leader_in_charge', oversees: ['u9'], overseenUnknown: ['u9'] })).thenThrows(RuleViolation, 'overseen-unit-unknown');
       spec(memberDecider).given([registered]).when(appoint({ oversees: ['u2'] })).thenThrows(RuleViolation, 'oversees-only-for-leader-in-charge');
@@ -64,27 +119,68 @@ describe('member decider', () => {
     it('refuses the same role in the same unit over overlapping dates', () => {
       spec(memberDecider).given([registered, appointed]).when(appoint({ role: 'reporter' })).thenThrows(InvalidState, 'appointment-overlaps');
     });
-    it('ends an appointment, not before it started', () => {
+    it('the same role in the same unit again after the first ended is a new appointment', () => {
       spec(memberDecider)
-        .given([registered, appointed])
-        .when({ type: 'EndAppointment', appointmentId: 'a1', endsOn: '2026-06-30', now })
-        .then([{ type: 'AppointmentEnded', data: { memberId: 'm1', appointmentId: 'a1', endsOn: '2026-06-30', endedAt: now } }]);
-      spec(memberDecider).given([registered, appointed]).when({ type: 'EndAppointment', appointmentId: 'a1', endsOn: '2025-12-31', now }).thenThrows(RuleViolation, 'appointment-ends-before-start');
-      spec(memberDecider).given([registered, appointed]).when({ type: 'EndAppointment', appointmentId: 'zz', endsOn: '2026-06-30', now }).thenThrows(RuleViolation, 'appointment-unknown');
+        .given([registered, appointed, ended])
+        .when(appoint({ role: 'reporter', startsOn: '2026-07-01' }))
+        .thenMatches((events) => expect(events[0]).toMatchObject({ type: 'MemberAppointed', data: { appointmentId: 'a2', startsOn: '2026-07-01' } }));
     });
-    it('a status change to the same status changes nothing', () => {
-      spec(memberDecider).given([registered]).when({ type: 'ChangeMemberStatus', status: 'active', reason: null, now }).then([]);
+
+    it('ends an appointment on a date', () => {
+      spec(memberDecider).given([registered, appointed]).when(endAppointment('2026-06-30')).then([ended]);
     });
-    it('folds appointments with their end dates', () => {
+    it('an appointment may end on the day it started', () => {
+      spec(memberDecider).given([registered, appointed]).when(endAppointment('2026-01-01')).thenMatches((events) => expect(events).toHaveLength(1));
+    });
+    it('refuses an end before the start, an unknown appointment and a malformed date', () => {
+      spec(memberDecider).given([registered, appointed]).when(endAppointment('2025-12-31')).thenThrows(RuleViolation, 'appointment-ends-before-start');
+      spec(memberDecider).given([registered, appointed]).when(endAppointment('2026-06-30', 'zz')).thenThrows(RuleViolation, 'appointment-unknown');
+      spec(memberDecider).given([registered, appointed]).when(endAppointment('30.06.2026')).thenThrows(RuleViolation, 'appointment-date-invalid');
+    });
+    it('an appointment already ending on or before the date changes nothing; an earlier end shortens it', () => {
+      spec(memberDecider).given([registered, appointed, ended]).when(endAppointment('2026-06-30')).then([]);
+      spec(memberDecider).given([registered, appointed, ended]).when(endAppointment('2026-09-30')).then([]);
       spec(memberDecider)
-        .given([registered, appointed, { type: 'AppointmentEnded', data: { memberId: 'm1', appointmentId: 'a1', endsOn: '2026-06-30', endedAt: now } }])
-        .thenState((s) => expect(s.status !== 'none' && s.appointments[0]!.endsOn).toBe('2026-06-30'));
+        .given([registered, appointed, ended])
+        .when(endAppointment('2026-05-31'))
+        .then([{ type: 'AppointmentEnded', data: { memberId: 'm1', appointmentId: 'a1', endsOn: '2026-05-31', endedAt: now } }]);
+    });
+    it('folds appointments with their end dates (what authorization reads)', () => {
+      spec(memberDecider)
+        .given([registered, appointed, ended])
+        .thenState((s) =>
+          expect(s).toMatchObject({ status: 'active', appointments: [{ appointmentId: 'a1', role: 'reporter', unitId: 'u1', startsOn: '2026-01-01', endsOn: '2026-06-30', oversees: [] }] }),
+        );
+    });
+  });
+
+  describe('when suspended', () => {
+    const suspended = [registered, appointed, statusChanged('suspended')];
+    it('refuses new appointments', () => {
+      spec(memberDecider).given(suspended).when(appoint()).thenThrows(RuleViolation, 'member-not-active');
+    });
+    it('is reinstated', () => {
+      spec(memberDecider).given(suspended).when(changeStatus('active')).then([statusChanged('active', 'suspended')]);
+    });
+    it('still has its details updated and appointments ended', () => {
+      spec(memberDecider).given(suspended).when(update('张伟', null)).thenMatches((events) => expect(events[0]!.type).toBe('MemberDetailsUpdated'));
+      spec(memberDecider).given(suspended).when(endAppointment()).then([ended]);
     });
   });
 
   describe('when the member has left', () => {
+    const left = [registered, appointed, statusChanged('left', 'active', '调离')];
     it('refuses new appointments', () => {
-      spec(memberDecider).given([registered, left]).when(appoint()).thenThrows(RuleViolation, 'member-not-active');
+      spec(memberDecider).given(left).when(appoint()).thenThrows(RuleViolation, 'member-not-active');
+    });
+    it('is not registered again', () => {
+      spec(memberDecider).given(left).when(registerMember).thenThrows(InvalidState, 'member-already-registered');
+    });
+    it('its open appointments can still be ended (the record is kept)', () => {
+      spec(memberDecider).given(left).when(endAppointment()).then([ended]);
+    });
+    it('may come back', () => {
+      spec(memberDecider).given(left).when(changeStatus('active')).then([statusChanged('active', 'left')]);
     });
   });
 });

@@ -10,7 +10,8 @@ import type { OrgConfigEvent } from '../../domain/orgconfig.decider';
  */
 export const orgDirectoryProjection: ProjectionDefinition = {
   name: 'org-directory',
-  version: 1,
+  // v2: channels carry their stream revision (the ETag for If-Match on follower counts and retirement)
+  version: 2,
   tables: ['members', 'appointments', 'channels', 'channel_follower_counts', 'unit_types', 'publication_levels'],
   eventTypes: [
     'MemberRegistered',
@@ -33,7 +34,7 @@ export const orgDirectoryProjection: ProjectionDefinition = {
       CREATE INDEX ON ${t('appointments')} (member_id);
       CREATE INDEX ON ${t('appointments')} (unit_id, role);
       CREATE TABLE ${t('channels')} (channel_id uuid PRIMARY KEY, name text NOT NULL, platform text NOT NULL, handle text NOT NULL,
-        owner_unit_id uuid NOT NULL, level_key text NOT NULL, registered_at timestamptz NOT NULL, retired_at timestamptz);
+        owner_unit_id uuid NOT NULL, level_key text NOT NULL, registered_at timestamptz NOT NULL, retired_at timestamptz, revision bigint NOT NULL);
       CREATE TABLE ${t('channel_follower_counts')} (channel_id uuid NOT NULL, revision bigint NOT NULL, count integer NOT NULL, as_of timestamptz NOT NULL,
         PRIMARY KEY (channel_id, revision));
       CREATE TABLE ${t('unit_types')} (key text PRIMARY KEY, name text NOT NULL, description text);
@@ -75,15 +76,17 @@ export const orgDirectoryProjection: ProjectionDefinition = {
         return;
       case 'ChannelRegistered':
         await client.query(
-          `INSERT INTO ${t('channels')} (channel_id, name, platform, handle, owner_unit_id, level_key, registered_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-          [e.data.channelId, e.data.name, e.data.platform, e.data.handle, e.data.ownerUnitId, e.data.levelKey, e.data.registeredAt],
+          `INSERT INTO ${t('channels')} (channel_id, name, platform, handle, owner_unit_id, level_key, registered_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT DO NOTHING`,
+          [e.data.channelId, e.data.name, e.data.platform, e.data.handle, e.data.ownerUnitId, e.data.levelKey, e.data.registeredAt, rev],
         );
         return;
       case 'FollowerCountRecorded':
         await client.query(`INSERT INTO ${t('channel_follower_counts')} VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [e.data.channelId, rev, e.data.count, e.data.asOf]);
+        await client.query(`UPDATE ${t('channels')} SET revision = $2 WHERE channel_id = $1 AND revision < $2`, [e.data.channelId, rev]);
         return;
       case 'ChannelRetired':
-        await client.query(`UPDATE ${t('channels')} SET retired_at = $2 WHERE channel_id = $1`, [e.data.channelId, e.data.retiredAt]);
+        await client.query(`UPDATE ${t('channels')} SET retired_at = $2, revision = $3 WHERE channel_id = $1 AND revision < $3`, [e.data.channelId, e.data.retiredAt, rev]);
         return;
       case 'UnitTypeDefined':
         await client.query(

@@ -1,19 +1,33 @@
-import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { NotFound } from '@app/kernel';
+import { EVENT_STORE, EventStore } from '@app/event-store';
 import { etag } from '@app/platform';
 import { Access } from '@app/access';
+import { unitStream } from '../../domain/unit.decider';
 import { GetUnitQuery, GetUnitTreeQuery, UnitView } from './get-units.query';
+
+export interface UnitHistoryEntry {
+  revision: string;
+  type: string;
+  data: unknown;
+  actorId: string;
+  recordedAt: string;
+}
 
 @ApiTags('organization')
 @Controller('v1/units')
 export class OrgTreeHttpController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get()
   @Access('org.read')
-  @ApiOperation({ summary: 'The unit tree (roots with nested children)' })
+  @ApiOperation({ summary: 'The unit tree (roots with nested children; dissolved units stay, with dissolvedOn)' })
   tree(): Promise<UnitView[]> {
     return this.queries.execute(new GetUnitTreeQuery());
   }
@@ -25,5 +39,15 @@ export class OrgTreeHttpController {
     const view = await this.queries.execute<GetUnitQuery, UnitView>(new GetUnitQuery(unitId));
     res.setHeader('ETag', etag(BigInt(view.revision)));
     return view;
+  }
+
+  /** History comes from the unit's own stream: the names it had, where it sat, when it was dissolved, and who did it. */
+  @Get(':unitId/history')
+  @Access('org.read')
+  @ApiOperation({ summary: "Everything that happened to a unit (registration, renames, moves, dissolution), from its stream" })
+  async history(@Param('unitId', new ParseUUIDPipe()) unitId: string): Promise<UnitHistoryEntry[]> {
+    const events = await this.store.readStream(unitStream(unitId));
+    if (events.length === 0) throw new NotFound('Unit', unitId);
+    return events.map((e) => ({ revision: e.revision.toString(), type: e.type, data: e.data, actorId: e.metadata.actorId, recordedAt: e.metadata.recordedAt }));
   }
 }

@@ -1,0 +1,54 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import type { Response } from 'express';
+import type { Pool } from 'pg';
+import { NotFound } from '@app/kernel';
+import { Access } from '@app/access';
+import { etag, PG_POOL } from '@app/platform';
+import { PLATFORMS } from '../../domain/channel.decider';
+import { page, PageRequest } from './page';
+
+export class ChannelsRequest extends PageRequest {
+  @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() ownerUnitId?: string;
+}
+
+const CHANNEL = `c.channel_id AS "channelId", c.name, c.platform, c.handle, c.owner_unit_id AS "ownerUnitId", c.level_key AS "levelKey",
+  c.registered_at AS "registeredAt", c.retired_at AS "retiredAt", c.revision::text AS revision`;
+
+/** Channels (official accounts and outlets) with their follower counts over time. */
+@ApiTags('organization')
+@Controller('v1/channels')
+export class ChannelDirectoryHttpController {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @Get()
+  @Access('org.read')
+  @ApiOperation({ summary: 'Channels with their latest follower count' })
+  async channels(@Query() q: ChannelsRequest) {
+    const rows = await this.pool.query(
+      `SELECT ${CHANNEL},
+              (SELECT f.count FROM rm.channel_follower_counts f WHERE f.channel_id = c.channel_id ORDER BY f.as_of DESC, f.revision DESC LIMIT 1) AS followers
+         FROM rm.channels c
+        WHERE ($1::text IS NULL OR c.platform = $1) AND ($2::uuid IS NULL OR c.owner_unit_id = $2)
+        ORDER BY c.name, c.channel_id LIMIT $3 OFFSET $4`,
+      [q.platform ?? null, q.ownerUnitId ?? null, ...page(q)],
+    );
+    return rows.rows;
+  }
+
+  @Get(':channelId')
+  @Access('org.read')
+  @ApiOperation({ summary: 'A channel with its follower history (engagement rewards use the count at publication time)' })
+  async channel(@Param('channelId', new ParseUUIDPipe()) channelId: string, @Res({ passthrough: true }) res: Response) {
+    const row = await this.pool.query<{ revision: string }>(`SELECT ${CHANNEL} FROM rm.channels c WHERE c.channel_id = $1`, [channelId]);
+    if (!row.rows[0]) throw new NotFound('Channel', channelId);
+    const history = await this.pool.query(
+      `SELECT count, as_of AS "asOf" FROM rm.channel_follower_counts WHERE channel_id = $1 ORDER BY as_of, revision`,
+      [channelId],
+    );
+    res.setHeader('ETag', etag(BigInt(row.rows[0].revision)));
+    return { ...row.rows[0], followerHistory: history.rows };
+  }
+}

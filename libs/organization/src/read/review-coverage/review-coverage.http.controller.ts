@@ -1,0 +1,43 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Length, Max, Min } from 'class-validator';
+import { Clock, CLOCK } from '@app/kernel';
+import { Access, businessDate, ROLES } from '@app/access';
+import { GetReviewCoverageQuery, ReviewCoverageRow } from './get-review-coverage.query';
+
+export class ReviewCoverageRequest {
+  @ApiPropertyOptional({ description: 'Only this unit' }) @IsOptional() @IsUUID() unitId?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: string;
+  @ApiPropertyOptional({ description: 'Only what this member covers' }) @IsOptional() @IsUUID() memberId?: string;
+  @ApiPropertyOptional({ description: 'Appointments in force on this date (YYYY-MM-DD, default today)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Length(10, 10)
+  on?: string;
+  @ApiPropertyOptional({ default: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10000) limit?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}
+
+@ApiTags('organization')
+@Controller('v1/review-coverage')
+export class ReviewCoverageHttpController {
+  constructor(
+    private readonly queries: QueryBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Access('org.read')
+  @ApiOperation({
+    summary: 'Who reviews what: for each unit, the members whose appointment in force covers it, by role',
+    description:
+      "Coverage follows ROLE_COVERAGE: 'unit' (reporter, unit head) = that unit; 'subtree' (principal leader, office and confidentiality reviewers, duty officer) = the unit and its descendants; 'oversees' (leader in charge 分管领导) = the overseen units and their descendants; 'institution' (finance, auditor, administrator) = every unit.",
+  })
+  coverage(@Query() q: ReviewCoverageRequest): Promise<ReviewCoverageRow[]> {
+    return this.queries.execute(
+      new GetReviewCoverageQuery(q.on ?? businessDate(this.clock.now()), { unitId: q.unitId, role: q.role, memberId: q.memberId }, q.limit ?? 1000, q.offset ?? 0),
+    );
+  }
+}
