@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK } from '@app/kernel';
-import { Access, AccessPolicy, Actor, CurrentActor } from '@app/access';
+import { Access, AccessPolicy, Actor, businessDate, CurrentActor } from '@app/access';
 import { etag } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
@@ -60,7 +60,7 @@ export class DraftsHttpController {
   @Access('drafts.mine')
   @ApiOperation({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; oldest first, with due dates' })
   inbox(@CurrentActor() actor: Actor, @Query() q: PageQuery) {
-    return this.drafts.inbox(actor, page(q));
+    return this.drafts.inbox(actor, businessDate(this.clock.now()), page(q));
   }
 
   @Get('drafts')

@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
-import { Actor, ROLE_COVERAGE, Role } from '@app/access';
+import type { Actor } from '@app/access';
 import { PG_POOL } from '@app/platform';
 
 export interface Page {
   readonly limit: number;
   readonly offset: number;
 }
-
-export const REVIEW_ROLES: readonly Role[] = ['unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'confidentiality_reviewer'];
 
 const DRAFT_COLUMNS = `draft_id AS "draftId", unit_id AS "unitId", created_by AS "createdBy", authors, title, content_type AS "contentType",
   importance, destination, source, status, round, current_step AS "currentStep", waiting_role AS "currentRole",
@@ -32,35 +30,21 @@ export class DraftQueries {
     return rows.rows;
   }
 
-  /** What waits for this reviewer: in-review drafts whose current step's role they hold over the draft's unit. */
-  async inbox(actor: Actor, page: Page) {
-    const clauses: string[] = [];
-    const params: unknown[] = [actor.memberId];
-    for (const a of actor.appointments.filter((x) => REVIEW_ROLES.includes(x.role))) {
-      params.push(a.role);
-      const roleParam = `$${params.length}`;
-      const coverage = ROLE_COVERAGE[a.role];
-      if (coverage === 'institution') {
-        clauses.push(`waiting_role = ${roleParam}`);
-        continue;
-      }
-      params.push(coverage === 'oversees' ? a.oversees : [a.unitId]);
-      const roots = `$${params.length}::uuid[]`;
-      clauses.push(
-        coverage === 'unit'
-          ? `(waiting_role = ${roleParam} AND unit_id = ANY(${roots}))`
-          : `(waiting_role = ${roleParam} AND unit_id IN (WITH RECURSIVE sub(id) AS (SELECT unnest(${roots}) UNION SELECT u.unit_id FROM rm.org_units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub))`,
-      );
-    }
-    if (clauses.length === 0) return [];
-    params.push(page.limit, page.offset);
+  /**
+   * What waits for this reviewer: in-review drafts whose waiting step's role the member holds over the draft's unit
+   * on the given business date, read from the review-coverage projection (one source of "who reviews what").
+   */
+  async inbox(actor: Actor, today: string, page: Page) {
     const rows = await this.pool.query(
-      `SELECT ${DRAFT_COLUMNS} FROM rm.drafts
-        WHERE status = 'in_review' AND (${clauses.join(' OR ')})
-          AND NOT ((chain->'rules'->>'authorMayNotReview')::boolean AND (created_by = $1 OR $1 = ANY(authors)))
-          AND NOT ((chain->'rules'->>'twoPersonCheck')::boolean AND $1 = ANY(approvers))
-        ORDER BY waiting_since ASC LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
+      `SELECT ${DRAFT_COLUMNS} FROM rm.drafts d
+        WHERE d.status = 'in_review'
+          AND EXISTS (SELECT 1 FROM rm.review_coverage c
+                       WHERE c.unit_id = d.unit_id AND c.role = d.waiting_role AND c.member_id = $1
+                         AND c.starts_on <= $2 AND (c.ends_on IS NULL OR c.ends_on >= $2))
+          AND NOT ((d.chain->'rules'->>'authorMayNotReview')::boolean AND (d.created_by = $1::text OR $1::text = ANY(d.authors)))
+          AND NOT ((d.chain->'rules'->>'twoPersonCheck')::boolean AND $1::text = ANY(d.approvers))
+        ORDER BY d.waiting_since ASC LIMIT $3 OFFSET $4`,
+      [actor.memberId, today, page.limit, page.offset],
     );
     return rows.rows;
   }
