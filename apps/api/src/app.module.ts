@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { Clock } from '@app/kernel';
 import { EventStoreModule } from '@app/event-store';
 import { AnyProjection, ProjectionsModule } from '@app/projections';
-import { AppConfig, DatabaseModule } from '@app/platform';
+import { AppConfig, DatabaseModule, IdempotencyModule } from '@app/platform';
 import { HealthHttpController } from './health/health.http.controller';
 import { contextModules, CONTEXT_PROJECTIONS } from './contexts';
 import { AccessModule, TokenService } from '@app/access';
@@ -46,6 +46,7 @@ export class AppModule {
         }),
         CqrsModule.forRoot(),
         DatabaseModule.forRoot(options.databaseUrl),
+        IdempotencyModule,
         EventStoreModule.forRoot({ kind: config.eventStore, esdbConnectionString: config.eventStoreConnectionString, clock: options.clock }),
         ProjectionsModule.forRoot({ definitions: [...CONTEXT_PROJECTIONS, ...(options.projections ?? [])], run: config.runProjections }),
         AccessModule.forRoot({ tokens: options.tokens, actorLoader: MemberStreamActorLoader, unitTree: OrgTreeUnitLineage }),

@@ -1,3 +1,5 @@
 export * from './problem-details.filter';
 export * from './validation';
 export * from './command-context';
+export * from './request-fingerprint';
+export * from './idempotency-keys';
