@@ -68,8 +68,8 @@ describe('reporting workflow (HTTP)', () => {
 
     // the unit head's inbox has it; the reporter's has nothing
     const inbox = await t.http.get('/v1/review-inbox').set(head).expect(200);
-    expect((inbox.body as { draftId: string }[]).map((d) => d.draftId)).toContain(draftId);
-    expect((await t.http.get('/v1/review-inbox').set(reporter).expect(200)).body).toEqual([]);
+    expect((inbox.body.items as { draftId: string }[]).map((d) => d.draftId)).toContain(draftId);
+    expect((await t.http.get('/v1/review-inbox').set(reporter).expect(200)).body).toEqual({ items: [], next: null });
 
     // forbidden: the reporter reviewing, the wrong role on the step, publishing before sign-off
     await unchanged(403, () => t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(reporter).send({}));
@@ -106,7 +106,7 @@ describe('reporting workflow (HTTP)', () => {
 
     await t.settle();
     const register = await t.http.get(`/v1/register?unitId=${office}`).set(officeReviewer).expect(200);
-    expect(register.body).toEqual([
+    expect(register.body.items).toEqual([
       expect.objectContaining({
         draftId,
         outcomes: [
@@ -172,7 +172,7 @@ describe('reporting workflow (HTTP)', () => {
     const detail = await t.http.get(`/v1/drafts/${id}`).set(auth.reporter!).expect(200);
     expect(detail.body).toMatchObject({ status: 'in_review', round: 2, currentStep: 0, title: '退回(修改稿)', warnings: [] });
     const mine = await t.http.get('/v1/drafts/mine?status=in_review').set(auth.reporter!).expect(200);
-    expect((mine.body as { draftId: string }[]).map((d) => d.draftId)).toContain(id);
+    expect((mine.body.items as { draftId: string }[]).map((d) => d.draftId)).toContain(id);
   });
 
   it('a "not to be published" verdict blocks publication (422), and a policy\'s hard limit refuses submission (422)', async () => {

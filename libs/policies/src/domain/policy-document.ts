@@ -47,6 +47,7 @@ export interface PolicyRules {
   readonly lengthLimits?: readonly LengthLimitRule[];
   readonly qualityRules?: readonly QualityRule[];
   readonly reviewChains?: readonly ReviewChainRule[];
+  readonly confidentialityRelease?: ConfidentialityReleaseRule;
   readonly deadlines?: readonly DeadlineRule[];
   readonly itemRewards?: readonly ItemRewardRule[];
   readonly adoptionLadder?: AdoptionLadderRule;
@@ -113,6 +114,15 @@ export interface ReviewChainRule {
     readonly confidentialityBeforePublication: boolean;
     readonly onReturn: 'restart' | 'returning_step';
   };
+}
+
+/** What a "not to be published" verdict blocks beyond channel publication, which it always blocks (R7.10). */
+export interface ConfidentialityReleaseRule {
+  readonly id: string;
+  /** Publications whose adoption is a public release: adoption by them is refused (names without 《》). */
+  readonly publicPublications?: readonly string[];
+  /** Further outcomes refused: any adoption (internal bulletins too), excellent ratings, leader instructions. */
+  readonly notToPublishAlsoBlocks?: readonly ('adoption' | 'excellent' | 'instruction')[];
 }
 
 export type DeadlineUnit = 'minutes' | 'hours' | 'calendar_days' | 'working_days' | 'same_day' | 'next_day' | 'day_of_next_month';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { RuleViolation } from '@app/kernel';
 import { businessDate } from '@app/access';
 import { CompiledPolicy, PolicyCatalog } from '@app/policies';
-import type { DraftContent } from '../domain/draft.types';
-import type { ReportingPolicy, SubmissionContext, SubmissionRules } from '../domain/reporting-policy.port';
+import { type DraftContent, publicationKey } from '../domain/draft.types';
+import type { PoliciesInForce, ReportingPolicy, SubmissionContext, SubmissionRules } from '../domain/reporting-policy.port';
 
 /**
  * Answers the workflow's questions from the policies in force for the unit type on the submission's business
@@ -63,6 +63,23 @@ export class PolicyEngineReportingPolicy implements ReportingPolicy {
         lateByMinutes: t?.lateByMinutes ?? 0,
         late: t?.late ?? false,
         unit: unit === 'calendar_days' || unit === 'working_days' || unit === 'hours' || unit === 'minutes' ? unit : 'none',
+      },
+    };
+  }
+
+  /**
+   * Every policy in force combines its confidentialityRelease rule: a publication any of them marks public is
+   * public, and an outcome any of them blocks is blocked (the strictest reading of 涉密信息不公开, R7.10).
+   */
+  async policiesInForce(ctx: SubmissionContext): Promise<PoliciesInForce> {
+    const policies = (await this.catalog.published()).inForce(ctx.unitType, businessDate(new Date(ctx.submittedAt)));
+    const withRelease = policies.flatMap((p) => (p.document.rules.confidentialityRelease ? [{ doc: p.document, rule: p.document.rules.confidentialityRelease }] : []));
+    return {
+      policies: policies.map((p) => ({ policyId: p.document.id, policyVersion: p.document.version })),
+      release: {
+        sources: withRelease.map(({ doc, rule }) => ({ policyId: doc.id, policyVersion: doc.version, ruleId: rule.id })),
+        publicPublications: [...new Set(withRelease.flatMap(({ rule }) => (rule.publicPublications ?? []).map(publicationKey)))],
+        notToPublishAlsoBlocks: [...new Set(withRelease.flatMap(({ rule }) => rule.notToPublishAlsoBlocks ?? []))],
       },
     };
   }
