@@ -329,5 +329,52 @@ describe('reporting workflow hardening (HTTP)', () => {
       await unchanged(409, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(secrecy).send({ verdict: 'may_publish' }));
       await t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(auth.office_reviewer!).send({}).expect(200);
     });
+
+    it('events stored before resumeAt fold and project as they always did (returning_step, same chain: the returning step waits)', async () => {
+      const id = '0d12a11e-0000-4000-8000-000000000001';
+      const head = demo.members.find((m) => m.role === 'unit_head' && m.unitId === office)!.memberId;
+      const at = '2026-03-02T01:00:00.000Z';
+      const chain = {
+        policyId: 'law-enforcement-bureau',
+        policyVersion: 1,
+        ruleId: 'internal-by-unit-head',
+        steps: [
+          { key: 'initial', name: '负责人审核', role: 'unit_head', signature: 'signature', confidentiality: false },
+          { key: 'secrecy', name: '保密审查', role: 'confidentiality_reviewer', signature: 'none', confidentiality: true },
+        ],
+        rules: { twoPersonCheck: true, authorMayNotReview: true, confidentialityBeforePublication: true, onReturn: 'returning_step' },
+      };
+      const draftContent = { ...content({ title: '旧事件', destination: 'internal' }), originalOutlet: null, recommenderId: null, longForm: false, attachments: [], formFields: {} };
+      const submittedV1 = (round: number) => ({
+        type: 'DraftSubmitted',
+        data: {
+          draftId: id,
+          unitId: office,
+          round,
+          submittedBy: demo.byRole.reporter.memberId,
+          submittedAt: at,
+          chain,
+          check: { formComplete: true, missingFields: [], warnings: [] },
+          timeliness: { policyId: '', policyVersion: 0, ruleId: '', deadline: null, lateByMinutes: 0, late: false, unit: 'none' },
+          commissionId: null,
+        },
+      });
+      const legacy = [
+        { type: 'DraftCreated', data: { draftId: id, unitId: office, createdBy: demo.byRole.reporter.memberId, content: draftContent, commissionId: null, createdAt: at } },
+        submittedV1(1),
+        { type: 'ReviewStepApproved', data: { draftId: id, round: 1, stepIndex: 0, stepKey: 'initial', role: 'unit_head', reviewerId: head, comment: null, signature: null, verdict: null, approvedAt: at } },
+        { type: 'DraftReturnedForRevision', data: { draftId: id, round: 1, stepIndex: 1, stepKey: 'secrecy', reviewerId: demo.byRole.confidentiality_reviewer.memberId, comments: '修改', returnedAt: at } },
+        submittedV1(2),
+      ];
+      await t.store.appendToStream(
+        `draft-${id}`,
+        legacy.map((e, i) => ({ ...e, metadata: { eventId: `0d12a11e-0000-4000-8000-00000000010${i}`, commandId: `legacy-${i}`, correlationId: 'legacy', causationId: 'legacy', actorId: 'legacy', schemaVersion: 1 } })),
+        'no_stream',
+      );
+      await t.settle();
+      expect((await t.http.get(`/v1/drafts/${id}`).set(auth.reporter!).expect(200)).body).toMatchObject({ status: 'in_review', round: 2, currentStep: 1, currentRole: 'confidentiality_reviewer' });
+      // the decider folds the same: the confidentiality review is the step that waits
+      await t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'may_publish' }).expect(200);
+    });
   });
 });
