@@ -69,17 +69,22 @@ export class PolicyEngineReportingPolicy implements ReportingPolicy {
 
   /**
    * Every policy in force combines its confidentialityRelease rule: a publication any of them marks public is
-   * public, and an outcome any of them blocks is blocked (the strictest reading of 涉密信息不公开, R7.10).
+   * public, and an outcome any of them blocks is blocked (the strictest reading of 涉密信息不公开, R7.10). Every list
+   * is sorted, so what is recorded does not depend on the order the catalog lists policies in.
    */
   async policiesInForce(ctx: SubmissionContext): Promise<PoliciesInForce> {
-    const policies = (await this.catalog.published()).inForce(ctx.unitType, businessDate(new Date(ctx.submittedAt)));
-    const withRelease = policies.flatMap((p) => (p.document.rules.confidentialityRelease ? [{ doc: p.document, rule: p.document.rules.confidentialityRelease }] : []));
+    const policies = (await this.catalog.published())
+      .inForce(ctx.unitType, businessDate(new Date(ctx.submittedAt)))
+      .map((p) => p.document)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.version - b.version));
+    const withRelease = policies.flatMap((doc) => (doc.rules.confidentialityRelease ? [{ doc, rule: doc.rules.confidentialityRelease }] : []));
+    const sorted = <T extends string>(values: T[]) => [...new Set(values)].sort();
     return {
-      policies: policies.map((p) => ({ policyId: p.document.id, policyVersion: p.document.version })),
+      policies: policies.map((doc) => ({ policyId: doc.id, policyVersion: doc.version })),
       release: {
         sources: withRelease.map(({ doc, rule }) => ({ policyId: doc.id, policyVersion: doc.version, ruleId: rule.id })),
-        publicPublications: [...new Set(withRelease.flatMap(({ rule }) => (rule.publicPublications ?? []).map(publicationKey)))],
-        notToPublishAlsoBlocks: [...new Set(withRelease.flatMap(({ rule }) => rule.notToPublishAlsoBlocks ?? []))],
+        publicPublications: sorted(withRelease.flatMap(({ rule }) => (rule.publicPublications ?? []).map(publicationKey))),
+        notToPublishAlsoBlocks: sorted(withRelease.flatMap(({ rule }) => [...(rule.notToPublishAlsoBlocks ?? [])])),
       },
     };
   }
