@@ -47,7 +47,6 @@ export interface PolicyRules {
   readonly lengthLimits?: readonly LengthLimitRule[];
   readonly qualityRules?: readonly QualityRule[];
   readonly reviewChains?: readonly ReviewChainRule[];
-  readonly confidentialityRelease?: ConfidentialityReleaseRule;
   readonly deadlines?: readonly DeadlineRule[];
   readonly itemRewards?: readonly ItemRewardRule[];
   readonly adoptionLadder?: AdoptionLadderRule;
@@ -57,6 +56,7 @@ export interface PolicyRules {
   readonly penalties?: readonly PenaltyRule[];
   readonly incidentRules?: IncidentRules;
   readonly grading?: GradingRule;
+  readonly confidentialityRelease?: ConfidentialityReleaseRule;
 }
 
 export interface ContentTypeRule {
@@ -114,15 +114,6 @@ export interface ReviewChainRule {
     readonly confidentialityBeforePublication: boolean;
     readonly onReturn: 'restart' | 'returning_step';
   };
-}
-
-/** What a "not to be published" verdict blocks beyond channel publication, which it always blocks (R7.10). */
-export interface ConfidentialityReleaseRule {
-  readonly id: string;
-  /** Publications whose adoption is a public release: adoption by them is refused (names without 《》). */
-  readonly publicPublications?: readonly string[];
-  /** Further outcomes refused: any adoption (internal bulletins too), excellent ratings, leader instructions. */
-  readonly notToPublishAlsoBlocks?: readonly ('adoption' | 'excellent' | 'instruction')[];
 }
 
 export type DeadlineUnit = 'minutes' | 'hours' | 'calendar_days' | 'working_days' | 'same_day' | 'next_day' | 'day_of_next_month';
@@ -243,4 +234,13 @@ export interface GradingRule {
   readonly components: readonly { readonly key: string; readonly name: string; readonly weight: number }[];
   /** From the top: the first band whose minimum the score reaches. */
   readonly bands: readonly { readonly key: string; readonly name: string; readonly min: number; readonly boundary: Boundary }[];
+}
+
+/** What a "not to be published" verdict blocks beyond channel publication, which it always blocks (R7.10). */
+export interface ConfidentialityReleaseRule {
+  readonly id: string;
+  /** Publications whose adoption is a public release: adoption by them is refused (names without 《》). */
+  readonly publicPublications?: readonly string[];
+  /** Further outcomes refused: any adoption (internal bulletins too), excellent ratings, leader instructions. */
+  readonly notToPublishAlsoBlocks?: readonly ('adoption' | 'excellent' | 'instruction')[];
 }
