@@ -35,8 +35,16 @@ export class AccessPolicy {
 
   /** The roles the actor holds (in force) whose appointments cover the unit. */
   async rolesCovering(actor: Actor, unitId: string): Promise<Role[]> {
+    return (await this.coverage(actor, unitId)).roles;
+  }
+
+  /**
+   * The roles covering the unit with the unit lineage they were computed from (read from the org tree read model),
+   * so a decision taken on them can record what it used.
+   */
+  async coverage(actor: Actor, unitId: string): Promise<{ roles: Role[]; lineage: readonly string[] }> {
     const lineage = await this.tree.lineage(unitId);
-    return [...new Set(actor.appointments.filter((a) => covers(a, unitId, lineage)).map((a) => a.role))];
+    return { roles: [...new Set(actor.appointments.filter((a) => covers(a, unitId, lineage)).map((a) => a.role))], lineage };
   }
 
   /** Throws a 403 naming the roles and the unit that were missing. */

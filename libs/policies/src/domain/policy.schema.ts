@@ -316,6 +316,22 @@ export const POLICY_SCHEMA = {
             },
           },
         },
+        confidentialityRelease: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id'],
+          description: 'What a "not to be published" confidentiality verdict blocks beyond channel publication (R7.10)',
+          properties: {
+            id,
+            publicPublications: {
+              type: 'array',
+              items: { type: 'string', minLength: 1, maxLength: 200 },
+              uniqueItems: true,
+              description: 'Publications whose adoption is a public release (names as adoptions record them, without 《》)',
+            },
+            notToPublishAlsoBlocks: { type: 'array', items: { enum: ['adoption', 'excellent', 'instruction'] }, uniqueItems: true },
+          },
+        },
       },
     },
   },

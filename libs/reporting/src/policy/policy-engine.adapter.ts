@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { RuleViolation } from '@app/kernel';
 import { businessDate } from '@app/access';
 import { CompiledPolicy, PolicyCatalog } from '@app/policies';
-import type { DraftContent } from '../domain/draft.types';
-import type { ReportingPolicy, SubmissionContext, SubmissionRules } from '../domain/reporting-policy.port';
+import { type DraftContent, publicationKey } from '../domain/draft.types';
+import type { PoliciesInForce, ReportingPolicy, SubmissionContext, SubmissionRules } from '../domain/reporting-policy.port';
 
 /**
  * Answers the workflow's questions from the policies in force for the unit type on the submission's business
@@ -63,6 +63,28 @@ export class PolicyEngineReportingPolicy implements ReportingPolicy {
         lateByMinutes: t?.lateByMinutes ?? 0,
         late: t?.late ?? false,
         unit: unit === 'calendar_days' || unit === 'working_days' || unit === 'hours' || unit === 'minutes' ? unit : 'none',
+      },
+    };
+  }
+
+  /**
+   * Every policy in force combines its confidentialityRelease rule: a publication any of them marks public is
+   * public, and an outcome any of them blocks is blocked (the strictest reading of 涉密信息不公开, R7.10). Every list
+   * is sorted, so what is recorded does not depend on the order the catalog lists policies in.
+   */
+  async policiesInForce(ctx: SubmissionContext): Promise<PoliciesInForce> {
+    const policies = (await this.catalog.published())
+      .inForce(ctx.unitType, businessDate(new Date(ctx.submittedAt)))
+      .map((p) => p.document)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.version - b.version));
+    const withRelease = policies.flatMap((doc) => (doc.rules.confidentialityRelease ? [{ doc, rule: doc.rules.confidentialityRelease }] : []));
+    const sorted = <T extends string>(values: T[]) => [...new Set(values)].sort();
+    return {
+      policies: policies.map((doc) => ({ policyId: doc.id, policyVersion: doc.version })),
+      release: {
+        sources: withRelease.map(({ doc, rule }) => ({ policyId: doc.id, policyVersion: doc.version, ruleId: rule.id })),
+        publicPublications: sorted(withRelease.flatMap(({ rule }) => (rule.publicPublications ?? []).map(publicationKey))),
+        notToPublishAlsoBlocks: sorted(withRelease.flatMap(({ rule }) => [...(rule.notToPublishAlsoBlocks ?? [])])),
       },
     };
   }

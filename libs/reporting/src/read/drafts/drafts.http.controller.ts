@@ -1,19 +1,24 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
-import { Clock, CLOCK } from '@app/kernel';
+import { Clock, CLOCK, ValidationFailed } from '@app/kernel';
 import { Access, AccessPolicy, Actor, businessDate, CurrentActor } from '@app/access';
 import { etag } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
 
-const STATUSES = ['draft', 'in_review', 'returned', 'signed_off', 'rejected', 'retracted'];
+const STATUSES = ['draft', 'in_review', 'referred', 'returned', 'signed_off', 'rejected', 'retracted'];
 
+/** Keyset paging (see ../cursor.ts): `limit`, and the `next` cursor of the previous page. */
 export class PageQuery {
-  @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ description: 'The `next` value of the previous page (opaque); omit for the first page' })
+  @IsOptional()
+  @Length(1, 400)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a `next` value this list returned' })
+  cursor?: string;
 }
 export class MyDraftsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: string;
@@ -37,7 +42,7 @@ export class CommissionListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Status as of this instant (default now)' }) @IsOptional() @IsISO8601() asOf?: string;
 }
 
-const page = (q: PageQuery) => ({ limit: q.limit ?? 50, offset: q.offset ?? 0 });
+const page = (q: PageQuery) => ({ limit: q.limit ?? 50, cursor: q.cursor });
 
 @ApiTags('reporting')
 @Controller('v1')
@@ -51,29 +56,36 @@ export class DraftsHttpController {
 
   @Get('drafts/mine')
   @Access('drafts.mine')
-  @ApiOperation({ summary: 'My drafts (created by me or with me among the authors), newest first' })
+  @ApiOperation({ summary: 'My drafts (created by me or with me among the authors), newest created first; { items, next }' })
   mine(@CurrentActor() actor: Actor, @Query() q: MyDraftsQuery) {
     return this.drafts.mine(actor.memberId, q, page(q));
   }
 
   @Get('review-inbox')
   @Access('drafts.mine')
-  @ApiOperation({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; oldest first, with due dates' })
+  @ApiOperation({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; longest waiting first, with due dates; { items, next }' })
   inbox(@CurrentActor() actor: Actor, @Query() q: PageQuery) {
     return this.drafts.inbox(actor, businessDate(this.clock.now()), page(q));
   }
 
   @Get('drafts')
   @Access('drafts.read', { query: 'unitId' })
-  @ApiOperation({ summary: 'Drafts of a unit (filter by status, type, period); unitId is required unless you are an auditor or office reviewer' })
+  @ApiOperation({
+    summary: 'Drafts of a unit (filter by status, type, period), newest created first; { items, next }',
+    description: 'unitId is required (400 naming it) unless you may read the register (register.read: office reviewer, leaders, finance, administrator, auditor), who may list every unit.',
+  })
   async list(@CurrentActor() actor: Actor, @Query() q: DraftListQuery) {
-    if (!q.unitId) await this.access.assert(actor, 'register.read');
+    if (!q.unitId && !(await this.access.decide(actor, 'register.read')).allowed) {
+      throw new ValidationFailed([{ field: 'unitId', message: 'unitId is required: name the unit whose drafts you want (listing every unit needs register.read)' }]);
+    }
     return this.drafts.list(q, page(q));
   }
 
   @Get('drafts/:draftId')
   @Access('drafts.read')
-  @ApiOperation({ summary: 'A draft with its whole history (who did what, when, with comments) and its outcomes; ETag = revision' })
+  @ApiOperation({
+    summary: 'A draft: its current content (what to edit after 退回修改), revision (ETag, for If-Match), chain, checks, outcomes and whole history',
+  })
   async detail(@Param('draftId', new ParseUUIDPipe()) draftId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     await this.access.assert(actor, 'drafts.read', await this.drafts.draftUnit(draftId));
     const detail = await this.drafts.detail(draftId);

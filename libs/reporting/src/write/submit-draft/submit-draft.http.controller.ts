@@ -34,10 +34,12 @@ export class SubmitDraftHttpController {
   ): Promise<DraftCommandResponse> {
     const result = await this.drafts.run(draftId, context, actor, 'drafts.write', async (state, acting) => {
       const unit = await this.lookups.unit(state.unitId);
-      if (!unit?.active) throw new RuleViolation('unit-dissolved', 'The draft\'s unit is dissolved: it no longer submits');
+      if (!unit?.active) throw new RuleViolation('draft-unit-dissolved', 'The draft\'s unit is dissolved: it no longer submits');
       const now = this.drafts.now();
-      const rules = await this.policy.evaluateSubmission(state.content!, { unitId: unit.unitId, unitType: unit.unitType, submittedAt: now });
-      return { type: 'SubmitDraft', ...rules, actor: acting, now };
+      const ctx = { unitId: unit.unitId, unitType: unit.unitType, submittedAt: now };
+      const rules = await this.policy.evaluateSubmission(state.content!, ctx);
+      const inForce = await this.policy.policiesInForce(ctx);
+      return { type: 'SubmitDraft', ...rules, release: inForce.release, policiesInForce: inForce.policies, actor: acting, now };
     });
     return draftResponse(draftId, result, res);
   }
