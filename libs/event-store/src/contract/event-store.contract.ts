@@ -1,11 +1,27 @@
 import { deterministicUuid, newId } from '@app/kernel';
 import { AppendResult, EventIdReused, EventStore, EventToAppend, ExpectedRevision, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 
+export interface EventStoreContractOptions {
+  /**
+   * Where an event id must be unique. 'log' (the default; PostgreSQL, in memory): an id already stored in another
+   * stream is refused with EventIdReused. 'stream' (EventStoreDB, whose idempotence check "is based on the EventId
+   * and stream. It is possible to reuse an EventId across streams", per its documentation): the append to the
+   * other stream is an ordinary append. Our ids are derived from the command id AND the stream
+   * (handleCommand), so only a caller that builds its own ids can meet the difference.
+   */
+  readonly eventIdScope?: 'log' | 'stream';
+}
+
 /**
  * The contract every EventStore adapter passes. Call it from an adapter's spec with a factory that gives a
  * store on an empty (or at least isolated) log; stream names are unique per test so a shared server works too.
  */
-export function eventStoreContract(name: string, open: () => Promise<{ store: EventStore; dispose(): Promise<void> }>): void {
+export function eventStoreContract(
+  name: string,
+  open: () => Promise<{ store: EventStore; dispose(): Promise<void> }>,
+  options: EventStoreContractOptions = {},
+): void {
+  const eventIdScope = options.eventIdScope ?? 'log';
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let dispose: () => Promise<void>;
@@ -114,23 +130,40 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
     });
 
     describe('event ids', () => {
-      it('refuses an append some (not all) of whose ids are already stored, and writes nothing', async () => {
+      // A retry whose decision changed: the same command (same ids) at the same expected revision, more events.
+      it.each([
+        ['to a new stream (no_stream)', false],
+        ['at a revision', true],
+      ])('refuses an append some (not all) of whose ids are already stored, %s, and writes nothing', async (_, existing) => {
         const s = stream();
         const commandId = newId();
-        await store.appendToStream(s, [event('A', {}, commandId, 0)], 'no_stream');
-        const error = await store.appendToStream(s, [event('A', {}, commandId, 0), event('B', {}, commandId, 1)], 0n).catch((e: unknown) => e);
+        if (existing) await store.appendToStream(s, [event('Seed', {})], 'no_stream');
+        const expected = existing ? 0n : 'no_stream';
+        await store.appendToStream(s, [event('A', {}, commandId, 0)], expected);
+        const error = await store.appendToStream(s, [event('A', {}, commandId, 0), event('B', {}, commandId, 1)], expected).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(EventIdReused);
-        expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A']);
+        expect((await store.readStream(s)).map((e) => e.type)).toEqual(existing ? ['Seed', 'A'] : ['A']);
       });
-      it('refuses ids already stored in another stream, and writes nothing', async () => {
-        const first = stream();
-        const second = stream();
-        const commandId = newId();
-        await store.appendToStream(first, [event('A', {}, commandId, 0)], 'no_stream');
-        const error = await store.appendToStream(second, [event('A', {}, commandId, 0)], 'any').catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(EventIdReused);
-        expect(await store.readStream(second)).toEqual([]);
-      });
+      if (eventIdScope === 'log') {
+        it('refuses ids already stored in another stream, and writes nothing', async () => {
+          const first = stream();
+          const second = stream();
+          const commandId = newId();
+          await store.appendToStream(first, [event('A', {}, commandId, 0)], 'no_stream');
+          const error = await store.appendToStream(second, [event('A', {}, commandId, 0)], 'any').catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(EventIdReused);
+          expect(await store.readStream(second)).toEqual([]);
+        });
+      } else {
+        it('scopes event ids to a stream: the same ids in another stream are an ordinary append', async () => {
+          const first = stream();
+          const second = stream();
+          const commandId = newId();
+          await store.appendToStream(first, [event('A', {}, commandId, 0)], 'no_stream');
+          await expect(store.appendToStream(second, [event('A', {}, commandId, 0)], 'no_stream')).resolves.toMatchObject({ duplicate: false });
+          expect(await store.readStream(second)).toHaveLength(1);
+        });
+      }
     });
 
     describe('concurrent appends', () => {
