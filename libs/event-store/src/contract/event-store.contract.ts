@@ -154,6 +154,19 @@ export function eventStoreContract(
           expect(error).toBeInstanceOf(EventIdReused);
           expect(await store.readStream(second)).toEqual([]);
         });
+        it('the same ids appended at once to two streams: one lands, the other is EventIdReused (50 pairs)', async () => {
+          const outcomes = await Promise.all(
+            Array.from({ length: 50 }, async () => {
+              const commandId = newId();
+              const [a, b] = [stream(), stream()];
+              const results = await Promise.allSettled([a, b].map((s) => store.appendToStream(s, [event('A', {}, commandId, 0)], 'no_stream')));
+              const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+              const stored = (await store.readStream(a)).length + (await store.readStream(b)).length;
+              return { landed: results.length - refused.length, reused: refused.filter((e) => e instanceof EventIdReused).length, stored };
+            }),
+          );
+          expect(outcomes.filter((o) => o.landed !== 1 || o.reused !== 1 || o.stored !== 1)).toEqual([]);
+        }, 60_000);
       } else {
         it('scopes event ids to a stream: the same ids in another stream are an ordinary append', async () => {
           const first = stream();
