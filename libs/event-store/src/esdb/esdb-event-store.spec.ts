@@ -28,7 +28,6 @@ import {
   toReadPosition,
   toRecordedEvent,
   toStoredMetadata,
-  translateAppendError,
 } from './esdb-event-store';
 
 // ------------------------------------------------------------------------------------------------------------
@@ -113,8 +112,9 @@ const SERVER_STREAM_EXISTS = -4n;
  *   optimistic-concurrency-and-idempotence/): "If identical write operations are performed ... it will be
  *   acknowledged as successful, but duplicate events will not be written. The idempotence check is based on the
  *   EventId and stream. It is possible to reuse an EventId across streams"; the guarantee holds when an expected
- *   version is given; with ExpectedVersion.Any it is best effort. (The gRPC appending-events page says the same:
- *   the same event appended twice "in quick succession" is stored once.)
+ *   version is given; with ExpectedVersion.Any it is best effort. The gRPC client docs say the same (EventStore/
+ *   documentation docs/clients/grpc/appending-events/README.md, "eventId"): two events with the same id appended
+ *   to the same stream in quick succession are stored once.
  * - The server's check, EventStore/EventStore src/EventStore.Core/Services/Storage/ReaderIndex/IndexWriter.cs,
  *   CheckCommit: for Any / StreamExists the ids are looked up in a bounded cache of recently committed event ids
  *   (all found in this stream: Idempotent; the first not found: Ok, written again; a later one not found:
@@ -439,23 +439,6 @@ describe('isApplicationEvent', () => {
     ['an event whose metadata is not ours', resolved({ metadata: { foo: 'bar' } })],
   ])('rejects %s', (_, event) => {
     expect(isApplicationEvent(event)).toBe(false);
-  });
-});
-
-describe('translateAppendError', () => {
-  it("turns the client's WrongExpectedVersionError into WrongExpectedRevision with the actual revision", () => {
-    const clientError = new WrongExpectedVersionError(undefined, { streamName: 'report-1', expected: 1n, current: 3n });
-    const error = translateAppendError(clientError, 'report-1', 1n);
-    expect(error).toBeInstanceOf(WrongExpectedRevision);
-    expect(error).toMatchObject({ stream: 'report-1', expected: 1n, actual: 3n, kind: 'conflict', code: 'wrong-expected-revision' });
-  });
-  it('reports a missing stream as no_stream', () => {
-    const clientError = new WrongExpectedVersionError(undefined, { streamName: 's-1', expected: STREAM_EXISTS, current: NO_STREAM });
-    expect(translateAppendError(clientError, 's-1', 'stream_exists')).toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
-  });
-  it('leaves other errors alone', () => {
-    const other = new UnavailableError();
-    expect(translateAppendError(other, 's-1', 'any')).toBe(other);
   });
 });
 

@@ -186,12 +186,6 @@ function isWrongExpectedVersion(error: unknown): error is WrongExpectedVersionEr
   );
 }
 
-/** The client's WrongExpectedVersionError as our WrongExpectedRevision; any other error unchanged. */
-export function translateAppendError(error: unknown, stream: string, expected: ExpectedRevision): unknown {
-  if (isWrongExpectedVersion(error)) return new WrongExpectedRevision(stream, expected, toActualRevision(error.actualVersion));
-  return error;
-}
-
 /** The server's or the client's timeout (TimeoutError, DeadlineExceededError): the append's outcome is unknown. */
 export function isTimeout(error: unknown): boolean {
   const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
