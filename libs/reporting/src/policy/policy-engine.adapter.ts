@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { RuleViolation } from '@app/kernel';
 import { businessDate } from '@app/access';
-import { CompiledPolicy, PolicyCatalog } from '@app/policies';
+import { PolicyCatalog } from '@app/policies';
 import type { DraftContent } from '../domain/draft.types';
 import type { ReportingPolicy, SubmissionContext, SubmissionRules } from '../domain/reporting-policy.port';
 
 /**
  * Answers the workflow's questions from the policies in force for the unit type on the submission's business
- * date: the review chain (first matching rule), content checks (every policy in force), form completeness and
+ * date: the review chain (the policy with precedence, then its first matching rule), content checks (every policy in force), form completeness and
  * the content type's deadline. Nothing here is a constant: change the policy, and the next submission follows.
  */
 @Injectable()
@@ -16,23 +16,24 @@ export class PolicyEngineReportingPolicy implements ReportingPolicy {
 
   async evaluateSubmission(content: DraftContent, ctx: SubmissionContext): Promise<SubmissionRules> {
     const date = businessDate(new Date(ctx.submittedAt));
-    const policies = (await this.catalog.published()).inForce(ctx.unitType, date);
+    const set = await this.catalog.published();
+    const policies = set.inForce(ctx.unitType, date);
     const chainCtx = { unitType: ctx.unitType, contentType: content.contentType, importance: content.importance, destination: content.destination };
-    let chainPolicy: CompiledPolicy | undefined;
-    let chainRule = null;
-    for (const p of policies) {
-      chainRule = p.resolveChain(chainCtx);
-      if (chainRule) {
-        chainPolicy = p;
-        break;
-      }
-    }
-    if (!chainPolicy || !chainRule) {
+    // precedence is policy data (most specific scope, then priority; docs/adr/0010), never the order of ids
+    const resolution = set.resolveChain(date, chainCtx);
+    if (resolution.kind === 'none') {
       throw new RuleViolation('no-review-chain', `No policy in force on ${date} gives a review chain for a ${content.importance} ${content.destination} ${content.contentType} item of a ${ctx.unitType}`, {
         unitType: ctx.unitType,
         contentType: content.contentType,
       });
     }
+    if (resolution.kind === 'tie') {
+      const names = resolution.tied.map((o) => `${o.policy.document.id} v${o.policy.document.version} (${o.chain.id})`);
+      throw new RuleViolation('review-chain-tie', `Policies ${names.join(' and ')} prescribe review chains of equal precedence for this draft: an administrator must publish a version that sets their priority`, {
+        policies: resolution.tied.map((o) => ({ policyId: o.policy.document.id, version: o.policy.document.version, ruleId: o.chain.id })),
+      });
+    }
+    const { policy: chainPolicy, chain: chainRule } = resolution.resolved;
 
     const facts = { ...content, targetPlatforms: content.targetPlatforms, formFields: content.formFields };
     const checks = policies.map((p) => ({ p, check: p.checkDraft(facts) }));
