@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RuleViolation } from '@app/kernel';
-import { businessDate } from '@app/access';
+import { BusinessDates } from '@app/access';
 import { PolicyCatalog } from '@app/policies';
 import type { DraftContent } from '../domain/draft.types';
 import type { ReportingPolicy, SubmissionContext, SubmissionRules } from '../domain/reporting-policy.port';
@@ -12,10 +12,13 @@ import type { ReportingPolicy, SubmissionContext, SubmissionRules } from '../dom
  */
 @Injectable()
 export class PolicyEngineReportingPolicy implements ReportingPolicy {
-  constructor(private readonly catalog: PolicyCatalog) {}
+  constructor(
+    private readonly catalog: PolicyCatalog,
+    private readonly dates: BusinessDates,
+  ) {}
 
   async evaluateSubmission(content: DraftContent, ctx: SubmissionContext): Promise<SubmissionRules> {
-    const date = businessDate(new Date(ctx.submittedAt));
+    const date = this.dates.of(new Date(ctx.submittedAt));
     const set = await this.catalog.published();
     const policies = set.inForce(ctx.unitType, date);
     const chainCtx = { unitType: ctx.unitType, contentType: content.contentType, importance: content.importance, destination: content.destination };
@@ -46,6 +49,9 @@ export class PolicyEngineReportingPolicy implements ReportingPolicy {
     const submittedAt = new Date(ctx.submittedAt);
     const t = deadlinePolicy?.timeliness(content.contentType, content.eventDate, submittedAt);
     const unit = t?.rule?.deadline.unit;
+    // a deadline counted without holiday data is recorded as provisional and shown on the draft as a warning
+    const provisional = t?.provisional ? { years: t.provisional.years, reason: t.provisional.reason } : null;
+    const allWarnings = [...warnings.map((w) => ({ rule: w.rule, message: w.message })), ...(provisional ? [{ rule: 'deadline-provisional', message: `Deadline ${t!.rule!.id} is provisional: ${provisional.reason}` }] : [])];
     return {
       chain: {
         policyId: chainPolicy.document.id,
@@ -55,7 +61,7 @@ export class PolicyEngineReportingPolicy implements ReportingPolicy {
         rules: chainRule.rules,
       },
       violations: [...violations],
-      check: { formComplete: missingFields.length === 0, missingFields, warnings: warnings.map((w) => ({ rule: w.rule, message: w.message })) },
+      check: { formComplete: missingFields.length === 0, missingFields, warnings: allWarnings },
       timeliness: {
         policyId: deadlinePolicy?.document.id ?? '',
         policyVersion: deadlinePolicy?.document.version ?? 0,
@@ -64,12 +70,13 @@ export class PolicyEngineReportingPolicy implements ReportingPolicy {
         lateByMinutes: t?.lateByMinutes ?? 0,
         late: t?.late ?? false,
         unit: unit === 'calendar_days' || unit === 'working_days' || unit === 'hours' || unit === 'minutes' ? unit : 'none',
+        provisional,
       },
     };
   }
 
   async contentTypes(unitType: string, at: string): Promise<readonly string[]> {
-    const policies = (await this.catalog.published()).inForce(unitType, businessDate(new Date(at)));
+    const policies = (await this.catalog.published()).inForce(unitType, this.dates.of(new Date(at)));
     return [...new Set(policies.flatMap((p) => p.contentTypes()))];
   }
 }

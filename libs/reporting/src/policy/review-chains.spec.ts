@@ -1,3 +1,4 @@
+import { BusinessDates } from '@app/access';
 import { PolicyCatalog, PolicyDocument, PolicySet, ReviewChainRule, validatePolicy } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
 import type { DraftContent } from '../domain/draft.types';
@@ -86,7 +87,7 @@ const content: DraftContent = {
   formFields: {},
 };
 
-const adapter = (...docs: PolicyDocument[]) => new PolicyEngineReportingPolicy({ published: async () => new PolicySet(docs) } as unknown as PolicyCatalog);
+const adapter = (...docs: PolicyDocument[]) => new PolicyEngineReportingPolicy({ published: async () => new PolicySet(docs) } as unknown as PolicyCatalog, new BusinessDates('Asia/Shanghai'));
 const chainOf = async (docs: PolicyDocument[], unitType: string, extra: Partial<DraftContent> = {}) =>
   (await adapter(...docs).evaluateSubmission({ ...content, ...extra }, { unitId: 'u', unitType, submittedAt: '2026-03-02T02:00:00.000Z' })).chain;
 

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK } from '@app/kernel';
-import { Access, AccessPolicy, Actor, businessDate, CurrentActor } from '@app/access';
+import { Access, AccessPolicy, Actor, BusinessDates, CurrentActor } from '@app/access';
 import { etag } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
@@ -47,6 +47,7 @@ export class DraftsHttpController {
     private readonly commissions: CommissionQueries,
     private readonly access: AccessPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dates: BusinessDates,
   ) {}
 
   @Get('drafts/mine')
@@ -60,7 +61,7 @@ export class DraftsHttpController {
   @Access('drafts.mine')
   @ApiOperation({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; oldest first, with due dates' })
   inbox(@CurrentActor() actor: Actor, @Query() q: PageQuery) {
-    return this.drafts.inbox(actor, businessDate(this.clock.now()), page(q));
+    return this.drafts.inbox(actor, this.dates.of(this.clock.now()), page(q));
   }
 
   @Get('drafts')
