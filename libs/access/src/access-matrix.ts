@@ -24,6 +24,8 @@ const everyoneReads = (description: string): AccessRule => ({ roles: [], scope: 
 const opsRead = (description: string): AccessRule => ({ roles: ['administrator'], scope: 'global', read: true, description });
 
 export const ACCESS_MATRIX = {
+  // identity
+  'me.read': everyoneReads('Who I am: my appointments in force and the permissions they grant, per unit (GET /v1/me)'),
   // organization
   'org.read': everyoneReads('Read the unit tree, members directory, channels, levels, unit types'),
   'org.manage': admin('Register, rename, move, dissolve units; unit types; publication levels'),

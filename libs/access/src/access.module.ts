@@ -5,6 +5,7 @@ import { ACTOR_LOADER, ActorLoader, UNIT_TREE, UnitTree } from './actor';
 import { AuthGuard } from './auth.guard';
 import { TokenService } from './tokens';
 import { BusinessDates } from './business-dates';
+import { MeHttpController } from './me.http.controller';
 
 export interface AccessModuleOptions {
   readonly tokens: TokenService;
@@ -20,6 +21,7 @@ export class AccessModule {
   static forRoot(options: AccessModuleOptions): DynamicModule {
     return {
       module: AccessModule,
+      controllers: [MeHttpController],
       providers: [
         { provide: TokenService, useValue: options.tokens },
         { provide: ACTOR_LOADER, useClass: options.actorLoader },
