@@ -2,8 +2,9 @@ import type { Role } from './roles';
 
 /**
  * The one declarative place that says who may do what. Every HTTP endpoint names exactly one permission (or is
- * public); test/access/access-matrix.e2e-spec.ts walks every role x every endpoint x own/other unit and fails when
- * an endpoint has no entry.
+ * public); test/access/access-matrix.e2e-spec.ts walks every role x every endpoint x own/other unit against its own
+ * hand-written copy of the grants (from docs/api.md "Permissions"), so changing a grant here means changing the
+ * documented table and that spec too; it also fails when an endpoint has no entry.
  *
  * - roles: the roles that grant it (any appointment in force, covering the target unit when scoped).
  * - scope 'unit': the request names a unit (route param, body or query field, or the unit owning the aggregate),
