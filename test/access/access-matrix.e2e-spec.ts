@@ -76,7 +76,7 @@ describe('access matrix (HTTP)', () => {
     t = await startTestApp();
     routes = listRoutes(t.app);
     const admin = { Authorization: `Bearer ${t.adminToken}` };
-    const post = async (path: string, body: object, as: object = admin) => (await t.http.post(path).set(as).send(body).expect((r) => expect([200, 201]).toContain(r.status))).body;
+    const post = async (path: string, body: object, as: Record<string, string> = admin) => (await t.http.post(path).set(as).send(body).expect((r) => expect([200, 201]).toContain(r.status))).body;
     await post('/v1/unit-types', { key: 'section', name: '科室' });
     await t.http.put('/v1/publication-levels').set(admin).send({ levels: [{ key: 'city', name: '市级', rank: 30 }] }).expect(200);
     units.own = (await post('/v1/units', { name: '宣传科', unitType: 'section', parentId: t.rootUnitId })).unitId;

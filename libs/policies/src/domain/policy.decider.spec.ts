@@ -17,7 +17,7 @@ const v2: PolicyDocument = {
 const drafted = (doc: PolicyDocument): PolicyDrafted => ({ type: 'PolicyDrafted', data: { policyId: doc.id, version: doc.version, document: doc, draftedBy: 'admin', draftedAt: now } });
 const published = (doc: PolicyDocument): PolicyPublished => ({
   type: 'PolicyPublished',
-  data: { policyId: doc.id, version: doc.version, effectiveFrom: doc.effectiveFrom, effectiveTo: null, retroactive: true, publishedBy: 'admin', publishedAt: now },
+  data: { policyId: doc.id, version: doc.version, effectiveFrom: doc.effectiveFrom, effectiveTo: null, retroactive: true, publishedBy: 'admin', publishedAt: now, checkedAgainst: [] },
 });
 
 describe('policy decider', () => {
@@ -90,8 +90,10 @@ describe('precedence of review chains (docs/adr/0010)', () => {
       }),
     );
   });
-  it('publishes when the other policy ends before this one starts', () => {
-    publish(doc('office-wide'), [doc('bureau-wide', { effectiveFrom: '2020-01-01', effectiveTo: '2025-12-31' })]).thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['PolicyPublished']));
+  it('publishes when the other policy ends before this one starts, recording the versions it was checked against', () => {
+    publish(doc('office-wide'), [doc('bureau-wide', { effectiveFrom: '2020-01-01', effectiveTo: '2025-12-31' })]).thenMatches((events) =>
+      expect(events).toEqual([expect.objectContaining({ type: 'PolicyPublished', data: expect.objectContaining({ checkedAgainst: [{ policyId: 'bureau-wide', version: 1 }] }) })]),
+    );
   });
   it('compares with the dates a superseded version still governs: v1 keeps the dates before v2', () => {
     const v1Other = doc('bureau-wide', { effectiveFrom: '2020-01-01', effectiveTo: null });

@@ -8,7 +8,17 @@ export type PolicyDrafted = DomainEvent<'PolicyDrafted', { policyId: string; ver
 export type PolicyValidated = DomainEvent<'PolicyValidated', { policyId: string; version: number; problems: PolicyProblem[]; validatedAt: string }>;
 export type PolicyPublished = DomainEvent<
   'PolicyPublished',
-  { policyId: string; version: number; effectiveFrom: string; effectiveTo: string | null; retroactive: boolean; publishedBy: string; publishedAt: string }
+  {
+    policyId: string;
+    version: number;
+    effectiveFrom: string;
+    effectiveTo: string | null;
+    retroactive: boolean;
+    publishedBy: string;
+    publishedAt: string;
+    /** The other policies' versions the review-chain tie check compared with (from the catalog), so a replay can explain it. */
+    checkedAgainst?: { policyId: string; version: number }[];
+  }
 >;
 export type PolicySuperseded = DomainEvent<'PolicySuperseded', { policyId: string; version: number; supersededBy: number; supersededAt: string }>;
 export type PolicyEvent = PolicyDrafted | PolicyValidated | PolicyPublished | PolicySuperseded;
@@ -116,6 +126,7 @@ export const policyDecider: Decider<PolicyCommand, PolicyState, PolicyEvent> = {
               retroactive: d.effectiveFrom < command.now.slice(0, 10),
               publishedBy: command.actorId,
               publishedAt: command.now,
+              checkedAgainst: command.published.filter((o) => o.id !== d.id).map((o) => ({ policyId: o.id, version: o.version })),
             },
           },
         ];
