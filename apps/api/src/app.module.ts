@@ -49,7 +49,7 @@ export class AppModule {
         IdempotencyModule,
         EventStoreModule.forRoot({ kind: config.eventStore, esdbConnectionString: config.eventStoreConnectionString, clock: options.clock }),
         ProjectionsModule.forRoot({ definitions: [...CONTEXT_PROJECTIONS, ...(options.projections ?? [])], run: config.runProjections }),
-        AccessModule.forRoot({ tokens: options.tokens, actorLoader: MemberStreamActorLoader, unitTree: OrgTreeUnitLineage }),
+        AccessModule.forRoot({ tokens: options.tokens, actorLoader: MemberStreamActorLoader, unitTree: OrgTreeUnitLineage, businessTimeZone: config.businessTimeZone }),
         ...contextModules(config),
       ],
       controllers: [HealthHttpController],

@@ -5,7 +5,7 @@ import { text } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { Clock, systemClock } from '@app/kernel';
-import { TokenService } from '@app/access';
+import { BusinessDates, TokenService } from '@app/access';
 import { CommandRunner } from '@app/event-store';
 import { bootstrapAdministrator } from './bootstrap-admin';
 import { AnyProjection } from '@app/projections';
@@ -42,7 +42,7 @@ export async function createApp(
     app.useGlobalPipes(validationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
     app.set('etag', false); // ETags carry stream revisions, never response hashes
-    await bootstrapAdministrator(app.get(CommandRunner), (options.clock ?? systemClock).now(), bootLog);
+    await bootstrapAdministrator(app.get(CommandRunner), (options.clock ?? systemClock).now(), app.get(BusinessDates), bootLog);
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -27,6 +27,11 @@ export interface PolicyDocument {
   readonly source?: string;
   readonly effectiveFrom: string;
   readonly effectiveTo?: string | null;
+  /**
+   * Precedence among policies whose review chains have equal scope specificity (higher wins, default 0): the
+   * most specific scope wins first, then priority; equal on both and overlapping is refused at publication.
+   */
+  readonly priority?: number;
   /** The whole institution ("*"), or selected unit types. */
   readonly scope: { readonly unitTypes: readonly string[] };
   readonly calendar?: CalendarSpec;

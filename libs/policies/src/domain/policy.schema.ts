@@ -32,6 +32,12 @@ export const POLICY_SCHEMA = {
     source: { type: 'string', maxLength: 100 },
     effectiveFrom: date,
     effectiveTo: { anyOf: [date, { type: 'null' }] },
+    priority: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 1000,
+      description: 'Precedence among policies of equal scope specificity (higher wins; default 0); see docs/adr/0010-policy-precedence.md',
+    },
     scope: {
       type: 'object',
       additionalProperties: false,

@@ -15,6 +15,7 @@ import type { PolicyDocument } from '../domain/policy-document';
 import { POLICY_SCHEMA } from '../domain/policy.schema';
 import { policyDecider, policyStream } from '../domain/policy.decider';
 import { validatePolicy } from '../domain/validate-policy';
+import { PolicyCatalog } from '../read/policy-catalog';
 
 export class DiffQuery {
   @ApiPropertyOptional() @Type(() => Number) @IsInt() @Min(1) from!: number;
@@ -47,6 +48,7 @@ export class PoliciesHttpController {
     private readonly commands: CommandBus,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalog: PolicyCatalog,
   ) {}
 
   @Get('schema')
@@ -87,7 +89,7 @@ export class PoliciesHttpController {
   @Post(':policyId/versions/:version/publish')
   @HttpCode(200)
   @Access('policies.manage')
-  @ApiOperation({ summary: 'Publish a draft version; a past effectiveFrom is allowed (retroactive) and supersedes overlapping versions' })
+  @ApiOperation({ summary: 'Publish a draft version; a past effectiveFrom is allowed (retroactive) and supersedes overlapping versions; a review chain that would tie with another policy\'s is 422 policy-chain-tie' })
   async publish(
     @Param('policyId') policyId: string,
     @Param('version', ParseIntPipe) version: number,
@@ -95,13 +97,15 @@ export class PoliciesHttpController {
     @CommandCtx() context: CommandContext,
     @Res({ passthrough: true }) res: Response,
   ) {
+    // what the tie check needs from other policies is fetched here and passed in (the decider stays pure)
+    const published = (await this.catalog.published()).documents();
     const result = await runDecider(
       this.commands,
       policyStream(policyId),
       policyDecider,
       (state) => {
         if (state.versions.size === 0) throw new NotFound('Policy', policyId);
-        return { type: 'PublishPolicy' as const, version, actorId: actor.memberId, now: this.clock.now().toISOString() };
+        return { type: 'PublishPolicy' as const, version, actorId: actor.memberId, now: this.clock.now().toISOString(), published };
       },
       context,
     );

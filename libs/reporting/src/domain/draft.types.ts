@@ -89,6 +89,8 @@ export interface Timeliness {
   readonly lateByMinutes: number;
   readonly late: boolean;
   readonly unit: 'calendar_days' | 'working_days' | 'hours' | 'minutes' | 'none';
+  /** Set when the deadline counted working days in years the policy's calendar does not cover: why (never silent). */
+  readonly provisional?: { readonly years: readonly number[]; readonly reason: string } | null;
 }
 
 /** An outcome beyond channel publication and public adoption that a policy may also block after "not to publish". */

@@ -1,3 +1,4 @@
+import { BusinessDates } from '@app/access';
 import { PolicyCatalog, PolicyDocument, PolicySet, validatePolicy } from '@app/policies';
 import { PolicyEngineReportingPolicy } from './policy-engine.adapter';
 
@@ -11,7 +12,7 @@ const policy = (id: string, version: number, rules: PolicyDocument['rules'], ext
   rules,
   ...extra,
 });
-const adapter = (...docs: PolicyDocument[]) => new PolicyEngineReportingPolicy({ published: async () => new PolicySet(docs) } as unknown as PolicyCatalog);
+const adapter = (...docs: PolicyDocument[]) => new PolicyEngineReportingPolicy({ published: async () => new PolicySet(docs) } as unknown as PolicyCatalog, new BusinessDates('Asia/Shanghai'));
 const ctx = { unitId: 'u', unitType: 'section', submittedAt: '2026-03-02T02:00:00.000Z' };
 
 describe('what "not to be published" blocks, from the policies in force (D11)', () => {

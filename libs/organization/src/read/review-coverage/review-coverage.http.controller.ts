@@ -4,7 +4,7 @@ import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Length, Max, Min } from 'class-validator';
 import { Clock, CLOCK } from '@app/kernel';
-import { Access, businessDate, ROLES } from '@app/access';
+import { Access, BusinessDates, ROLES } from '@app/access';
 import { GetReviewCoverageQuery, ReviewCoverageRow } from './get-review-coverage.query';
 
 export class ReviewCoverageRequest {
@@ -26,6 +26,7 @@ export class ReviewCoverageHttpController {
   constructor(
     private readonly queries: QueryBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dates: BusinessDates,
   ) {}
 
   @Get()
@@ -37,7 +38,7 @@ export class ReviewCoverageHttpController {
   })
   coverage(@Query() q: ReviewCoverageRequest): Promise<ReviewCoverageRow[]> {
     return this.queries.execute(
-      new GetReviewCoverageQuery(q.on ?? businessDate(this.clock.now()), { unitId: q.unitId, role: q.role, memberId: q.memberId }, q.limit ?? 1000, q.offset ?? 0),
+      new GetReviewCoverageQuery(q.on ?? this.dates.of(this.clock.now()), { unitId: q.unitId, role: q.role, memberId: q.memberId }, q.limit ?? 1000, q.offset ?? 0),
     );
   }
 }

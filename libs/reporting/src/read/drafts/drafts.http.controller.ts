@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, ValidationFailed } from '@app/kernel';
-import { Access, AccessPolicy, Actor, businessDate, CurrentActor } from '@app/access';
+import { Access, AccessPolicy, Actor, BusinessDates, CurrentActor } from '@app/access';
 import { etag } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
@@ -52,6 +52,7 @@ export class DraftsHttpController {
     private readonly commissions: CommissionQueries,
     private readonly access: AccessPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dates: BusinessDates,
   ) {}
 
   @Get('drafts/mine')
@@ -65,7 +66,7 @@ export class DraftsHttpController {
   @Access('drafts.mine')
   @ApiOperation({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; longest waiting first, with due dates; { items, next }' })
   inbox(@CurrentActor() actor: Actor, @Query() q: PageQuery) {
-    return this.drafts.inbox(actor, businessDate(this.clock.now()), page(q));
+    return this.drafts.inbox(actor, this.dates.of(this.clock.now()), page(q));
   }
 
   @Get('drafts')
