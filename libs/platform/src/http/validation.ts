@@ -1,5 +1,8 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsArray, IsObject, isISO8601, registerDecorator, ValidateNested, ValidationOptions } from 'class-validator';
 import { FieldProblem, ValidationFailed } from '@app/kernel';
+import { unstorableText } from './input-guard';
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
@@ -17,4 +20,105 @@ export function validationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => new ValidationFailed(flatten(errors)),
   });
+}
+
+/**
+ * Path parameters are not seen by the input guard (Express binds them at routing): the same check of storable
+ * text runs here, as the first global pipe. They are not trimmed: the access guard has already read them.
+ */
+@Injectable()
+export class PathParamGuardPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'param' || typeof value !== 'string') return value;
+    const why = unstorableText(value);
+    if (why) throw new ValidationFailed([{ field: metadata.data ?? 'path', message: `${metadata.data ?? 'path'} ${why}` }]);
+    return value;
+  }
+}
+
+/** An integer path parameter within bounds (`version`, `stepIndex`, a dead letter's id); the 400 names it. */
+export class IntParamPipe implements PipeTransform<unknown, number> {
+  constructor(private readonly bounds: { min: number; max: number } = { min: 0, max: 2_147_483_647 }) {}
+
+  transform(value: unknown, metadata: ArgumentMetadata): number {
+    const name = metadata.data ?? 'parameter';
+    const n = typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < this.bounds.min || n > this.bounds.max) {
+      throw new ValidationFailed([{ field: name, message: `${name} must be an integer from ${this.bounds.min} to ${this.bounds.max}` }]);
+    }
+    return n;
+  }
+}
+
+/**
+ * An array whose every element is validated as `type()`. `@ValidateNested({ each: true })` alone lets an element
+ * that is itself an array through (its elements are validated instead, so `[[]]` passes), and lets a string or
+ * number element through as well: every DTO with nested objects uses this instead (lint forbids the bare one).
+ */
+export function ValidateNestedObjects(type: () => new () => object): PropertyDecorator {
+  return applyDecorators(
+    IsArray(),
+    IsObject({ each: true, message: ({ property }) => `each element of ${property} must be an object` }),
+    ValidateNested({ each: true }),
+    Type(type),
+  );
+}
+
+/** One nested object (not an array, not a scalar) validated as `type()`. */
+export function ValidateNestedObject(type: () => new () => object): PropertyDecorator {
+  return applyDecorators(IsObject({ message: ({ property }) => `${property} must be an object` }), ValidateNested(), Type(type));
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar day, YYYY-MM-DD, in years 1900-9999 (2026-02-30 is not one). */
+export function isCalendarDate(value: unknown): boolean {
+  const m = typeof value === 'string' ? DATE.exec(value) : null;
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 1900 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * An ISO 8601 date or date-time (`2026-03-01`, `2026-03-01T08:00:00+08:00`) on a real calendar day in years
+ * 1900-9999, that both JavaScript and PostgreSQL read the same way.
+ */
+export function isInstant(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    isISO8601(value, { strict: true, strictSeparator: true }) &&
+    isCalendarDate(value.slice(0, 10)) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+function predicate(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: ({ property }) => `${property} ${message}`, ...options },
+      validator: { validate: test },
+    });
+}
+
+export const IsCalendarDate = (options?: ValidationOptions) => predicate('isCalendarDate', isCalendarDate, 'must be a calendar date YYYY-MM-DD', options);
+export const IsInstant = (options?: ValidationOptions) =>
+  predicate('isInstant', isInstant, 'must be an ISO 8601 date or date-time on a real calendar day, e.g. 2026-03-01T08:00:00+08:00', options);
+
+/** A flat object of text values (报送表 form fields): at most `maxKeys` keys of 1-50 characters, values of at most `maxLength`. */
+export function IsTextMap(limits: { maxKeys: number; maxLength: number }, options?: ValidationOptions): PropertyDecorator {
+  return predicate(
+    'isTextMap',
+    (value) =>
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      Object.keys(value).length <= limits.maxKeys &&
+      Object.entries(value).every(([k, v]) => k.length >= 1 && k.length <= 50 && typeof v === 'string' && v.length <= limits.maxLength),
+    `must be an object of at most ${limits.maxKeys} text fields (keys of 1-50 characters, values of at most ${limits.maxLength})`,
+    options,
+  );
 }

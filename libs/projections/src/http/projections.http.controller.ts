@@ -1,11 +1,11 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { PG_POOL } from '@app/platform';
+import { IntParamPipe, PG_POOL } from '@app/platform';
 import { Access } from '@app/access';
 import { ProjectionRuntime } from '../projection-runtime';
 import { projectionStatus, ProjectionStatus } from '../projection-status';
@@ -15,7 +15,7 @@ export class ListDeadLettersQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() projection?: string;
   @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @IsIn(['open', 'resolved']) status?: 'open' | 'resolved';
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
 }
 
 export class RebuildStarted {
@@ -58,7 +58,7 @@ export class ProjectionsHttpController {
   @Post('dead-letters/:id/retry')
   @Access('ops.manage')
   @ApiOperation({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event' })
-  retry(@Param('id', ParseIntPipe) id: number): Promise<RetryOutcome> {
+  retry(@Param('id', new IntParamPipe()) id: number): Promise<RetryOutcome> {
     return retryDeadLetter(this.pool, this.store, this.runtime, String(id));
   }
 }

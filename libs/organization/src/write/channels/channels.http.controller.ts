@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, IsInstant } from '@app/platform';
 import { ChannelCommand, channelDecider, channelIdFor, ChannelState, channelStream, Platform, PLATFORMS } from '../../domain/channel.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
@@ -20,7 +20,7 @@ export class RegisterChannelRequest {
 }
 export class RecordFollowerCountRequest {
   @ApiProperty({ example: 12500 }) @IsInt() @Min(0) @Max(2_000_000_000) count!: number;
-  @ApiPropertyOptional({ description: 'When the count was read (default now)' }) @IsOptional() @IsISO8601({ strict: true }) asOf?: string;
+  @ApiPropertyOptional({ description: 'When the count was read (default now)' }) @IsOptional() @IsInstant() asOf?: string;
 }
 export class RetireChannelRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) reason?: string;

@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, IsCalendarDate } from '@app/platform';
 import { unitDecider, unitStream } from '../../domain/unit.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
@@ -18,7 +18,7 @@ export class MoveUnitRequest {
   parentId!: string | null;
 }
 export class DissolveUnitRequest {
-  @ApiProperty({ example: '2026-06-30' }) @IsISO8601({ strict: true }) @Length(10, 10) dissolvedOn!: string;
+  @ApiProperty({ example: '2026-06-30' }) @IsCalendarDate() dissolvedOn!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) reason?: string;
 }
 

@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK } from '@app/kernel';
 import { Access, AccessPolicy, Actor, businessDate, CurrentActor } from '@app/access';
-import { etag } from '@app/platform';
+import { IsInstant, etag } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
 
@@ -13,7 +13,7 @@ const STATUSES = ['draft', 'in_review', 'returned', 'signed_off', 'rejected', 'r
 
 export class PageQuery {
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
 }
 export class MyDraftsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: string;
@@ -21,20 +21,20 @@ export class MyDraftsQuery extends PageQuery {
 export class DraftListQuery extends MyDraftsQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() unitId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z][a-z0-9_-]{0,49}$/) contentType?: string;
-  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ description: 'Created before (ISO 8601)' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)' }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ description: 'Created before (ISO 8601)' }) @IsOptional() @IsInstant() to?: string;
 }
 export class RegisterQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() unitId?: string;
-  @ApiPropertyOptional({ description: 'Signed off at or after' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ description: 'Signed off before' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'Signed off at or after' }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ description: 'Signed off before' }) @IsOptional() @IsInstant() to?: string;
   @ApiPropertyOptional({ description: 'Items with an outcome at this level' }) @IsOptional() @Matches(/^[a-z][a-z0-9_-]{0,49}$/) levelKey?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z][a-z0-9_-]{0,49}$/) contentType?: string;
 }
 export class CommissionListQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() unitId?: string;
   @ApiPropertyOptional({ enum: ['open', 'fulfilled', 'missed', 'cancelled'] }) @IsOptional() @IsIn(['open', 'fulfilled', 'missed', 'cancelled']) status?: string;
-  @ApiPropertyOptional({ description: 'Status as of this instant (default now)' }) @IsOptional() @IsISO8601() asOf?: string;
+  @ApiPropertyOptional({ description: 'Status as of this instant (default now)' }) @IsOptional() @IsInstant() asOf?: string;
 }
 
 const page = (q: PageQuery) => ({ limit: q.limit ?? 50, offset: q.offset ?? 0 });

@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CommandContext, deterministicUuid } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, IsInstant } from '@app/platform';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
 import { OrgLookups } from '../org-lookups';
@@ -14,24 +14,24 @@ const LEVEL = /^[a-z][a-z0-9_-]{0,49}$/;
 export class RecordPublicationRequest {
   @ApiProperty({ description: 'A registered channel (official account, website …)' }) @IsUUID() channelId!: string;
   @ApiProperty({ example: 'https://mp.weixin.qq.com/s/abc' }) @IsUrl({ require_protocol: true }) url!: string;
-  @ApiProperty({ example: '2026-03-03T02:00:00Z' }) @IsISO8601({ strict: true }) publishedAt!: string;
+  @ApiProperty({ example: '2026-03-03T02:00:00Z' }) @IsInstant() publishedAt!: string;
   @ApiProperty({ description: '独家首发: exclusive first release' }) @IsBoolean() exclusiveFirstRelease!: boolean;
 }
 export class RecordAdoptionRequest {
   @ApiProperty({ example: '《市委信息》' }) @IsString() @Length(1, 200) publicationName!: string;
   @ApiProperty({ example: 'city', description: 'A level of the publication ladder' }) @Matches(LEVEL) levelKey!: string;
   @ApiPropertyOptional({ example: '第12期' }) @IsOptional() @IsString() @Length(1, 50) issue?: string;
-  @ApiProperty() @IsISO8601({ strict: true }) adoptedAt!: string;
+  @ApiProperty() @IsInstant() adoptedAt!: string;
 }
 export class RateExcellentRequest {
   @ApiProperty({ example: 'city' }) @Matches(LEVEL) levelKey!: string;
-  @ApiProperty() @IsISO8601({ strict: true }) ratedAt!: string;
+  @ApiProperty() @IsInstant() ratedAt!: string;
 }
 export class RecordInstructionRequest {
   @ApiProperty({ example: 'city' }) @Matches(LEVEL) levelKey!: string;
   @ApiProperty({ example: '李市长' }) @IsString() @Length(1, 100) leader!: string;
   @ApiProperty({ example: '此经验很好,请在全市推广' }) @IsString() @Length(1, 5000) text!: string;
-  @ApiProperty() @IsISO8601({ strict: true }) instructedAt!: string;
+  @ApiProperty() @IsInstant() instructedAt!: string;
 }
 export class RetractDraftRequest {
   @ApiProperty({ example: '数据有误' }) @IsString() @Length(1, 2000) reason!: string;
