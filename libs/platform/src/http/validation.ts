@@ -4,10 +4,18 @@ import { IsArray, IsObject, isISO8601, registerDecorator, ValidateNested, Valida
 import { FieldProblem, ValidationFailed } from '@app/kernel';
 import { unstorableText } from './input-guard';
 
+const ARRAY_OF_OBJECTS = 'arrayOfObjects';
+const isPlainObject = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.entries(error.constraints ?? {}).flatMap(([constraint, message]) =>
+      // name each element that is not an object (levels.0), not only the array
+      constraint === ARRAY_OF_OBJECTS && Array.isArray(error.value)
+        ? (error.value as unknown[]).flatMap((item, i) => (isPlainObject(item) ? [] : [{ field: `${field}.${i}`, message: `${field}.${i} must be an object` }]))
+        : [{ field, message }],
+    );
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -42,7 +50,8 @@ export class IntParamPipe implements PipeTransform<unknown, number> {
 
   transform(value: unknown, metadata: ArgumentMetadata): number {
     const name = metadata.data ?? 'parameter';
-    const n = typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+    // (the global ValidationPipe has already turned a numeric path segment into a number)
+    const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(n) || n < this.bounds.min || n > this.bounds.max) {
       throw new ValidationFailed([{ field: name, message: `${name} must be an integer from ${this.bounds.min} to ${this.bounds.max}` }]);
     }
@@ -58,7 +67,7 @@ export class IntParamPipe implements PipeTransform<unknown, number> {
 export function ValidateNestedObjects(type: () => new () => object): PropertyDecorator {
   return applyDecorators(
     IsArray(),
-    IsObject({ each: true, message: ({ property }) => `each element of ${property} must be an object` }),
+    predicate(ARRAY_OF_OBJECTS, (value) => !Array.isArray(value) || value.every(isPlainObject), 'must hold only objects'),
     ValidateNested({ each: true }),
     Type(type),
   );
