@@ -121,6 +121,8 @@ const HOSTILE_STRINGS = [
 ];
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
+  // what PostgreSQL cannot store, on its own and inside text
+  { weight: 2, arbitrary: fc.constantFrom('\u0000', 'a\u0000b', '\uD800', 'x\uDFFFy', '\uDBFF\u0000') },
   { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
@@ -211,6 +213,24 @@ export function valueFor(schema: Schema | undefined, doc: OpenApiDocument, entit
   }
 }
 
+/** `value` with the `at`-th of its values (depth-first, the root included) replaced by `replacement`. */
+export function replaceOne(value: unknown, at: number, replacement: unknown): unknown {
+  const paths: (string | number)[][] = [];
+  const walk = (v: unknown, path: (string | number)[]) => {
+    paths.push(path);
+    if (Array.isArray(v)) v.forEach((item, i) => walk(item, [...path, i]));
+    else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) walk(item, [...path, k]);
+  };
+  walk(value, []);
+  const path = paths[at % paths.length]!;
+  if (path.length === 0) return replacement;
+  const copy = JSON.parse(JSON.stringify(value)) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  parent[path[path.length - 1]!] = replacement;
+  return copy;
+}
+
 /** A known document with one field (top-level or one level down) replaced by a hostile value. */
 function mutate(document: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(document)) as Record<string, unknown>;
@@ -263,8 +283,14 @@ function pathFor(op: Operation, doc: OpenApiDocument, entities: Entities): fc.Ar
 const RAW_BODIES = ['{', '[1,', 'nul', '"just a string"', '{"a":1}{"b":2}', `{"__proto__":{"x":1}}`, `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`, '\uFEFF{}'];
 
 function bodyFor(op: Operation, doc: OpenApiDocument, entities: Entities): fc.Arbitrary<{ contentType: string | undefined; body: string | Buffer | undefined }> {
-  const json = (schema: Schema | undefined) =>
-    fc.oneof(valueFor(schema, doc, entities, '', 0, 'plausible'), valueFor(schema, doc, entities)).map((v) => ({ contentType: 'application/json', body: JSON.stringify(v) ?? 'null' }));
+  const json = (schema: Schema | undefined) => {
+    const plausible = valueFor(schema, doc, entities, '', 0, 'plausible');
+    // a plausible body with exactly one value (at any depth) replaced: it reaches the handler but for that value
+    const oneHostile = fc.tuple(plausible, fc.nat(), hostileValue).map(([v, at, bad]) => replaceOne(v, at, bad));
+    return fc
+      .oneof({ weight: 2, arbitrary: plausible }, { weight: 3, arbitrary: oneHostile }, { weight: 1, arbitrary: valueFor(schema, doc, entities) })
+      .map((v) => ({ contentType: 'application/json', body: JSON.stringify(v) ?? 'null' }));
+  };
   const documented = op.body.map(({ mediaType, schema }) => {
     if (mediaType.includes('json')) return json(schema);
     if (mediaType.includes('yaml')) return fc.oneof(fc.string({ maxLength: 200 }), hostileString).map((text) => ({ contentType: mediaType, body: text }));
@@ -278,8 +304,8 @@ function bodyFor(op: Operation, doc: OpenApiDocument, entities: Entities): fc.Ar
   );
 }
 
-/** One request to `op`: path ids, query, headers and body. */
-export function requestFor(op: Operation, doc: OpenApiDocument, entities: Entities): fc.Arbitrary<FuzzRequest> {
+/** One request to `op`: path ids, query, headers and body, with one of `tokens` (default: every token). */
+export function requestFor(op: Operation, doc: OpenApiDocument, entities: Entities, tokens: readonly string[] = entities.tokens): fc.Arbitrary<FuzzRequest> {
   const ifMatch = rarely(fc.constantFrom('"0"', '"1"', 'W/"2"', '"99999999999999999999"', '"-1"', 'garbage', '*'));
   const idempotencyKey = rarely(fc.oneof(fc.constantFrom('fuzz-key-0001', 'x', 'a'.repeat(200)), fc.stringMatching(/^[A-Za-z0-9._:-]{8,20}$/)), 3);
   return fc
@@ -287,7 +313,7 @@ export function requestFor(op: Operation, doc: OpenApiDocument, entities: Entiti
       path: pathFor(op, doc, entities),
       query: queryFor(op, doc, entities),
       body: op.method === 'GET' ? fc.constant({ contentType: undefined, body: undefined }) : bodyFor(op, doc, entities),
-      token: fc.constantFrom(...entities.tokens),
+      token: fc.constantFrom(...tokens),
       ifMatch,
       idempotencyKey,
     })
@@ -335,4 +361,22 @@ export function fuzzSettings(short: number): { numRuns: number; seed: number } {
   const runs = Number(process.env.FUZZ_RUNS);
   const seed = Number(process.env.FUZZ_SEED);
   return { numRuns: Number.isInteger(runs) && runs > 0 ? runs : short, seed: Number.isInteger(seed) ? seed : 20261201 };
+}
+
+/**
+ * The tokens worth fuzzing `op` with: those whose member may call it (a plausible request is not a 403), so the
+ * fuzzed requests reach validation and the deciders. Each probe is itself checked like any fuzzed request.
+ */
+export async function permittedTokens(t: TestApp, op: Operation, doc: OpenApiDocument, entities: Entities, seed: number, tally?: Map<number, number>): Promise<string[]> {
+  const permitted: string[] = [];
+  for (const token of new Set(entities.tokens)) {
+    const [probe] = fc.sample(requestFor(op, doc, entities, [token]), { numRuns: 1, seed });
+    const head = await t.store.headPosition();
+    const answer = await send(t, probe!);
+    tally?.set(answer.status, (tally.get(answer.status) ?? 0) + 1);
+    if (answer.status >= 500) throw new Error(`${probe!.method} ${probe!.url} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    if (answer.status >= 400 && (await t.store.headPosition()) !== head) throw new Error(`${probe!.method} ${probe!.url} answered ${answer.status} but appended events`);
+    if (answer.status !== 403) permitted.push(token);
+  }
+  return permitted.length > 0 ? permitted : [...entities.tokens];
 }
