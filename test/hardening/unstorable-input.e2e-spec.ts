@@ -73,6 +73,20 @@ describe('input the store cannot hold (HTTP)', () => {
     await expectRefused(t, 400, () => t.http.post('/v1/policies/validate').set(admin).set('Content-Type', 'application/json').send(`{"a":${'{"a":'.repeat(3500)}1${'}'.repeat(3500)}}`));
   });
 
+  describe('when a YAML policy document holds what JSON may not', () => {
+    it('refuses U+0000 decoded from a YAML escape, naming the path', async () => {
+      const yaml = 'id: x\ntitle: "a\\0b"\n';
+      await expectRefused(t, 400, () => t.http.post('/v1/policies').set(admin).set('Content-Type', 'application/yaml').send(yaml), 'title');
+    });
+    it('refuses aliases that multiply into more values than any body may hold', async () => {
+      const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+      for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd']]) lines.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+      lines.push(`f: [${Array(10).fill('*e').join(', ')}]`);
+      const body = await expectRefused(t, 400, () => t.http.post('/v1/policies/validate').set(admin).set('Content-Type', 'application/yaml').send(lines.join('\n')));
+      expect(JSON.stringify(body.errors)).toMatch(/more than 250000 values/);
+    });
+  });
+
   describe('when a query or path parameter is out of range, impossible or unstorable', () => {
     it.each([
       ['/v1/members?offset=99999999999999999999', 'offset'],

@@ -13,6 +13,8 @@ import { FieldProblem, ValidationFailed } from '@app/kernel';
  */
 export const MAX_INPUT_DEPTH = 32;
 export const REFUSED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/** At most this many values in one input (a 1 MiB JSON body holds fewer; YAML aliases could multiply them). */
+export const MAX_INPUT_VALUES = 250_000;
 /** At most this many problems are reported (a 10,000-element array of bad strings answers with the first ones). */
 const MAX_PROBLEMS = 20;
 
@@ -31,19 +33,26 @@ const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
  * Returns a copy of `value` with every string trimmed, and the problems found. `path` names the value in the
  * problems (`levels.0.key`, the same form as the DTO validation's field names).
  */
-export function normalizeInput(value: unknown, path: string, problems: FieldProblem[], depth = 0): unknown {
+export function normalizeInput(value: unknown, path: string, problems: FieldProblem[], depth = 0, budget = { values: MAX_INPUT_VALUES }): unknown {
   if (problems.length >= MAX_PROBLEMS) return value;
+  if (--budget.values < 0) {
+    if (budget.values === -1) problems.push({ field: path || 'body', message: `the input holds more than ${MAX_INPUT_VALUES} values` });
+    return value;
+  }
   if (typeof value === 'string') {
     const why = unstorableText(value);
     if (why) problems.push({ field: path, message: `${path} ${why}` });
     return value.trim();
   }
   if (value === null || typeof value !== 'object') return value;
+  // only JSON's own shapes (plain objects and arrays) are walked; any other object is left as it is
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
   if (depth >= MAX_INPUT_DEPTH) {
     problems.push({ field: path, message: `${path || 'body'} nests deeper than ${MAX_INPUT_DEPTH} levels` });
     return value;
   }
-  if (Array.isArray(value)) return value.map((item, i) => normalizeInput(item, join(path, String(i)), problems, depth + 1));
+  if (Array.isArray(value)) return value.map((item, i) => normalizeInput(item, join(path, String(i)), problems, depth + 1, budget));
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const field = join(path, key);
@@ -58,13 +67,24 @@ export function normalizeInput(value: unknown, path: string, problems: FieldProb
     }
     // defineProperty, not assignment: a key such as __proto__ must never reach a setter
     Object.defineProperty(out, key, {
-      value: normalizeInput((value as Record<string, unknown>)[key], field, problems, depth + 1),
+      value: normalizeInput((value as Record<string, unknown>)[key], field, problems, depth + 1, budget),
       enumerable: true,
       writable: true,
       configurable: true,
     });
   }
   return out;
+}
+
+/**
+ * The same check for input decoded later than the body parsers (a YAML policy document): returns the trimmed copy
+ * or throws the 400.
+ */
+export function guardInput(value: unknown, path: string): unknown {
+  const problems: FieldProblem[] = [];
+  const normalized = normalizeInput(value, path, problems);
+  if (problems.length > 0) throw new ValidationFailed(problems);
+  return normalized;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { Clock, CLOCK, CommandContext, NotFound, RuleViolation, ValidationFailed } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, IntParamPipe, PG_POOL, etag } from '@app/platform';
+import { CommandCtx, etag, guardInput, IntParamPipe, PG_POOL } from '@app/platform';
 import { diffPolicies } from '../domain/diff-policies';
 import type { PolicyDocument } from '../domain/policy-document';
 import { POLICY_SCHEMA } from '../domain/policy.schema';
@@ -24,11 +24,14 @@ export class DiffQuery {
 /** A policy document from a JSON body, or YAML (Content-Type application/yaml or text/yaml). */
 function documentFrom(req: Request, body: unknown): unknown {
   if (typeof body === 'string') {
+    let parsed: unknown;
     try {
-      return yaml.load(body);
+      parsed = yaml.load(body);
     } catch (error) {
       throw new ValidationFailed([{ field: 'body', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }]);
     }
+    // YAML is decoded here, after the input guard saw only its text: the same rules apply to what it holds.
+    body = guardInput(parsed, '');
   }
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationFailed([{ field: 'body', message: `expected a policy document (JSON object or YAML), got ${req.headers['content-type'] ?? 'no content type'}` }]);
