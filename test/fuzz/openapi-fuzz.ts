@@ -183,7 +183,7 @@ export function valueFor(schema: Schema | undefined, doc: OpenApiDocument, entit
   const hostile = { weight: 1, arbitrary: hostileValue };
   const typed = (arbitrary: fc.Arbitrary<unknown>) => (mode === 'plausible' ? arbitrary : fc.oneof({ weight: 5, arbitrary }, hostile));
   if (s.enum && s.enum.length > 0) return typed(fc.constantFrom(...s.enum));
-  const type = s.type ?? (s.properties ? 'object' : s.items ? 'array' : undefined);
+  const type: string = s.type ?? (s.properties ? 'object' : s.items ? 'array' : 'any');
   switch (type) {
     case 'string':
       return typed(stringFor(name, s, entities, mode));
