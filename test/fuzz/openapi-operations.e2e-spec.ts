@@ -10,7 +10,7 @@ import { checkRequest, Entities, fuzzSettings, OpenApiDocument, Operation, opera
  * bodies, path ids and headers; every GET with its query parameters). Each request must answer without a 5xx, an
  * error must be application/problem+json, and a refused request must append nothing; at the end no projection
  * has stopped. `npm test` runs a short fixed-seed pass; `npm run test:fuzz` a long one (FUZZ_RUNS per operation,
- * FUZZ_SEED). A counterexample is printed with its seed and path: add it to test/hardening/fuzz-regressions.
+ * FUZZ_SEED). A counterexample is printed with its seed and path: add it to test/hardening/fuzz-regressions.e2e-spec.ts.
  */
 const settings = fuzzSettings(4);
 jest.setTimeout(Math.max(120_000, settings.numRuns * 4_000));
