@@ -12,7 +12,7 @@ import { checkRequest, Entities, fuzzSettings, OpenApiDocument, Operation, opera
  * has stopped. `npm test` runs a short fixed-seed pass; `npm run test:fuzz` a long one (FUZZ_RUNS per operation,
  * FUZZ_SEED). A counterexample is printed with its seed and path: add it to test/hardening/fuzz-regressions.e2e-spec.ts.
  */
-const settings = fuzzSettings(4);
+const settings = fuzzSettings(6);
 jest.setTimeout(Math.max(120_000, settings.numRuns * 4_000));
 
 describe('fuzzing every documented operation (HTTP)', () => {
