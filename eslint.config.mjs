@@ -28,6 +28,7 @@ export default tseslint.config(
           { name: 'class-validator', importNames: ['ValidateNested'], message: 'Use ValidateNestedObjects / ValidateNestedObject from @app/platform: bare ValidateNested lets [[]] through.' },
           { name: 'class-validator', importNames: ['IsISO8601', 'IsDateString'], message: 'Use IsCalendarDate / IsInstant from @app/platform: real calendar days only.' },
           { name: '@nestjs/common', importNames: ['ParseIntPipe'], message: 'Use IntParamPipe from @app/platform: bounded, and the 400 names the parameter.' },
+          { name: '@nestjs/common', importNames: ['ParseUUIDPipe'], message: 'Use UuidParamPipe from @app/platform: the 400 names the parameter.' },
         ],
       }],
     },

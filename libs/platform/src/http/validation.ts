@@ -1,7 +1,7 @@
 import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsArray, IsObject, isISO8601, registerDecorator, ValidateNested, ValidationOptions } from 'class-validator';
-import { FieldProblem, ValidationFailed } from '@app/kernel';
+import { FieldProblem, isUuid, ValidationFailed } from '@app/kernel';
 import { unstorableText } from './input-guard';
 
 const ARRAY_OF_OBJECTS = 'arrayOfObjects';
@@ -56,6 +56,15 @@ export class IntParamPipe implements PipeTransform<unknown, number> {
       throw new ValidationFailed([{ field: name, message: `${name} must be an integer from ${this.bounds.min} to ${this.bounds.max}` }]);
     }
     return n;
+  }
+}
+
+/** A UUID path parameter (`unitId`, `draftId` …); the 400 names it. */
+export class UuidParamPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown, metadata: ArgumentMetadata): string {
+    const name = metadata.data ?? 'parameter';
+    if (typeof value !== 'string' || !isUuid(value)) throw new ValidationFailed([{ field: name, message: `${name} must be a UUID` }]);
+    return value;
   }
 }
 

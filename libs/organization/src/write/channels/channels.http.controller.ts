@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, IsInstant } from '@app/platform';
+import { CommandCtx, IsInstant, UuidParamPipe } from '@app/platform';
 import { ChannelCommand, channelDecider, channelIdFor, ChannelState, channelStream, Platform, PLATFORMS } from '../../domain/channel.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
@@ -71,7 +71,7 @@ export class ChannelsHttpController {
   @HttpCode(201)
   @Access('channels.manage')
   @ApiOperation({ summary: 'Record the follower count (engagement rewards are relative to followers at publication time)' })
-  async followers(@Param('channelId', new ParseUUIDPipe()) channelId: string, @Body() body: RecordFollowerCountRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async followers(@Param('channelId', new UuidParamPipe()) channelId: string, @Body() body: RecordFollowerCountRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const now = this.clock.now().toISOString();
     const result = await runDecider(
       this.commands,
@@ -87,7 +87,7 @@ export class ChannelsHttpController {
   @HttpCode(200)
   @Access('channels.manage')
   @ApiOperation({ summary: 'Retire a channel (its history stays)' })
-  async retire(@Param('channelId', new ParseUUIDPipe()) channelId: string, @Body() body: RetireChannelRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async retire(@Param('channelId', new UuidParamPipe()) channelId: string, @Body() body: RetireChannelRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,
       channelStream(channelId),

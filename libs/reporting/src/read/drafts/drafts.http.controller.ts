@@ -1,11 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK } from '@app/kernel';
 import { Access, AccessPolicy, Actor, businessDate, CurrentActor } from '@app/access';
-import { IsInstant, etag } from '@app/platform';
+import { etag, IsInstant, UuidParamPipe } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
 
@@ -74,7 +74,7 @@ export class DraftsHttpController {
   @Get('drafts/:draftId')
   @Access('drafts.read')
   @ApiOperation({ summary: 'A draft with its whole history (who did what, when, with comments) and its outcomes; ETag = revision' })
-  async detail(@Param('draftId', new ParseUUIDPipe()) draftId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+  async detail(@Param('draftId', new UuidParamPipe()) draftId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     await this.access.assert(actor, 'drafts.read', await this.drafts.draftUnit(draftId));
     const detail = await this.drafts.detail(draftId);
     res.setHeader('ETag', etag(BigInt(detail.revision as string)));
@@ -98,7 +98,7 @@ export class DraftsHttpController {
   @Get('commissions/:commissionId')
   @Access('commissions.read')
   @ApiOperation({ summary: 'One commission with its units\' status' })
-  commission(@Param('commissionId', new ParseUUIDPipe()) commissionId: string, @Query() q: CommissionListQuery) {
+  commission(@Param('commissionId', new UuidParamPipe()) commissionId: string, @Query() q: CommissionListQuery) {
     return this.commissions.get(commissionId, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString());
   }
 }

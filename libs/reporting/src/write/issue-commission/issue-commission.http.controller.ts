@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Length } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, entityIdFor } from '@app/kernel';
 import { CommandResult, CommandRunner } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, IsInstant, etag } from '@app/platform';
+import { CommandCtx, etag, IsInstant, UuidParamPipe } from '@app/platform';
 import { CommissionCommand, commissionDecider, commissionStream } from '../../domain/commission.decider';
 import { OrgLookups } from '../org-lookups';
 
@@ -91,7 +91,7 @@ export class IssueCommissionHttpController {
   @Access('commissions.manage')
   @ApiOperation({ summary: 'Cancel a commission' })
   async cancel(
-    @Param('commissionId', new ParseUUIDPipe()) commissionId: string,
+    @Param('commissionId', new UuidParamPipe()) commissionId: string,
     @Body() body: CancelCommissionRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,

@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CommandContext, deterministicUuid } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, IsInstant } from '@app/platform';
+import { CommandCtx, IsInstant, UuidParamPipe } from '@app/platform';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
 import { OrgLookups } from '../org-lookups';
@@ -55,7 +55,7 @@ export class RecordOutcomesHttpController {
   @ApiOperation({ summary: 'Record publication on a channel (blocked unless the confidentiality review said it may be published)' })
   @ApiHeader({ name: 'If-Match', required: false })
   async publish(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordPublicationRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -78,7 +78,7 @@ export class RecordOutcomesHttpController {
   @Access('drafts.record')
   @ApiOperation({ summary: '采用: record adoption by a publication at a level of the ladder' })
   async adopt(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordAdoptionRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -102,7 +102,7 @@ export class RecordOutcomesHttpController {
   @Access('drafts.record')
   @ApiOperation({ summary: '优秀信息: rate the item excellent at a level where it was adopted' })
   async rate(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RateExcellentRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -123,7 +123,7 @@ export class RecordOutcomesHttpController {
   @Access('drafts.record')
   @ApiOperation({ summary: '批示: record a leader instruction at a level where the item was adopted' })
   async instruct(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordInstructionRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -147,7 +147,7 @@ export class RecordOutcomesHttpController {
   @Access('drafts.record')
   @ApiOperation({ summary: 'Retract a signed-off item, with its reason' })
   async retract(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RetractDraftRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,

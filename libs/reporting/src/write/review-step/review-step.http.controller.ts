@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, IntParamPipe } from '@app/platform';
+import { CommandCtx, IntParamPipe, UuidParamPipe } from '@app/platform';
 import type { ConfidentialityVerdict } from '../../domain/draft.types';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
@@ -35,7 +35,7 @@ export class ReviewStepHttpController {
   @ApiOperation({ summary: 'Approve the step (with comment; the confidentiality review records a verdict); the last approval signs the draft off' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Two reviewers acting at once: one succeeds, the other gets 409' })
   async approve(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Param('stepIndex', new IntParamPipe()) stepIndex: number,
     @Body() body: ApproveStepRequest,
     @CurrentActor() actor: Actor,
@@ -58,7 +58,7 @@ export class ReviewStepHttpController {
   @Access('drafts.review')
   @ApiOperation({ summary: '退回修改: return the draft to its authors with comments' })
   async return(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Param('stepIndex', new IntParamPipe()) stepIndex: number,
     @Body() body: ReturnDraftRequest,
     @CurrentActor() actor: Actor,
@@ -80,7 +80,7 @@ export class ReviewStepHttpController {
   @Access('drafts.review')
   @ApiOperation({ summary: 'Reject the draft (final)' })
   async reject(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Param('stepIndex', new IntParamPipe()) stepIndex: number,
     @Body() body: RejectDraftRequest,
     @CurrentActor() actor: Actor,
