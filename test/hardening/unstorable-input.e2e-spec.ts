@@ -101,6 +101,8 @@ describe('input the store cannot hold (HTTP)', () => {
       ['/v1/policies/law-enforcement-bureau/versions/99999999999999999999', 'version'],
       ['/v1/policies/law-enforcement-bureau/diff?from=1&to=99999999999999999999', 'to'],
       ['/v1/units/not-a-uuid', 'unitId'],
+      ['/v1/policies/law-enforcement-bureau/versions/0x1', 'version'],
+      ['/v1/policies/law-enforcement-bureau/versions/1e0', 'version'],
       ['/v1/drafts/%00', 'draftId'],
     ])('GET %s is a 400 naming %s', async (url, field) => {
       await expectRefused(t, 400, () => t.http.get(url).set(admin), field);

@@ -32,14 +32,18 @@ export function validationPipe(): ValidationPipe {
 
 /**
  * Path parameters are not seen by the input guard (Express binds them at routing): the same check of storable
- * text runs here, as the first global pipe. They are not trimmed: the access guard has already read them.
+ * text runs here, as the first global pipe, on the raw text. They are not trimmed: the access guard has already
+ * read them.
  */
 @Injectable()
 export class PathParamGuardPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'param' || typeof value !== 'string') return value;
+    const name = metadata.data ?? 'path';
     const why = unstorableText(value);
-    if (why) throw new ValidationFailed([{ field: metadata.data ?? 'path', message: `${metadata.data ?? 'path'} ${why}` }]);
+    if (why) throw new ValidationFailed([{ field: name, message: `${name} ${why}` }]);
+    // A numeric parameter is decimal digits: the validation pipe after this one would read 0x10, 1e3 or ' 5' as numbers.
+    if (metadata.metatype === Number && !/^-?\d+$/.test(value)) throw new ValidationFailed([{ field: name, message: `${name} must be a whole number` }]);
     return value;
   }
 }
