@@ -75,7 +75,7 @@ export const ACCESS_MATRIX = {
   'policies.manage': admin('Draft, validate and publish policies'),
   // operations
   'ops.read': opsRead('Projection status and dead letters'),
-  'ops.manage': admin('Rebuild projections, retry dead letters'),
+  'ops.manage': admin('Rebuild projections, retry or skip dead letters'),
 } as const satisfies Record<string, AccessRule>;
 
 export type Permission = keyof typeof ACCESS_MATRIX;

@@ -3,3 +3,5 @@ export * from './validation';
 export * from './command-context';
 export * from './request-fingerprint';
 export * from './idempotency-keys';
+export * from './input-guard';
+export * from './request-body';

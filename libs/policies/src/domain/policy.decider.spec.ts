@@ -25,6 +25,10 @@ describe('policy decider', () => {
     it('drafts version 1', () => {
       spec(policyDecider).given([]).when({ type: 'DraftPolicy', document: v1, actorId: 'admin', now }).then([drafted(v1)]);
     });
+    it('never records a document that does not validate (here: an empty title)', () => {
+      const broken = { ...v1, title: '' } as unknown as typeof v1;
+      spec(policyDecider).given([]).when({ type: 'DraftPolicy', document: broken, actorId: 'admin', now }).thenThrows(RuleViolation, 'policy-invalid');
+    });
     it('refuses to skip versions', () => {
       spec(policyDecider).given([]).when({ type: 'DraftPolicy', document: v2, actorId: 'admin', now }).thenThrows(RuleViolation, 'policy-version-sequence');
     });

@@ -82,6 +82,9 @@ export const policyDecider: Decider<PolicyCommand, PolicyState, PolicyEvent> = {
     switch (command.type) {
       case 'DraftPolicy': {
         const { document } = command;
+        // the read models and the policy engine rely on a valid document: the decider checks it, not only HTTP
+        const problems = validatePolicy(document);
+        if (problems.length > 0) throw new RuleViolation('policy-invalid', `${problems.length} problem(s): ${problems[0]!.path} ${problems[0]!.message}`, { problems });
         const existing = state.versions.get(document.version);
         if (existing && existing.status !== 'draft') {
           throw new InvalidState('policy-version-published', `Version ${document.version} of ${document.id} is ${existing.status}: draft a new version`);

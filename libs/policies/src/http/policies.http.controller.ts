@@ -1,15 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import * as yaml from 'js-yaml';
 import type { Pool } from 'pg';
 import { Clock, CLOCK, CommandContext, NotFound, RuleViolation, ValidationFailed } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, etag, PG_POOL } from '@app/platform';
+import { CommandCtx, etag, guardInput, IntParamPipe, PG_POOL } from '@app/platform';
 import { diffPolicies } from '../domain/diff-policies';
 import type { PolicyDocument } from '../domain/policy-document';
 import { POLICY_SCHEMA } from '../domain/policy.schema';
@@ -18,18 +18,21 @@ import { validatePolicy } from '../domain/validate-policy';
 import { PolicyCatalog } from '../read/policy-catalog';
 
 export class DiffQuery {
-  @ApiPropertyOptional() @Type(() => Number) @IsInt() @Min(1) from!: number;
-  @ApiPropertyOptional() @Type(() => Number) @IsInt() @Min(1) to!: number;
+  @ApiPropertyOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647) from!: number;
+  @ApiPropertyOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647) to!: number;
 }
 
 /** A policy document from a JSON body, or YAML (Content-Type application/yaml or text/yaml). */
 function documentFrom(req: Request, body: unknown): unknown {
   if (typeof body === 'string') {
+    let parsed: unknown;
     try {
-      return yaml.load(body);
+      parsed = yaml.load(body);
     } catch (error) {
       throw new ValidationFailed([{ field: 'body', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }]);
     }
+    // YAML is decoded here, after the input guard saw only its text: the same rules apply to what it holds.
+    body = guardInput(parsed, '');
   }
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationFailed([{ field: 'body', message: `expected a policy document (JSON object or YAML), got ${req.headers['content-type'] ?? 'no content type'}` }]);
@@ -92,7 +95,7 @@ export class PoliciesHttpController {
   @ApiOperation({ summary: 'Publish a draft version; a past effectiveFrom is allowed (retroactive) and supersedes overlapping versions; a review chain that would tie with another policy\'s is 422 policy-chain-tie' })
   async publish(
     @Param('policyId') policyId: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', new IntParamPipe()) version: number,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
     @Res({ passthrough: true }) res: Response,
@@ -123,7 +126,7 @@ export class PoliciesHttpController {
   @Get(':policyId/versions/:version')
   @Access('policies.read')
   @ApiOperation({ summary: 'One version: the document and its status' })
-  async get(@Param('policyId') policyId: string, @Param('version', ParseIntPipe) version: number) {
+  async get(@Param('policyId') policyId: string, @Param('version', new IntParamPipe()) version: number) {
     const row = await this.pool.query(`SELECT ${VERSION_COLUMNS}, document FROM rm.policy_versions WHERE policy_id = $1 AND version = $2`, [policyId, version]);
     if (!row.rows[0]) throw new NotFound('Policy version', `${policyId} v${version}`);
     return row.rows[0];

@@ -134,6 +134,18 @@ describe('draft decider: every command in every state', () => {
 
 describe('draft decider: rules', () => {
   describe('when a draft is created', () => {
+    it('never records content the read models cannot hold (an attachment that is not an object, an empty title)', () => {
+      const refuse = (bad: object) =>
+        spec(draftDecider).given([]).when({ ...commands.CreateDraft, content: { ...content, ...bad } } as DraftCommand).thenThrows(RuleViolation, 'draft-content-invalid');
+      refuse({ attachments: [{}] });
+      refuse({ attachments: [[]] });
+      refuse({ attachments: [{ name: 'a.jpg', mediaType: 'image/jpeg', size: 1, sha256: 'nope', storageKey: 'x' }] });
+      refuse({ title: '   ' });
+      refuse({ body: '' });
+      refuse({ authors: [] });
+      refuse({ formFields: { department: 1 } });
+      spec(draftDecider).given([created]).when({ type: 'EditDraft', content: { ...content, attachments: [{}] }, actor: reporter, now: T0 } as unknown as DraftCommand).thenThrows(RuleViolation, 'draft-content-invalid');
+    });
     it('only a reporter of the unit creates it', () => {
       spec(draftDecider).given([]).when({ ...commands.CreateDraft, actor: head } as DraftCommand).thenThrows(Forbidden);
     });

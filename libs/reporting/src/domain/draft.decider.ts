@@ -265,6 +265,7 @@ function createDraft(c: Extract<DraftCommand, { type: 'CreateDraft' }>, state: D
   if (!c.actor.rolesCoveringUnit.includes('reporter')) {
     throw new Forbidden('Only a reporter (信息员) of the unit creates its drafts', { requiredRoles: ['reporter'], unitId: c.unitId });
   }
+  checkContent(c.content);
   return [
     {
       type: 'DraftCreated',
@@ -276,6 +277,7 @@ function createDraft(c: Extract<DraftCommand, { type: 'CreateDraft' }>, state: D
 function editDraft(c: Extract<DraftCommand, { type: 'EditDraft' }>, state: DraftState): DraftEvent[] {
   requireStatus(state, ['draft', 'returned'], REFUSED.editable, 'edit');
   if (!isAuthor(state, c.actor.memberId)) throw new Forbidden('Only the draft\'s authors edit it', { draftId: state.draftId });
+  checkContent(c.content);
   return [{ type: 'DraftEdited', data: { draftId: state.draftId, editedBy: c.actor.memberId, content: c.content, editedAt: c.now } }];
 }
 
@@ -567,4 +569,27 @@ function retractDraft(c: Extract<DraftCommand, { type: 'RetractDraft' }>, state:
   requireStatus(state, ['signed_off'], REFUSED.signedOff, 'retract');
   if (c.reason.trim() === '') throw new RuleViolation('retraction-needs-reason', 'A retraction gives its reason', { field: 'reason' });
   return [{ type: 'DraftRetracted', data: { draftId: state.draftId, reason: c.reason, retractedBy: c.actor.memberId, retractedAt: c.now } }];
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const isText = (value: unknown, max: number) => typeof value === 'string' && value.trim().length >= 1 && value.length <= max;
+
+/** What a draft records is what its read models and the payout rules rely on: the shapes are checked here too. */
+function checkContent(content: DraftContent): void {
+  const invalid = (field: string, message: string) => new RuleViolation('draft-content-invalid', message, { field });
+  if (!isText(content.title, 200)) throw invalid('title', 'A draft has a title of 1-200 characters');
+  if (!isText(content.body, 50_000)) throw invalid('body', 'A draft has a body of 1-50,000 characters');
+  if (!Array.isArray(content.authors) || content.authors.length < 1 || !content.authors.every((a) => typeof a === 'string' && a !== '')) {
+    throw invalid('authors', 'A draft names at least one author');
+  }
+  content.attachments.forEach((a, i) => {
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) throw invalid(`attachments[${i}]`, 'An attachment is an object with name, mediaType, size and sha256');
+    if (!isText(a.name, 200)) throw invalid(`attachments[${i}].name`, 'An attachment has a name of 1-200 characters');
+    if (!isText(a.mediaType, 200)) throw invalid(`attachments[${i}].mediaType`, 'An attachment has a media type');
+    if (!Number.isSafeInteger(a.size) || a.size < 0) throw invalid(`attachments[${i}].size`, 'An attachment size is a whole number of bytes');
+    if (typeof a.sha256 !== 'string' || !SHA256.test(a.sha256)) throw invalid(`attachments[${i}].sha256`, 'An attachment names its SHA-256');
+  });
+  for (const [key, value] of Object.entries(content.formFields)) {
+    if (typeof value !== 'string') throw invalid(`formFields.${key}`, 'Form fields are text');
+  }
 }

@@ -1,11 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { Access } from '@app/access';
-import { etag, PG_POOL } from '@app/platform';
+import { etag, PG_POOL, UuidParamPipe } from '@app/platform';
 import { PLATFORMS } from '../../domain/channel.decider';
 import { page, PageRequest } from './page';
 
@@ -41,7 +41,7 @@ export class ChannelDirectoryHttpController {
   @Get(':channelId')
   @Access('org.read')
   @ApiOperation({ summary: 'A channel with its follower history (engagement rewards use the count at publication time)' })
-  async channel(@Param('channelId', new ParseUUIDPipe()) channelId: string, @Res({ passthrough: true }) res: Response) {
+  async channel(@Param('channelId', new UuidParamPipe()) channelId: string, @Res({ passthrough: true }) res: Response) {
     const row = await this.pool.query<{ revision: string }>(`SELECT ${CHANNEL} FROM rm.channels c WHERE c.channel_id = $1`, [channelId]);
     if (!row.rows[0]) throw new NotFound('Channel', channelId);
     const history = await this.pool.query(

@@ -2,10 +2,11 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { Clock, CLOCK } from '@app/kernel';
 import { Access, BusinessDates, ROLES } from '@app/access';
 import { GetReviewCoverageQuery, ReviewCoverageRow } from './get-review-coverage.query';
+import { IsCalendarDate } from '@app/platform';
 
 export class ReviewCoverageRequest {
   @ApiPropertyOptional({ description: 'Only this unit' }) @IsOptional() @IsUUID() unitId?: string;
@@ -13,11 +14,10 @@ export class ReviewCoverageRequest {
   @ApiPropertyOptional({ description: 'Only what this member covers' }) @IsOptional() @IsUUID() memberId?: string;
   @ApiPropertyOptional({ description: 'Appointments in force on this date (YYYY-MM-DD, default today)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Length(10, 10)
+  @IsCalendarDate()
   on?: string;
   @ApiPropertyOptional({ default: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10000) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
 }
 
 @ApiTags('organization')

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, entityIdFor, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, UuidParamPipe } from '@app/platform';
 import { MemberCommand, memberDecider, MemberState, memberStream } from '../../domain/member.decider';
 import { commandResponse } from '../command-response';
 
@@ -64,7 +64,7 @@ export class ManageMembersHttpController {
   @Access('members.manage')
   @ApiOperation({ summary: 'Update name and contact details' })
   @ApiHeader({ name: 'If-Match', required: false })
-  async update(@Param('memberId', new ParseUUIDPipe()) memberId: string, @Body() body: UpdateMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async update(@Param('memberId', new UuidParamPipe()) memberId: string, @Body() body: UpdateMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,
       memberStream(memberId),
@@ -79,7 +79,7 @@ export class ManageMembersHttpController {
   @HttpCode(200)
   @Access('members.manage')
   @ApiOperation({ summary: 'Change status (active, suspended, left); a member who is not active cannot sign in' })
-  async status(@Param('memberId', new ParseUUIDPipe()) memberId: string, @Body() body: ChangeMemberStatusRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async status(@Param('memberId', new UuidParamPipe()) memberId: string, @Body() body: ChangeMemberStatusRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,
       memberStream(memberId),

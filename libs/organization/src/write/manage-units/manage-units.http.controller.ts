@@ -1,12 +1,12 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, IsCalendarDate, UuidParamPipe } from '@app/platform';
 import { unitDecider, unitStream } from '../../domain/unit.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
@@ -18,7 +18,7 @@ export class MoveUnitRequest {
   parentId!: string | null;
 }
 export class DissolveUnitRequest {
-  @ApiProperty({ example: '2026-06-30' }) @IsISO8601({ strict: true }) @Length(10, 10) dissolvedOn!: string;
+  @ApiProperty({ example: '2026-06-30' }) @IsCalendarDate() dissolvedOn!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) reason?: string;
 }
 
@@ -45,7 +45,7 @@ export class ManageUnitsHttpController {
   @HttpCode(200)
   @Access('org.manage')
   @ApiOperation({ summary: 'Move a unit under another parent (never under itself or a descendant)' })
-  async move(@Param('unitId', new ParseUUIDPipe()) unitId: string, @Body() body: MoveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async move(@Param('unitId', new UuidParamPipe()) unitId: string, @Body() body: MoveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const parentId = body.parentId ?? null;
     const result = await this.run(
       unitId,
@@ -65,7 +65,7 @@ export class ManageUnitsHttpController {
   @HttpCode(200)
   @Access('org.manage')
   @ApiOperation({ summary: 'Dissolve a unit; its history (and items) stay' })
-  async dissolve(@Param('unitId', new ParseUUIDPipe()) unitId: string, @Body() body: DissolveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async dissolve(@Param('unitId', new UuidParamPipe()) unitId: string, @Body() body: DissolveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await this.run(unitId, { type: 'DissolveUnit', dissolvedOn: body.dissolvedOn, reason: body.reason ?? null, now: this.clock.now().toISOString() }, context);
     return commandResponse('unitId', unitId, result, res);
   }

@@ -1,13 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Post, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, ValidateNestedObjects } from '@app/platform';
 import { ORG_CONFIG_STREAM, orgConfigDecider } from '../../domain/orgconfig.decider';
 import { commandResponse } from '../command-response';
 
@@ -25,11 +24,9 @@ export class PublicationLevelRequest {
 }
 export class DefinePublicationLevelsRequest {
   @ApiProperty({ type: [PublicationLevelRequest], description: 'From the lowest rank up' })
-  @IsArray()
+  @ValidateNestedObjects(() => PublicationLevelRequest)
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => PublicationLevelRequest)
   levels!: PublicationLevelRequest[];
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import type { CommandResult } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, UuidParamPipe } from '@app/platform';
 import { unitResponse, UnitCommandResponse } from '../register-unit/register-unit.http.controller';
 import { RenameUnitCommand } from './rename-unit.command';
 
@@ -27,7 +27,7 @@ export class RenameUnitHttpController {
   @ApiOperation({ summary: 'Rename a unit (the old name stays in its history)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The unit revision (ETag) you saw; 412 if it moved on' })
   async rename(
-    @Param('unitId', new ParseUUIDPipe()) unitId: string,
+    @Param('unitId', new UuidParamPipe()) unitId: string,
     @Body() body: RenameUnitRequest,
     @CommandCtx() context: CommandContext,
     @Res({ passthrough: true }) res: Response,

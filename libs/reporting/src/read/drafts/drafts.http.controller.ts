@@ -1,11 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, ValidationFailed } from '@app/kernel';
 import { Access, AccessPolicy, Actor, BusinessDates, CurrentActor } from '@app/access';
-import { etag } from '@app/platform';
+import { etag, IsInstant, UuidParamPipe } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
 
@@ -26,20 +26,20 @@ export class MyDraftsQuery extends PageQuery {
 export class DraftListQuery extends MyDraftsQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() unitId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z][a-z0-9_-]{0,49}$/) contentType?: string;
-  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ description: 'Created before (ISO 8601)' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)' }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ description: 'Created before (ISO 8601)' }) @IsOptional() @IsInstant() to?: string;
 }
 export class RegisterQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() unitId?: string;
-  @ApiPropertyOptional({ description: 'Signed off at or after' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ description: 'Signed off before' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'Signed off at or after' }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ description: 'Signed off before' }) @IsOptional() @IsInstant() to?: string;
   @ApiPropertyOptional({ description: 'Items with an outcome at this level' }) @IsOptional() @Matches(/^[a-z][a-z0-9_-]{0,49}$/) levelKey?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z][a-z0-9_-]{0,49}$/) contentType?: string;
 }
 export class CommissionListQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() unitId?: string;
   @ApiPropertyOptional({ enum: ['open', 'fulfilled', 'missed', 'cancelled'] }) @IsOptional() @IsIn(['open', 'fulfilled', 'missed', 'cancelled']) status?: string;
-  @ApiPropertyOptional({ description: 'Status as of this instant (default now)' }) @IsOptional() @IsISO8601() asOf?: string;
+  @ApiPropertyOptional({ description: 'Status as of this instant (default now)' }) @IsOptional() @IsInstant() asOf?: string;
 }
 
 const page = (q: PageQuery) => ({ limit: q.limit ?? 50, cursor: q.cursor });
@@ -87,7 +87,7 @@ export class DraftsHttpController {
   @ApiOperation({
     summary: 'A draft: its current content (what to edit after 退回修改), revision (ETag, for If-Match), chain, checks, outcomes and whole history',
   })
-  async detail(@Param('draftId', new ParseUUIDPipe()) draftId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+  async detail(@Param('draftId', new UuidParamPipe()) draftId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     await this.access.assert(actor, 'drafts.read', await this.drafts.draftUnit(draftId));
     const detail = await this.drafts.detail(draftId);
     res.setHeader('ETag', etag(BigInt(detail.revision as string)));
@@ -111,7 +111,7 @@ export class DraftsHttpController {
   @Get('commissions/:commissionId')
   @Access('commissions.read')
   @ApiOperation({ summary: 'One commission with its units\' status' })
-  commission(@Param('commissionId', new ParseUUIDPipe()) commissionId: string, @Query() q: CommissionListQuery) {
+  commission(@Param('commissionId', new UuidParamPipe()) commissionId: string, @Query() q: CommissionListQuery) {
     return this.commissions.get(commissionId, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString());
   }
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, UuidParamPipe } from '@app/platform';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, DraftContentRequest, draftResponse, toContent } from '../draft-content.request';
 
@@ -17,7 +17,7 @@ export class EditDraftHttpController {
   @ApiOperation({ summary: 'Edit a draft (before submission, or after it was returned for revision)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The draft revision you edited; 412 when it moved on' })
   async edit(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: DraftContentRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,

@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CommandContext, deterministicUuid } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, IsInstant, UuidParamPipe } from '@app/platform';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
 import { OrgLookups } from '../org-lookups';
@@ -14,24 +14,24 @@ const LEVEL = /^[a-z][a-z0-9_-]{0,49}$/;
 export class RecordPublicationRequest {
   @ApiProperty({ description: 'A registered channel (official account, website …)' }) @IsUUID() channelId!: string;
   @ApiProperty({ example: 'https://mp.weixin.qq.com/s/abc' }) @IsUrl({ require_protocol: true }) url!: string;
-  @ApiProperty({ example: '2026-03-03T02:00:00Z' }) @IsISO8601({ strict: true }) publishedAt!: string;
+  @ApiProperty({ example: '2026-03-03T02:00:00Z' }) @IsInstant() publishedAt!: string;
   @ApiProperty({ description: '独家首发: exclusive first release' }) @IsBoolean() exclusiveFirstRelease!: boolean;
 }
 export class RecordAdoptionRequest {
   @ApiProperty({ example: '《市委信息》' }) @IsString() @Length(1, 200) publicationName!: string;
   @ApiProperty({ example: 'city', description: 'A level of the publication ladder' }) @Matches(LEVEL) levelKey!: string;
   @ApiPropertyOptional({ example: '第12期' }) @IsOptional() @IsString() @Length(1, 50) issue?: string;
-  @ApiProperty() @IsISO8601({ strict: true }) adoptedAt!: string;
+  @ApiProperty() @IsInstant() adoptedAt!: string;
 }
 export class RateExcellentRequest {
   @ApiProperty({ example: 'city' }) @Matches(LEVEL) levelKey!: string;
-  @ApiProperty() @IsISO8601({ strict: true }) ratedAt!: string;
+  @ApiProperty() @IsInstant() ratedAt!: string;
 }
 export class RecordInstructionRequest {
   @ApiProperty({ example: 'city' }) @Matches(LEVEL) levelKey!: string;
   @ApiProperty({ example: '李市长' }) @IsString() @Length(1, 100) leader!: string;
   @ApiProperty({ example: '此经验很好,请在全市推广' }) @IsString() @Length(1, 5000) text!: string;
-  @ApiProperty() @IsISO8601({ strict: true }) instructedAt!: string;
+  @ApiProperty() @IsInstant() instructedAt!: string;
 }
 export class RetractDraftRequest {
   @ApiProperty({ example: '数据有误' }) @IsString() @Length(1, 2000) reason!: string;
@@ -55,7 +55,7 @@ export class RecordOutcomesHttpController {
   @ApiOperation({ summary: 'Record publication on a channel (blocked unless the confidentiality review said it may be published)' })
   @ApiHeader({ name: 'If-Match', required: false })
   async publish(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordPublicationRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -78,7 +78,7 @@ export class RecordOutcomesHttpController {
   @Access('drafts.record')
   @ApiOperation({ summary: '采用: record adoption by a publication at a level of the ladder' })
   async adopt(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordAdoptionRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -102,7 +102,7 @@ export class RecordOutcomesHttpController {
   @Access('drafts.record')
   @ApiOperation({ summary: '优秀信息: rate the item excellent at a level where it was adopted' })
   async rate(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RateExcellentRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -123,7 +123,7 @@ export class RecordOutcomesHttpController {
   @Access('drafts.record')
   @ApiOperation({ summary: '批示: record a leader instruction at a level where the item was adopted' })
   async instruct(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordInstructionRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -147,7 +147,7 @@ export class RecordOutcomesHttpController {
   @Access('drafts.record')
   @ApiOperation({ summary: 'Retract a signed-off item, with its reason' })
   async retract(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RetractDraftRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,

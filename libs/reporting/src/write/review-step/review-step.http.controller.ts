@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, IntParamPipe, IsCalendarDate, UuidParamPipe } from '@app/platform';
 import type { ConfidentialityVerdict, SecrecyAuthorityOutcome } from '../../domain/draft.types';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
@@ -20,7 +20,7 @@ export class SecrecyAuthorityAnswerRequest {
   @ApiProperty({ enum: ['may_publish', 'not_to_publish'], description: 'What the secrecy authority (机要和保密局) decided: the verdict of the referring step' })
   @IsIn(['may_publish', 'not_to_publish'])
   outcome!: SecrecyAuthorityOutcome;
-  @ApiProperty({ example: '2026-03-03', description: 'The date of the authority\'s decision (YYYY-MM-DD)' }) @IsISO8601({ strict: true }) @Length(10, 10) answeredOn!: string;
+  @ApiProperty({ example: '2026-03-03', description: 'The date of the authority\'s decision (YYYY-MM-DD)' }) @IsCalendarDate() answeredOn!: string;
   @ApiPropertyOptional({ example: '机保函〔2026〕3号', description: 'The authority\'s reference (文号)' }) @IsOptional() @IsString() @Length(1, 200) reference?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) comment?: string;
 }
@@ -49,8 +49,8 @@ export class ReviewStepHttpController {
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'Two reviewers acting at once: one succeeds, the other gets 409' })
   async approve(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
-    @Param('stepIndex', ParseIntPipe) stepIndex: number,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
+    @Param('stepIndex', new IntParamPipe()) stepIndex: number,
     @Body() body: ApproveStepRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -75,8 +75,8 @@ export class ReviewStepHttpController {
     description: 'Only while the draft is `referred`; by a member holding the step\'s role over the draft\'s unit. 409 `draft-not-referred` otherwise.',
   })
   async secrecyAuthorityAnswer(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
-    @Param('stepIndex', ParseIntPipe) stepIndex: number,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
+    @Param('stepIndex', new IntParamPipe()) stepIndex: number,
     @Body() body: SecrecyAuthorityAnswerRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -100,8 +100,8 @@ export class ReviewStepHttpController {
   @Access('drafts.review')
   @ApiOperation({ summary: '退回修改: return the draft to its authors with comments' })
   async return(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
-    @Param('stepIndex', ParseIntPipe) stepIndex: number,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
+    @Param('stepIndex', new IntParamPipe()) stepIndex: number,
     @Body() body: ReturnDraftRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -122,8 +122,8 @@ export class ReviewStepHttpController {
   @Access('drafts.review')
   @ApiOperation({ summary: 'Reject the draft (final)' })
   async reject(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
-    @Param('stepIndex', ParseIntPipe) stepIndex: number,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
+    @Param('stepIndex', new IntParamPipe()) stepIndex: number,
     @Body() body: RejectDraftRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,

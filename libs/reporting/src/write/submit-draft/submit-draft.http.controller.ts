@@ -1,9 +1,9 @@
-import { Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, RuleViolation } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, UuidParamPipe } from '@app/platform';
 import { REPORTING_POLICY, ReportingPolicy } from '../../domain/reporting-policy.port';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
@@ -27,7 +27,7 @@ export class SubmitDraftHttpController {
   })
   @ApiHeader({ name: 'If-Match', required: false })
   async submit(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
     @Res({ passthrough: true }) res: Response,

@@ -3,7 +3,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { NotFound } from '@app/kernel';
 import { Access } from '@app/access';
-import { ATTACHMENT_STORAGE, AttachmentStorage, StoredFile } from '../../attachments/attachment-storage';
+import { ATTACHMENT_STORAGE, AttachmentStorage, AttachmentTooLarge, StoredFile } from '../../attachments/attachment-storage';
 
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
@@ -23,6 +23,10 @@ export class AttachmentsHttpController {
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   upload(@Req() req: Request): Promise<StoredFile> {
+    // A declared length over the limit is refused before a byte is stored; without one (chunked), the storage
+    // stops at the limit. Both answer 413 payload-too-large.
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return Promise.reject(new AttachmentTooLarge(MAX_ATTACHMENT_BYTES));
     return this.storage.put(req, MAX_ATTACHMENT_BYTES);
   }
 
