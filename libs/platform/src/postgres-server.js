@@ -200,6 +200,10 @@ function prepareCluster(dataDir, options = {}) {
   if (!stat.isDirectory()) {
     throw new EmbeddedPostgresError(`${dir} is not a directory, but the embedded PostgreSQL keeps its data there. Move it away. ${fix}`);
   }
+  const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
+  if (fresh && entries(dir) > 0) {
+    throw new EmbeddedPostgresError(`${dir} is not empty and holds no PostgreSQL cluster (no PG_VERSION). Move it away. ${fix}`);
+  }
   if (uid !== undefined && stat.uid !== uid) {
     throw new EmbeddedPostgresError(
       `${dir} belongs to uid ${stat.uid}, but the server runs as ${runsAs} and PostgreSQL only uses a data directory ` +
@@ -212,10 +216,6 @@ function prepareCluster(dataDir, options = {}) {
         `directory it may enter and link ${link} to it (mv ${dir} ${RELOCATED_CLUSTERS}/postgres-moved && ln -s ` +
         `${RELOCATED_CLUSTERS}/postgres-moved ${link}), or let other users enter the directories on the way (chmod o+x). ${fix}`,
     );
-  }
-  const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
-  if (fresh && fs.readdirSync(dir).length > 0) {
-    throw new EmbeddedPostgresError(`${dir} is not empty and holds no PostgreSQL cluster (no PG_VERSION). Move it away. ${fix}`);
   }
   return { dir, fresh, user, relocated };
 }
@@ -362,6 +362,15 @@ function whyNotCreatable(dataDir, error) {
   if (code === 'EROFS') return 'it is on a read-only file system';
   if (code === 'EACCES' || code === 'EPERM') return `this process (uid ${process.getuid?.()}) may not create it (${code})`;
   return messageOf(error);
+}
+
+/** How many entries a directory has (0 when it cannot be read). @param {string} dir */
+function entries(dir) {
+  try {
+    return fs.readdirSync(dir).length;
+  } catch {
+    return 0;
+  }
 }
 
 /** @param {string} p */
