@@ -23,6 +23,7 @@ module.exports = async function globalSetup() {
   if (process.env.DATABASE_URL) return;
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baosong-test-pg-'));
+  fs.chmodSync(dataDir, 0o755); // as root, the server's postgres user may enter it: the cluster stays here
   const cluster = prepareCluster(dataDir);
   await initialise(cluster, { user: 'postgres', password: 'postgres' });
   const server = await start(cluster, {
