@@ -259,17 +259,27 @@ describe('ProjectionRuntime', () => {
   });
 
   describe('on an instance that does not run projections (RUN_PROJECTIONS=false)', () => {
-    it('a rebuild request creates the build but nothing runs here', async () => {
+    it('a rebuild request is recorded there, nothing runs there, and the instance running projections builds it', async () => {
       await append('a-1', ['X']);
-      const running = runtime([counter()]);
+      const running = runtime([counter()], { instanceId: 'runs' });
       await running.start();
       await waitForProjections(db.pool, store, running);
-      await running.stop();
-      const httpOnly = runtime([counter()]);
+      const [live] = (await db.pool.query('SELECT build_id FROM projection_builds')).rows;
+      // The HTTP-only instance is never started (RUN_PROJECTIONS=false): it only answers the ops endpoint.
+      const httpOnly = runtime([counter()], { instanceId: 'http-only' });
       const buildId = await httpOnly.requestRebuild('stream-counts');
       const builds = await db.pool.query('SELECT build_id, state, position FROM projection_builds WHERE build_id = $1', [buildId]);
       expect(builds.rows).toEqual([{ build_id: buildId, state: 'rebuilding', position: '0' }]);
+      // The holder of the lock picks the recorded build up at its next lease, rebuilds it and switches to it.
+      await waitForProjections(db.pool, store, running);
+      const after = await db.pool.query('SELECT build_id, state, owner FROM projection_builds ORDER BY started_at');
+      expect(after.rows).toEqual([
+        { build_id: live.build_id, state: 'retired', owner: 'runs' },
+        { build_id: buildId, state: 'live', owner: 'runs' },
+      ]);
+      expect(await counts()).toEqual({ 'a-1': 1 });
       expect(httpOnly.heldProjections()).toEqual([]);
+      expect(running.heldProjections()).toEqual(['stream-counts']);
     });
   });
 
