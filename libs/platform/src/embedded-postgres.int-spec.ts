@@ -77,6 +77,18 @@ describe('embedded PostgreSQL', () => {
       );
     });
 
+    it('in a location this process may not write', async () => {
+      let dataDir: string;
+      if (process.getuid?.() === 0) {
+        dataDir = '/sys/baosong-data'; // root may write anywhere but in a kernel or read-only file system
+      } else {
+        const parent = openDataDir('baosong-readonly-');
+        fs.chmodSync(parent, 0o555);
+        dataDir = path.join(parent, 'data');
+      }
+      await expectRefusal(dataDir, /DATA_DIR=.* cannot be created: (it is on a read-only file system|this process \(uid \d+\) may not create it)/);
+    });
+
     it('whose postgres directory holds something else than a cluster', async () => {
       const dataDir = openDataDir('baosong-other-');
       fs.mkdirSync(path.join(dataDir, 'postgres'));
