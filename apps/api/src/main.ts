@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@app/platform';
+import { ConfigError, EmbeddedPostgresError, loadConfig } from '@app/platform';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error: unknown) => {
-  new Logger('Bootstrap').error(error instanceof Error ? error.stack : String(error));
+  // A DATA_DIR the embedded server cannot use is a configuration problem: its message says why and what to do.
+  const known = error instanceof ConfigError || error instanceof EmbeddedPostgresError;
+  new Logger('Bootstrap').error(error instanceof Error ? (known ? error.message : error.stack) : String(error));
   process.exit(1);
 });

