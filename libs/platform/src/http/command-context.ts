@@ -18,7 +18,7 @@ export function etag(revision: bigint | undefined): string {
   return `"${revision ?? -1}"`;
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
  * The command metadata of an HTTP request: Idempotency-Key (the command id; a retry with the same key changes
@@ -27,7 +27,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 export const CommandCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
   const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
   const key = request.header('idempotency-key');
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+  if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new ValidationFailed([{ field: 'Idempotency-Key', message: 'expected 8-128 characters of A-Z a-z 0-9 . _ : -' }]);
   }
   return {

@@ -1,15 +1,16 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { PG_POOL } from '@app/platform';
+import { Endpoint, PG_POOL } from '@app/platform';
 import { Access } from '@app/access';
 import { ProjectionRuntime } from '../projection-runtime';
 import { projectionStatus, ProjectionStatus } from '../projection-status';
 import { DeadLetter, listDeadLetters, retryDeadLetter, RetryOutcome } from '../dead-letters';
+import { DeadLetterResponse, ProjectionStatusResponse, RetryOutcomeResponse } from './projections.responses';
 
 export class ListDeadLettersQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() projection?: string;
@@ -34,7 +35,7 @@ export class ProjectionsHttpController {
 
   @Get('projections')
   @Access('ops.read')
-  @ApiOperation({ summary: 'Each projection: version, position, lag (events, seconds), state, rebuild progress, dead letters' })
+  @Endpoint({ summary: 'Each projection: version, position, lag (events, seconds), state, rebuild progress, dead letters', response: ProjectionStatusResponse, isArray: true })
   status(): Promise<ProjectionStatus[]> {
     return projectionStatus(this.pool, this.store, this.runtime.definitions);
   }
@@ -42,7 +43,7 @@ export class ProjectionsHttpController {
   @Post('projections/:name/rebuild')
   @Access('ops.manage')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Rebuild a projection from position 0 beside the live build; it takes over when caught up' })
+  @Endpoint({ summary: 'Rebuild a projection from position 0 beside the live build; it takes over when caught up', response: RebuildStarted, status: 202, problems: ['not-found'] })
   async rebuild(@Param('name') name: string): Promise<RebuildStarted> {
     if (!this.runtime.definition(name)) throw new NotFound('Projection', name);
     return { projection: name, buildId: await this.runtime.requestRebuild(name) };
@@ -50,14 +51,14 @@ export class ProjectionsHttpController {
 
   @Get('dead-letters')
   @Access('ops.read')
-  @ApiOperation({ summary: 'Events a projection failed to apply, with the error' })
+  @Endpoint({ summary: 'Events a projection failed to apply, with the error', response: DeadLetterResponse, isArray: true })
   deadLetters(@Query() query: ListDeadLettersQuery): Promise<DeadLetter[]> {
     return listDeadLetters(this.pool, query);
   }
 
   @Post('dead-letters/:id/retry')
   @Access('ops.manage')
-  @ApiOperation({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event' })
+  @Endpoint({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event', response: RetryOutcomeResponse, problems: ['not-found', 'dead-letter-resolved', 'dead-letter-build-retired'] })
   retry(@Param('id', ParseIntPipe) id: number): Promise<RetryOutcome> {
     return retryDeadLetter(this.pool, this.store, this.runtime, String(id));
   }

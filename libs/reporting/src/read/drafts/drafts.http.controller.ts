@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK } from '@app/kernel';
 import { Access, AccessPolicy, Actor, businessDate, CurrentActor } from '@app/access';
-import { etag } from '@app/platform';
+import { Endpoint, etag } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
+import { CommissionResponse, DraftDetailResponse, DraftSummaryResponse, RegisterEntryResponse } from './drafts.responses';
 
 const STATUSES = ['draft', 'in_review', 'returned', 'signed_off', 'rejected', 'retracted'];
 
@@ -51,21 +52,21 @@ export class DraftsHttpController {
 
   @Get('drafts/mine')
   @Access('drafts.mine')
-  @ApiOperation({ summary: 'My drafts (created by me or with me among the authors), newest first' })
+  @Endpoint({ summary: 'My drafts (created by me or with me among the authors), newest first', response: DraftSummaryResponse, isArray: true })
   mine(@CurrentActor() actor: Actor, @Query() q: MyDraftsQuery) {
     return this.drafts.mine(actor.memberId, q, page(q));
   }
 
   @Get('review-inbox')
   @Access('drafts.mine')
-  @ApiOperation({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; oldest first, with due dates' })
+  @Endpoint({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; oldest first, with due dates', response: DraftSummaryResponse, isArray: true })
   inbox(@CurrentActor() actor: Actor, @Query() q: PageQuery) {
     return this.drafts.inbox(actor, businessDate(this.clock.now()), page(q));
   }
 
   @Get('drafts')
   @Access('drafts.read', { query: 'unitId' })
-  @ApiOperation({ summary: 'Drafts of a unit (filter by status, type, period); unitId is required unless you are an auditor or office reviewer' })
+  @Endpoint({ summary: 'Drafts of a unit (filter by status, type, period); unitId is required unless you are an auditor or office reviewer', response: DraftSummaryResponse, isArray: true })
   async list(@CurrentActor() actor: Actor, @Query() q: DraftListQuery) {
     if (!q.unitId) await this.access.assert(actor, 'register.read');
     return this.drafts.list(q, page(q));
@@ -73,7 +74,7 @@ export class DraftsHttpController {
 
   @Get('drafts/:draftId')
   @Access('drafts.read')
-  @ApiOperation({ summary: 'A draft with its whole history (who did what, when, with comments) and its outcomes; ETag = revision' })
+  @Endpoint({ summary: 'A draft with its whole history (who did what, when, with comments) and its outcomes; ETag = revision', response: DraftDetailResponse, etag: true, problems: ['not-found'] })
   async detail(@Param('draftId', new ParseUUIDPipe()) draftId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     await this.access.assert(actor, 'drafts.read', await this.drafts.draftUnit(draftId));
     const detail = await this.drafts.detail(draftId);
@@ -83,21 +84,21 @@ export class DraftsHttpController {
 
   @Get('register')
   @Access('register.read')
-  @ApiOperation({ summary: '登记: the publication register (submitting unit, adopting publications, levels, instructions)' })
+  @Endpoint({ summary: '登记: the publication register (submitting unit, adopting publications, levels, instructions)', response: RegisterEntryResponse, isArray: true })
   register(@Query() q: RegisterQuery) {
     return this.drafts.register(q, page(q));
   }
 
   @Get('commissions')
   @Access('commissions.read')
-  @ApiOperation({ summary: 'Commissions (约稿) with each unit\'s status: fulfilled, late, missed or open' })
+  @Endpoint({ summary: 'Commissions (约稿) with each unit\'s status: fulfilled, late, missed or open', response: CommissionResponse, isArray: true })
   commissionList(@Query() q: CommissionListQuery) {
     return this.commissions.list(q, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString(), page(q));
   }
 
   @Get('commissions/:commissionId')
   @Access('commissions.read')
-  @ApiOperation({ summary: 'One commission with its units\' status' })
+  @Endpoint({ summary: 'One commission with its units\' status', response: CommissionResponse, problems: ['not-found'] })
   commission(@Param('commissionId', new ParseUUIDPipe()) commissionId: string, @Query() q: CommissionListQuery) {
     return this.commissions.get(commissionId, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString());
   }

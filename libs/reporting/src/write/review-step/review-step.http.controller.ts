@@ -1,13 +1,14 @@
 import { Body, Controller, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, CommandEndpoint } from '@app/platform';
 import type { ConfidentialityVerdict } from '../../domain/draft.types';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
+import { REVIEW_STEP_PROBLEMS } from '../reporting-command.responses';
 
 export class ApproveStepRequest {
   @ApiPropertyOptional({ example: '同意' }) @IsOptional() @IsString() @Length(0, 2000) comment?: string;
@@ -32,8 +33,8 @@ export class ReviewStepHttpController {
   @Post('approve')
   @HttpCode(200)
   @Access('drafts.review')
-  @ApiOperation({ summary: 'Approve the step (with comment; the confidentiality review records a verdict); the last approval signs the draft off' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Two reviewers acting at once: one succeeds, the other gets 409' })
+  @CommandEndpoint({ summary: 'Approve the step (with comment; the confidentiality review records a verdict); the last approval signs the draft off', response: DraftCommandResponse,
+    problems: [...REVIEW_STEP_PROBLEMS, 'confidentiality-verdict-required', 'verdict-outside-confidentiality-review'] })
   async approve(
     @Param('draftId', new ParseUUIDPipe()) draftId: string,
     @Param('stepIndex', ParseIntPipe) stepIndex: number,
@@ -56,7 +57,7 @@ export class ReviewStepHttpController {
   @Post('return')
   @HttpCode(200)
   @Access('drafts.review')
-  @ApiOperation({ summary: '退回修改: return the draft to its authors with comments' })
+  @CommandEndpoint({ summary: '退回修改: return the draft to its authors with comments', response: DraftCommandResponse, problems: [...REVIEW_STEP_PROBLEMS, 'return-needs-comments'] })
   async return(
     @Param('draftId', new ParseUUIDPipe()) draftId: string,
     @Param('stepIndex', ParseIntPipe) stepIndex: number,
@@ -78,7 +79,7 @@ export class ReviewStepHttpController {
   @Post('reject')
   @HttpCode(200)
   @Access('drafts.review')
-  @ApiOperation({ summary: 'Reject the draft (final)' })
+  @CommandEndpoint({ summary: 'Reject the draft (final)', response: DraftCommandResponse, problems: [...REVIEW_STEP_PROBLEMS, 'reject-needs-reason'] })
   async reject(
     @Param('draftId', new ParseUUIDPipe()) draftId: string,
     @Param('stepIndex', ParseIntPipe) stepIndex: number,
