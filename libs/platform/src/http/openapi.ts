@@ -1,5 +1,5 @@
 import { applyDecorators, HttpStatus, INestApplication, ParseIntPipe, ParseUUIDPipe, Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiParam, ApiParamOptions, DECORATORS, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -339,7 +339,8 @@ export function routeHandlers(app: INestApplication): RouteHandler[] {
       const controller = wrapper.metatype as Type<unknown> | null;
       if (!controller) continue;
       for (const method of Object.getOwnPropertyNames(controller.prototype)) {
-        if (method === 'constructor') continue;
+        const handler: unknown = Object.getOwnPropertyDescriptor(controller.prototype, method)?.value;
+        if (method === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
         const args: Record<string, RouteArgument> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
         const entries = Object.entries(args);
         handlers.push({

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { POLICY_SCHEMA } from '../domain/policy.schema';
 
 /**
@@ -66,10 +66,14 @@ export class PolicyVersionDetailResponse extends PolicyVersionResponse {
   @ApiProperty({ ...POLICY_DOCUMENT_BODY, description: 'The policy document' }) document!: Record<string, unknown>;
 }
 
+const JSON_SCALAR = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object', additionalProperties: true }] as const;
+/** Any JSON value of a policy document. */
+const ANY_JSON = { nullable: true, oneOf: [...JSON_SCALAR, { type: 'array', items: { oneOf: JSON_SCALAR } }] } as unknown as ApiPropertyOptions;
+
 export class PolicyChangeResponse {
   @ApiProperty({ example: '/rules/limits/0/maxChars', description: 'JSON pointer' }) path!: string;
-  @ApiPropertyOptional({ description: 'The value before (absent when added)', nullable: true }) before?: unknown;
-  @ApiPropertyOptional({ description: 'The value after (absent when removed)', nullable: true }) after?: unknown;
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'The value before (absent when added)' } as ApiPropertyOptions) before?: unknown;
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'The value after (absent when removed)' } as ApiPropertyOptions) after?: unknown;
 }
 
 export class PolicyDiffResponse {

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
@@ -13,7 +13,7 @@ import { DeadLetter, listDeadLetters, retryDeadLetter, RetryOutcome } from '../d
 import { DeadLetterResponse, ProjectionStatusResponse, RetryOutcomeResponse } from './projections.responses';
 
 export class ListDeadLettersQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() projection?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) projection?: string;
   @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @IsIn(['open', 'resolved']) status?: 'open' | 'resolved';
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
