@@ -7,7 +7,7 @@ import { startTestApp, TestApp } from '../support';
  * with formats and bounds, the command headers), a success response with a schema, and its problem responses
  * (application/problem+json, types from the catalogue). A new operation that lacks any of these fails here.
  */
-type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Schema = Record<string, any>;
 interface Op {
   method: string;
   path: string;

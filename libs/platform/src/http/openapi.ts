@@ -174,7 +174,7 @@ interface Meta {
 /** What one class-validator constraint says about the schema of the value (or of each element with `each`). */
 function constraintSchema(meta: Meta, all: readonly Meta[]): Schema {
   const c = meta.constraints ?? [];
-  switch (meta.name) {
+  switch (meta.name ?? '') {
     case 'isUuid':
       return { type: 'string', format: 'uuid' };
     case 'isString':

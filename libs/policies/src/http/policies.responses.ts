@@ -87,6 +87,9 @@ export class JsonSchemaResponse {
   @ApiProperty({ example: 'https://json-schema.org/draft/2020-12/schema' }) $schema!: string;
   @ApiProperty() $id!: string;
   @ApiProperty() title!: string;
+  @ApiProperty({ enum: ['object'] }) type!: string;
+  @ApiProperty() additionalProperties!: boolean;
+  @ApiProperty({ type: [String] }) required!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true }) properties!: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true }) $defs!: Record<string, unknown>;
 }
