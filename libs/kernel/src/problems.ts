@@ -9,7 +9,7 @@
  */
 export const PROBLEM_TYPE_PREFIX = 'urn:baosong:problem:';
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 428 | 500 | 503;
 
 export interface ProblemTypeEntry {
   /** The HTTP status(es) this code answers with. */
@@ -26,19 +26,19 @@ const RELOAD = 'Reload the resource, check its state and decide again.';
 export const PROBLEM_CATALOGUE = {
   // ---- the request itself (400, 413, 415) --------------------------------------------------------------------
   'validation-failed': { status: 400, meaning: 'The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.', action: FIX },
-  'http-400': { status: 400, meaning: 'A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.', action: FIX },
-  'entity.parse.failed': { status: 400, meaning: 'The body is not well-formed JSON (or YAML where a policy document is expected).', action: 'Send a well-formed body with the right Content-Type.' },
+  'http-400': { status: 400, meaning: 'The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).', action: FIX },
   'attachment-too-large': { status: [400, 413], meaning: 'An attachment upload is larger than the attachment limit (`maxBytes`).', action: 'Upload a smaller file; split or compress it.' },
   'payload-too-large': { status: 413, meaning: 'The request body is larger than the documented body limit.', action: 'Send a smaller body; for files use POST /v1/attachments.' },
-  'entity.too.large': { status: 413, meaning: 'The request body is larger than the JSON body limit (the body parser refused it).', action: 'Send a smaller body; for files use POST /v1/attachments.' },
+  'entity.too.large': { status: 413, meaning: 'The request body is larger than the JSON body limit (the body parser\'s own type, superseded by payload-too-large).', action: 'Send a smaller body; for files use POST /v1/attachments.' },
   'http-415': { status: 415, meaning: 'The Content-Type is not one the operation accepts.', action: 'Send application/json (or a type the operation lists).' },
+  'charset.unsupported': { status: 415, meaning: 'The body\'s charset is not one the body parser reads (send UTF-8).', action: 'Send the body as UTF-8 (Content-Type: application/json; charset=utf-8).' },
+  'encoding.unsupported': { status: 415, meaning: 'The Content-Encoding is not one the body parser reads.', action: 'Send the body uncompressed, or gzip/deflate.' },
   // ---- who you are and what you may do (401, 403) ---------------------------------------------------------------
   unauthenticated: { status: 401, meaning: 'No bearer token, an invalid or expired one, or a member who is unknown or not active.', action: 'Get a new token (npm run cli -- token <memberId>) and send it as Authorization: Bearer.' },
   forbidden: { status: 403, meaning: 'The member\'s appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).', action: 'Act as a member who holds the role, or ask an administrator for the appointment.' },
-  // ---- what does not exist (404, 405) ---------------------------------------------------------------------------
+  // ---- what does not exist (404) ---------------------------------------------------------------------------
   'not-found': { status: 404, meaning: 'The resource named in the path does not exist (`resource`, `id`).', action: 'Check the id; a resource created a moment ago may not be in the read model yet: retry shortly.' },
-  'http-404': { status: 404, meaning: 'No such route.', action: 'Check the method and path against the OpenAPI document.' },
-  'http-405': { status: 405, meaning: 'The route exists but not with this method.', action: 'Use a method the OpenAPI document lists for the path.' },
+  'http-404': { status: 404, meaning: 'No such route (or not with this method).', action: 'Check the method and path against the OpenAPI document.' },
   // ---- concurrency and idempotency (409, 412, 422, 428) -----------------------------------------------------------
   'wrong-expected-revision': { status: 409, meaning: 'Another request changed the stream between this command\'s read and its append (`stream`, `expected`, `actual`).', action: RELOAD },
   'event-id-reused': { status: 409, meaning: 'Some of the event ids this command would append are already stored for different events.', action: 'Send the command with a new Idempotency-Key.' },

@@ -2262,7 +2262,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -2369,7 +2369,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -2459,7 +2459,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -2662,7 +2662,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -2747,7 +2747,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2755,7 +2759,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -2833,7 +2837,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -2920,7 +2924,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2928,7 +2936,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -3002,7 +3010,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -3101,7 +3109,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3109,7 +3121,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -3189,7 +3201,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -3288,7 +3300,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3296,7 +3312,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -3440,7 +3456,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -3523,7 +3539,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3531,7 +3551,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -3669,7 +3689,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -3752,7 +3772,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3760,7 +3784,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -3833,7 +3857,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -3934,7 +3958,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -4019,7 +4043,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4027,7 +4055,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -4088,7 +4116,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -4203,7 +4231,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -4302,7 +4330,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4310,7 +4342,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -4380,7 +4412,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -4479,7 +4511,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4487,7 +4523,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -4557,7 +4593,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -4658,7 +4694,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4666,7 +4706,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -4753,7 +4793,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -4852,7 +4892,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4860,7 +4904,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -4930,7 +4974,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -5031,7 +5075,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -5116,7 +5160,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5124,7 +5172,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -5202,7 +5250,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -5303,7 +5351,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5311,7 +5363,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -5385,7 +5437,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -5484,7 +5536,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5492,7 +5548,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -5553,7 +5609,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -5657,7 +5713,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -5767,7 +5823,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -5859,7 +5915,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -5971,7 +6027,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -6146,7 +6202,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -6330,7 +6386,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -6415,7 +6471,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6423,7 +6483,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -6497,7 +6557,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -6598,7 +6658,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6606,7 +6670,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -6671,7 +6735,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -6779,7 +6843,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -6891,7 +6955,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -6992,7 +7056,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -7081,7 +7145,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7089,7 +7157,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -7162,7 +7230,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -7277,7 +7345,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -7388,7 +7456,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7396,7 +7468,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -7462,7 +7534,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -7575,7 +7647,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7583,7 +7659,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -7662,7 +7738,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -7775,7 +7851,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7783,7 +7863,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -7864,7 +7944,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -7977,7 +8057,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7985,7 +8069,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8064,7 +8148,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -8177,7 +8261,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8185,7 +8273,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8263,7 +8351,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -8378,7 +8466,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8386,7 +8478,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8466,7 +8558,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -8577,7 +8669,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8585,7 +8681,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8659,7 +8755,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -8770,7 +8866,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8778,7 +8878,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8854,7 +8954,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -8965,7 +9065,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8973,7 +9077,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -9049,7 +9153,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -9160,7 +9264,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9168,7 +9276,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -9236,7 +9344,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -9337,7 +9445,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -9422,7 +9530,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9430,7 +9542,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -9506,7 +9618,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -9593,7 +9705,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payload-too-large`: The request body is larger than the documented body limit. */
+            /**
+             * @description `payload-too-large`: The request body is larger than the documented body limit.
+             *
+             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9601,7 +9717,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -9666,7 +9782,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              *
              *     `attachment-too-large`: An attachment upload is larger than the attachment limit (`maxBytes`).
              */
@@ -9776,7 +9892,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -9882,7 +9998,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -9973,7 +10089,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -10072,7 +10188,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {
@@ -10169,7 +10285,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: A path parameter is malformed (not a UUID, not an integer) or the request was refused before validation.
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
              */
             400: {
                 headers: {

@@ -69,7 +69,7 @@ export function ProblemResponses(...codes: ProblemCode[]): MethodDecorator {
 const REQUEST_PROBLEMS: ProblemCode[] = ['validation-failed', 'http-400', 'internal'];
 const AUTH_PROBLEMS: ProblemCode[] = ['unauthenticated', 'forbidden'];
 /** Every command may meet these: a concurrent change, a stale If-Match, a reused key, an oversized body. */
-const COMMAND_PROBLEMS: ProblemCode[] = ['wrong-expected-revision', 'event-id-reused', 'stale-revision', 'idempotency-key-reused', 'payload-too-large'];
+const COMMAND_PROBLEMS: ProblemCode[] = ['wrong-expected-revision', 'event-id-reused', 'stale-revision', 'idempotency-key-reused', 'payload-too-large', 'entity.too.large'];
 
 interface EndpointOptions {
   summary: string;
