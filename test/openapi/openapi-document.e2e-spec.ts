@@ -107,7 +107,8 @@ describe('the OpenAPI document', () => {
             continue;
           }
           if (schema.allOf?.[0]?.$ref !== problemRef) out.push(`${status} does not use the Problem schema`);
-          const types: string[] = schema.allOf?.[1]?.properties?.type?.enum ?? [];
+          const typeSchema = schema.allOf?.[1]?.properties?.type;
+          const types: string[] = typeSchema?.enum ?? typeSchema?.anyOf?.[0]?.enum ?? [];
           if (types.length === 0) out.push(`${status} names no problem type`);
           for (const type of types) if (!type.startsWith(PROBLEM_TYPE_PREFIX) || !isProblemCode(type.slice(PROBLEM_TYPE_PREFIX.length))) out.push(`${status}: ${type} is not in the catalogue`);
         }

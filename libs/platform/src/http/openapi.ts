@@ -4,7 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiParam, ApiParamOptions, DECORATORS, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
-import { PROBLEM_CATALOGUE, ProblemCode, problemStatuses, problemTypeUri } from '@app/kernel';
+import { POLICY_RULE_FAMILY, PROBLEM_CATALOGUE, PROBLEM_TYPE_PREFIX, ProblemCode, problemStatuses, problemTypeUri } from '@app/kernel';
 import { CommandCtx, IDEMPOTENCY_KEY_PATTERN } from './command-context';
 
 /**
@@ -35,8 +35,12 @@ export class ProblemDocument {
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
-/** The problem responses of an operation: one response per status, its `type` limited to the codes listed. */
-export function ProblemResponses(...codes: ProblemCode[]): MethodDecorator {
+/**
+ * The problem responses of an operation: one response per status, its `type` limited to the codes listed. With
+ * `policyRules`, a 422 may also carry a rule id the policy in force declares (POLICY_RULE_FAMILY), so its type is
+ * any problem URN.
+ */
+export function ProblemResponses(codes: readonly ProblemCode[], options: { policyRules?: boolean } = {}): MethodDecorator {
   const byStatus = new Map<number, Set<ProblemCode>>();
   for (const code of codes) {
     for (const status of problemStatuses(code)) {
@@ -48,15 +52,20 @@ export function ProblemResponses(...codes: ProblemCode[]): MethodDecorator {
     .sort(([a], [b]) => a - b)
     .map(([status, set]) => {
       const list = [...set];
+      const openToPolicy = options.policyRules === true && status === 422;
+      const known = { type: 'string', enum: list.map(problemTypeUri) };
+      const type = openToPolicy ? { anyOf: [known, { type: 'string', pattern: `^${PROBLEM_TYPE_PREFIX}[a-z0-9][a-z0-9_.-]*$`, description: POLICY_RULE_FAMILY.meaning }] } : known;
+      const lines = list.map((code) => `\`${code}\`: ${PROBLEM_CATALOGUE[code].meaning}`);
+      if (openToPolicy) lines.push(`\`${POLICY_RULE_FAMILY.code}\`: ${POLICY_RULE_FAMILY.meaning}`);
       return ApiResponse({
         status,
-        description: list.map((code) => `\`${code}\`: ${PROBLEM_CATALOGUE[code].meaning}`).join('\n\n'),
+        description: lines.join('\n\n'),
         content: {
           [PROBLEM_MEDIA_TYPE]: {
             schema: {
               allOf: [
                 { $ref: getSchemaPath(ProblemDocument) },
-                { type: 'object', properties: { type: { type: 'string', enum: list.map(problemTypeUri) }, status: { type: 'integer', enum: [status] } } },
+                { type: 'object', properties: { type, status: { type: 'integer', enum: [status] } } },
               ],
             },
           },
@@ -87,6 +96,8 @@ interface EndpointOptions {
   problems?: ProblemCode[];
   /** No bearer token needed (health). */
   public?: boolean;
+  /** A 422 may carry a rule id of the policy in force (submission checks). */
+  policyRules?: boolean;
   /** Further success response headers. */
   headers?: Record<string, { description: string; schema?: Record<string, unknown> }>;
 }
@@ -120,7 +131,7 @@ export function Endpoint(options: EndpointOptions & { etag?: boolean }): MethodD
     ...(options.public ? [] : [ApiBearerAuth()]),
     ...(options.params ?? []).map((p) => ApiParam(p)),
     success(options, headers),
-    ProblemResponses(...REQUEST_PROBLEMS, ...(options.public ? [] : AUTH_PROBLEMS), ...(options.problems ?? [])),
+    ProblemResponses([...REQUEST_PROBLEMS, ...(options.public ? [] : AUTH_PROBLEMS), ...(options.problems ?? [])], options),
   );
 }
 
@@ -156,7 +167,7 @@ export function CommandEndpoint(options: EndpointOptions & { location?: string }
     ApiBearerAuth(),
     ...(options.params ?? []).map((p) => ApiParam(p)),
     success(options, headers),
-    ProblemResponses(...REQUEST_PROBLEMS, ...AUTH_PROBLEMS, ...COMMAND_PROBLEMS, ...(options.problems ?? [])),
+    ProblemResponses([...REQUEST_PROBLEMS, ...AUTH_PROBLEMS, ...COMMAND_PROBLEMS, ...(options.problems ?? [])], options),
   );
 }
 

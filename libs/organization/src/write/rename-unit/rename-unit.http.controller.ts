@@ -24,7 +24,7 @@ export class RenameUnitHttpController {
 
   @Put(':unitId/name')
   @Access('org.manage')
-  @CommandEndpoint({ summary: 'Rename a unit (the old name stays in its history)', response: UnitCommandResponse, problems: ['unit-not-registered', 'unit-dissolved'] })
+  @CommandEndpoint({ summary: 'Rename a unit (the old name stays in its history)', response: UnitCommandResponse, problems: ['not-found', 'unit-not-registered', 'unit-dissolved'] })
   async rename(
     @Param('unitId', new ParseUUIDPipe()) unitId: string,
     @Body() body: RenameUnitRequest,

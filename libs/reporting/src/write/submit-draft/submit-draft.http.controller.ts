@@ -27,6 +27,7 @@ export class SubmitDraftHttpController {
     description: 'Hard limits (length, one event per report) are 422 naming the rule; soft rules come back as warnings on the draft.',
     response: DraftCommandResponse,
     problems: [...DRAFT_STATE_PROBLEMS, 'unit-dissolved', 'no-review-chain', 'content-type-unknown'],
+    policyRules: true,
   })
   async submit(
     @Param('draftId', new ParseUUIDPipe()) draftId: string,
