@@ -2888,6 +2888,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
             /**
              * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
              *
@@ -7673,6 +7687,8 @@ export interface operations {
              *     `no-review-chain`: No policy in force gives a review chain for this draft (importance, destination, content type, unit type).
              *
              *     `content-type-unknown`: The content type is not defined by the policy in force (`field` contentType).
+             *
+             *     `<policy rule id>`: A hard rule of the policy in force refuses the submission (length limit, forbidden words …); `rule` is the rule id of the policy, `violations` lists them all.
              */
             422: {
                 headers: {
@@ -7680,8 +7696,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
-                        /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-dissolved" | "urn:baosong:problem:no-review-chain" | "urn:baosong:problem:content-type-unknown";
+                        type?: ("urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-dissolved" | "urn:baosong:problem:no-review-chain" | "urn:baosong:problem:content-type-unknown") | string;
                         /** @enum {integer} */
                         status?: 422;
                     };
