@@ -6673,24 +6673,6 @@ export interface operations {
                 };
             };
             /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
-                        /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
-                        /** @enum {integer} */
-                        status?: 413;
-                    };
-                };
-            };
-            /**
              * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
              *
              *     `policy-invalid`: The policy document breaks the schema or its own rules; `problems` lists `{path, message}` (JSON paths).
@@ -7658,24 +7640,6 @@ export interface operations {
                         type?: "urn:baosong:problem:stale-revision";
                         /** @enum {integer} */
                         status?: 412;
-                    };
-                };
-            };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
-                        /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
-                        /** @enum {integer} */
-                        status?: 413;
                     };
                 };
             };

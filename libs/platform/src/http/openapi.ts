@@ -83,8 +83,8 @@ const COMMAND_PROBLEMS: ProblemCode[] = ['wrong-expected-revision', 'event-id-re
 interface EndpointOptions {
   summary: string;
   description?: string;
-  /** The response class (an array of it with `isArray`). */
-  response: Type<unknown>;
+  /** The response class (an array of it with `isArray`); omitted with `media`. */
+  response?: Type<unknown>;
   isArray?: boolean;
   /** The success status (200 unless given). */
   status?: number;
@@ -137,19 +137,19 @@ export function Endpoint(options: EndpointOptions & { etag?: boolean }): MethodD
 
 /** The two command headers `@CommandCtx()` reads; createOpenApiDocument adds them to every handler that takes it. */
 export const COMMAND_HEADERS = [
-    {
-      name: 'Idempotency-Key',
-      required: false,
-      description:
-        'The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command.',
-      schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source, minLength: 8, maxLength: 128, example: 'create-unit-2026-03-02-001' },
-    },
-    {
-      name: 'If-Match',
-      required: false,
-      description: 'The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes.',
-      schema: { type: 'string', pattern: '^(W/)?"?[0-9]+"?$', example: '"3"' },
-    },
+  {
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command.',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source, minLength: 8, maxLength: 128, example: 'create-unit-2026-03-02-001' },
+  },
+  {
+    name: 'If-Match',
+    required: false,
+    description: 'The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes.',
+    schema: { type: 'string', pattern: '^(W/)?"?[0-9]+"?$', example: '"3"' },
+  },
 ] as const;
 
 /**
@@ -303,14 +303,18 @@ export function documentValidationConstraints(): void {
   }
 }
 
-/** An operation that takes no parameter and no body cannot be a 400: drop the response the decorators added. */
-function dropImpossibleBadRequests(document: OpenAPIObject): void {
+/**
+ * An operation that takes no parameter and no body cannot be a 400, one without a body no 413: drop the responses
+ * the decorators added.
+ */
+function dropImpossibleProblems(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
       const op = item[method];
       if (!op) continue;
       const parameters = (op.parameters ?? []).filter((p) => !('$ref' in p) && p.in !== 'header');
       if (parameters.length === 0 && !op.requestBody) delete op.responses['400'];
+      if (!op.requestBody) delete op.responses['413'];
     }
   }
 }
@@ -440,6 +444,6 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   );
   documentRouteMetadata(app, document);
   completeAccessResponses(document);
-  dropImpossibleBadRequests(document);
+  dropImpossibleProblems(document);
   return document;
 }

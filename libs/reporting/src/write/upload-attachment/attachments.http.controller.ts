@@ -30,7 +30,7 @@ export class AttachmentsHttpController {
 
   @Get(':sha256')
   @Access('attachments.read')
-  @Endpoint({ summary: 'Download attachment bytes by checksum', response: StoredFileResponse, media: 'application/octet-stream', problems: ['not-found'], params: [{ name: 'sha256', schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }] })
+  @Endpoint({ summary: 'Download attachment bytes by checksum', media: 'application/octet-stream', problems: ['not-found'], params: [{ name: 'sha256', schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }] })
   async download(@Param('sha256') sha256: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     if (!(await this.storage.exists(sha256))) throw new NotFound('Attachment', sha256);
     res.setHeader('Content-Type', 'application/octet-stream');
