@@ -111,6 +111,50 @@ describe('a typed client generated from the OpenAPI document', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('runs the organization commands through the client, and every answer matches the document', async () => {
+    const admin = clientAs('administrator');
+    const office = demo.units.office!;
+    const unitType = await admin.POST('/v1/unit-types', { body: { key: 'detachment', name: '支队', description: '直属支队' } });
+    expect(unitType.data).toMatchObject({ key: 'detachment', duplicate: false });
+    const unit = await admin.POST('/v1/units', { body: { name: '特警支队', unitType: 'detachment', parentId: t.rootUnitId } });
+    const unitId = unit.data!.unitId;
+    expect((await admin.POST('/v1/units/{unitId}/move', { params: { path: { unitId } }, body: { parentId: office } })).data?.events).toEqual(['UnitMoved']);
+    expect((await admin.POST('/v1/units/{unitId}/move', { params: { path: { unitId } }, body: { parentId: null } })).response.status).toBe(200);
+
+    const member = await admin.POST('/v1/members', { params: { header: { 'Idempotency-Key': 'openapi-spec-member-1' } }, body: { name: '赵六', email: 'zhaoliu@example.gov.cn' } });
+    const memberId = member.data!.memberId;
+    expect((await admin.PATCH('/v1/members/{memberId}', { params: { path: { memberId } }, body: { name: '赵六', phone: '13800000001' } })).response.status).toBe(200);
+    const appointed = await admin.POST('/v1/members/{memberId}/appointments', { params: { path: { memberId } }, body: { role: 'reporter', unitId, startsOn: '2026-03-01' } });
+    expect(appointed.response.status).toBe(201);
+    const appointmentId = appointed.data!.appointmentId;
+    const overlap = await admin.POST('/v1/members/{memberId}/appointments', { params: { path: { memberId } }, body: { role: 'reporter', unitId, startsOn: '2026-03-02' } });
+    expect(overlap.error?.type).toBe('urn:baosong:problem:appointment-overlaps');
+    const early = await admin.POST('/v1/members/{memberId}/appointments/{appointmentId}/end', { params: { path: { memberId, appointmentId } }, body: { endsOn: '2026-02-01' } });
+    expect(early.error).toMatchObject({ type: 'urn:baosong:problem:appointment-ends-before-start', status: 422 });
+    await admin.POST('/v1/members/{memberId}/appointments/{appointmentId}/end', { params: { path: { memberId, appointmentId } }, body: { endsOn: '2026-06-30' } });
+    await admin.POST('/v1/members/{memberId}/status', { params: { path: { memberId } }, body: { status: 'suspended', reason: '借调' } });
+
+    const channel = await admin.POST('/v1/channels', { body: { name: '特警支队微博', platform: 'weibo', handle: 'openapi-spec-weibo', ownerUnitId: unitId, levelKey: 'city' } });
+    expect(channel.response.status).toBe(201);
+    const channelId = channel.data!.channelId;
+    await admin.POST('/v1/channels/{channelId}/follower-counts', { params: { path: { channelId } }, body: { count: 12500 } });
+    await admin.POST('/v1/channels/{channelId}/retire', { params: { path: { channelId } }, body: {} });
+    const retired = await admin.POST('/v1/channels/{channelId}/follower-counts', { params: { path: { channelId } }, body: { count: 1 } });
+    expect(retired.response.status).toBe(409);
+    expect((await admin.POST('/v1/units/{unitId}/dissolve', { params: { path: { unitId } }, body: { dissolvedOn: '2026-06-30', reason: '撤并' } })).response.status).toBe(200);
+
+    const commission = await clientAs('office_reviewer').POST('/v1/commissions', {
+      body: { topic: '专题', requirements: '要求', purpose: '目的', deadline: '2026-04-01T10:00:00+08:00', contact: '王科长', unitIds: [office] },
+    });
+    const cancelled = await clientAs('office_reviewer').POST('/v1/commissions/{commissionId}/cancel', { params: { path: { commissionId: commission.data!.commissionId } }, body: { reason: '取消' } });
+    expect(cancelled.response.status).toBe(200);
+    await t.settle();
+    await admin.GET('/v1/members/{memberId}', { params: { path: { memberId } } });
+    await admin.GET('/v1/channels/{channelId}', { params: { path: { channelId } } });
+    await admin.GET('/v1/units/{unitId}', { params: { path: { unitId } } });
+    expect(mismatches).toEqual([]);
+  });
+
   it('walks a draft through review and outcomes, and every answer matches the document', async () => {
     const admin = clientAs('administrator');
     const reporter = clientAs('reporter');
