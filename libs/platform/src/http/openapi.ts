@@ -2,7 +2,7 @@ import { applyDecorators, HttpStatus, INestApplication, ParseIntPipe, ParseUUIDP
 import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
-import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiParam, ApiParamOptions, DECORATORS, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiParam, ApiParamOptions, DECORATORS, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import { POLICY_RULE_FAMILY, PROBLEM_CATALOGUE, PROBLEM_TYPE_PREFIX, ProblemCode, problemStatuses, problemTypeUri } from '@app/kernel';
 import { CommandCtx, IDEMPOTENCY_KEY_PATTERN } from './command-context';
@@ -94,7 +94,7 @@ interface EndpointOptions {
   params?: ApiParamOptions[];
   /** The codes the operation answers beyond the ones every operation of its kind may (see the catalogue). */
   problems?: ProblemCode[];
-  /** No bearer token needed (health). */
+  /** No bearer token needed (health, with @Public()): no 401/403. The bearer requirement itself comes from @Access. */
   public?: boolean;
   /** A 422 may carry a rule id of the policy in force (submission checks). */
   policyRules?: boolean;
@@ -128,7 +128,6 @@ export function Endpoint(options: EndpointOptions & { etag?: boolean }): MethodD
   const headers = { ...(options.etag ? { ETag: { description: 'The resource\'s stream revision, quoted: send it as If-Match', schema: { type: 'string', example: '"3"' } } } : {}), ...options.headers };
   return applyDecorators(
     ApiOperation({ summary: options.summary, description: options.description }),
-    ...(options.public ? [] : [ApiBearerAuth()]),
     ...(options.params ?? []).map((p) => ApiParam(p)),
     success(options, headers),
     ProblemResponses([...REQUEST_PROBLEMS, ...(options.public ? [] : AUTH_PROBLEMS), ...(options.problems ?? [])], options),
@@ -164,7 +163,6 @@ export function CommandEndpoint(options: EndpointOptions & { location?: string }
   };
   return applyDecorators(
     ApiOperation({ summary: options.summary, description: options.description }),
-    ApiBearerAuth(),
     ...(options.params ?? []).map((p) => ApiParam(p)),
     success(options, headers),
     ProblemResponses([...REQUEST_PROBLEMS, ...AUTH_PROBLEMS, ...COMMAND_PROBLEMS, ...(options.problems ?? [])], options),
