@@ -19,6 +19,21 @@ export default tseslint.config(
     },
   },
   {
+    // The edge's shared mechanisms (libs/platform/src/http/validation.ts): nested objects, dates, integer params.
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: ['libs/platform/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'class-validator', importNames: ['ValidateNested'], message: 'Use ValidateNestedObjects / ValidateNestedObject from @app/platform: bare ValidateNested lets [[]] through.' },
+          { name: 'class-validator', importNames: ['IsISO8601', 'IsDateString'], message: 'Use IsCalendarDate / IsInstant from @app/platform: real calendar days only.' },
+          { name: '@nestjs/common', importNames: ['ParseIntPipe'], message: 'Use IntParamPipe from @app/platform: bounded, and the 400 names the parameter.' },
+          { name: '@nestjs/common', importNames: ['ParseUUIDPipe'], message: 'Use UuidParamPipe from @app/platform: the 400 names the parameter.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', '**/testing/**/*.ts', '**/*.fixtures.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

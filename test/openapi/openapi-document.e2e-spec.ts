@@ -20,6 +20,7 @@ const NOT_COMMANDS: Record<string, string> = {
   AttachmentsHttpController_upload: 'content-addressed: the same bytes give the same SHA-256',
   ProjectionsHttpController_rebuild: 'an operations request to the projection runtime, not an event',
   ProjectionsHttpController_retry: 'an operations request on a dead letter, not an event',
+  ProjectionsHttpController_skip: 'an operations request on a dead letter (recorded in projection_skipped_events with who and why), not an event',
 };
 
 const ID_PARAMETER = /(^id$|Id$)/;

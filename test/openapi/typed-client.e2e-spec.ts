@@ -204,13 +204,15 @@ describe('a typed client generated from the OpenAPI document', () => {
 
     // the reads, with data in them
     const detail = await reporter.GET('/v1/drafts/{draftId}', { params: { path } });
-    expect(detail.data).toMatchObject({ draftId, status: 'signed_off', title: '我局开展夏季治安打击整治行动' });
+    expect(detail.data).toMatchObject({ draftId, status: 'signed_off', title: '我局开展夏季治安打击整治行动', revision: detail.response.headers.get('etag')!.replace(/"/g, '') });
+    expect(detail.data!.content).toMatchObject({ eventDate: '2026-03-01', targetPlatforms: ['wechat'], attachments: [], formFields: {}, longForm: false });
     expect(detail.data!.history.map((h) => h.type)).toContain('DraftSignedOff');
     await reporter.GET('/v1/drafts/mine', { params: { query: { limit: 10 } } });
     await clientAs('unit_head@办公室').GET('/v1/review-inbox', {});
     await recorder.GET('/v1/drafts', { params: { query: { unitId: office } } });
     const register = await recorder.GET('/v1/register', { params: { query: { unitId: office } } });
-    expect(register.data?.[0]?.outcomes.map((o) => o.kind)).toEqual(['publication', 'adoption']);
+    expect(register.data?.items[0]?.outcomes.map((o) => o.kind)).toEqual(['publication', 'adoption']);
+    expect(register.data?.next).toBeNull();
     await recorder.GET('/v1/commissions', {});
     await recorder.GET('/v1/commissions/{commissionId}', { params: { path: { commissionId: commission.data!.commissionId }, query: {} } });
 
@@ -239,5 +241,68 @@ describe('a typed client generated from the OpenAPI document', () => {
 
     expect(mismatches).toEqual([]);
     expect(checked.size).toBeGreaterThanOrEqual(30);
+  });
+
+  it('refers a draft to the secrecy authority and records its answer, pages a list by cursor, and answers GET /v1/me', async () => {
+    const reporter = clientAs('reporter');
+    const office = demo.units.office!;
+    const draft = (title: string) => ({
+      unitId: office,
+      title,
+      body: '3月1日,我局组织开展夏季治安打击整治行动,共出动警力120人次。',
+      contentType: 'general',
+      source: 'original' as const,
+      firstRelease: 'exclusive' as const,
+      targetPlatforms: ['wechat'],
+      authors: [demo.byRole.reporter.memberId],
+      eventDate: '2026-03-01',
+      importance: 'general' as const,
+      destination: 'external' as const,
+      formFields: { providingDepartment: '宣传科' },
+    });
+    const created = await reporter.POST('/v1/drafts', { body: draft('涉密待定的信息') });
+    expect(created.response.status).toBe(201);
+    const draftId = created.data!.draftId;
+    expect((await reporter.POST('/v1/drafts/{draftId}/submit', { params: { path: { draftId } } })).response.status).toBe(200);
+    await clientAs('unit_head@办公室').POST('/v1/drafts/{draftId}/steps/{stepIndex}/approve', { params: { path: { draftId, stepIndex: 0 } }, body: { comment: '同意' } });
+    const secrecy = clientAs('confidentiality_reviewer');
+    const referred = await secrecy.POST('/v1/drafts/{draftId}/steps/{stepIndex}/approve', { params: { path: { draftId, stepIndex: 1 } }, body: { verdict: 'refer_to_secrecy_authority' } });
+    expect(referred.response.status).toBe(200);
+    const held = await secrecy.POST('/v1/drafts/{draftId}/steps/{stepIndex}/approve', { params: { path: { draftId, stepIndex: 1 } }, body: { verdict: 'may_publish' } });
+    expect(held.error?.type).toBe('urn:baosong:problem:review-held-for-secrecy-authority');
+    await t.settle();
+    const waiting = await reporter.GET('/v1/drafts/{draftId}', { params: { path: { draftId } } });
+    expect(waiting.data).toMatchObject({ status: 'referred', currentStep: 1, referredBy: demo.byRole.confidentiality_reviewer.memberId });
+    expect(waiting.data!.content.formFields).toEqual({ providingDepartment: '宣传科' });
+    const answered = await secrecy.POST('/v1/drafts/{draftId}/steps/{stepIndex}/secrecy-authority-answer', {
+      params: { path: { draftId, stepIndex: 1 } },
+      body: { outcome: 'may_publish', answeredOn: '2026-03-03', reference: '机保函〔2026〕3号' },
+    });
+    expect(answered.response.status).toBe(200);
+    const again = await secrecy.POST('/v1/drafts/{draftId}/steps/{stepIndex}/secrecy-authority-answer', { params: { path: { draftId, stepIndex: 1 } }, body: { outcome: 'may_publish', answeredOn: '2026-03-03' } });
+    expect(again.error?.type).toBe('urn:baosong:problem:draft-not-referred');
+    expect((await reporter.POST('/v1/drafts/{draftId}/submit', { params: { path: { draftId } } })).error?.type).toBe('urn:baosong:problem:draft-not-editable');
+
+    // keyset pages: the next cursor of a one-item page leads to the following item, never the same one
+    expect((await reporter.POST('/v1/drafts', { body: draft('第二条') })).response.status).toBe(201);
+    await t.settle();
+    const first = await reporter.GET('/v1/drafts/mine', { params: { query: { limit: 1 } } });
+    expect(first.data!.items).toHaveLength(1);
+    expect(first.data!.next).toEqual(expect.any(String));
+    const second = await reporter.GET('/v1/drafts/mine', { params: { query: { limit: 1, cursor: first.data!.next! } } });
+    expect(second.data!.items).toHaveLength(1);
+    expect(second.data!.items[0]!.draftId).not.toBe(first.data!.items[0]!.draftId);
+    const bad = await reporter.GET('/v1/drafts/mine', { params: { query: { cursor: 'bm90LWEtY3Vyc29y' } } });
+    expect(bad.error?.errors?.[0]?.field).toBe('cursor');
+    const noUnit = await reporter.GET('/v1/drafts', {});
+    expect(noUnit.response.status).toBe(400);
+    expect(noUnit.error?.errors?.[0]?.field).toBe('unitId');
+    await clientAs('office_reviewer').GET('/v1/drafts', {});
+
+    const me = await reporter.GET('/v1/me', {});
+    expect(me.data).toMatchObject({ memberId: demo.byRole.reporter.memberId });
+    await clientAs('administrator').GET('/v1/me', {});
+    await clientAs('leader_in_charge@某市公安局').GET('/v1/me', {});
+    expect(mismatches).toEqual([]);
   });
 });

@@ -68,8 +68,8 @@ describe('reporting workflow (HTTP)', () => {
 
     // the unit head's inbox has it; the reporter's has nothing
     const inbox = await t.http.get('/v1/review-inbox').set(head).expect(200);
-    expect((inbox.body as { draftId: string }[]).map((d) => d.draftId)).toContain(draftId);
-    expect((await t.http.get('/v1/review-inbox').set(reporter).expect(200)).body).toEqual([]);
+    expect((inbox.body.items as { draftId: string }[]).map((d) => d.draftId)).toContain(draftId);
+    expect((await t.http.get('/v1/review-inbox').set(reporter).expect(200)).body).toEqual({ items: [], next: null });
 
     // forbidden: the reporter reviewing, the wrong role on the step, publishing before sign-off
     await unchanged(403, () => t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(reporter).send({}));
@@ -106,7 +106,7 @@ describe('reporting workflow (HTTP)', () => {
 
     await t.settle();
     const register = await t.http.get(`/v1/register?unitId=${office}`).set(officeReviewer).expect(200);
-    expect(register.body).toEqual([
+    expect(register.body.items).toEqual([
       expect.objectContaining({
         draftId,
         outcomes: [
@@ -133,22 +133,35 @@ describe('reporting workflow (HTTP)', () => {
     expect(history[2]!.actorId).toBe(demo.members.find((m) => m.role === 'unit_head' && m.unitId === office)!.memberId);
   });
 
-  it('two reviewers acting on the same step at once: exactly one succeeds, the other gets 409', async () => {
+  it('two reviewers acting on the same step at once: exactly one succeeds, the other gets 409; the two-person check keeps the winner off the next step', async () => {
+    // two distinct members, each unit head AND confidentiality reviewer of the office (R1.32: two people check every item)
+    const admin = auth.administrator!;
+    const reviewers: { memberId: string; auth: { Authorization: string } }[] = [];
+    for (const name of ['并发审核甲', '并发审核乙']) {
+      const memberId = (await t.http.post('/v1/members').set(admin).send({ name }).expect(201)).body.memberId as string;
+      for (const role of ['unit_head', 'confidentiality_reviewer']) {
+        await t.http.post(`/v1/members/${memberId}/appointments`).set(admin).send({ role, unitId: office, startsOn: '2026-01-01' }).expect(201);
+      }
+      reviewers.push({ memberId, auth: { Authorization: `Bearer ${await t.tokenFor(memberId)}` } });
+    }
+    expect(new Set(reviewers.map((r) => r.memberId)).size).toBe(2);
+
     const created = await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: office, ...content({ title: '并发审核' }) }).expect(201);
     const id = created.body.draftId as string;
     await t.http.post(`/v1/drafts/${id}/submit`).set(auth.reporter!).expect(200);
-    const head = auth['unit_head@办公室']!;
-    // two reviewers of the unit act on step 0 at the same moment
-    const second = demo.members.find((m) => m.role === 'unit_head' && m.unitId === office)!;
-    const [a, b] = await Promise.all([
-      t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(head).send({ comment: 'A' }),
-      t.http.post(`/v1/drafts/${id}/steps/0/approve`).set({ Authorization: `Bearer ${await t.tokenFor(second.memberId)}` }).send({ comment: 'B' }),
-    ]);
-    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const [a, b] = await Promise.all(reviewers.map((r, i) => t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(r.auth).send({ comment: `${i}` })));
+    expect([a!.status, b!.status].sort()).toEqual([200, 409]);
+    const [winner, loser] = a!.status === 200 ? [reviewers[0]!, reviewers[1]!] : [reviewers[1]!, reviewers[0]!];
     const events = await t.store.readStream(`draft-${id}`);
-    expect(events.filter((e) => e.type === 'ReviewStepApproved')).toHaveLength(1);
-    // a stale If-Match is a 412
-    await unchanged(412, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(auth.confidentiality_reviewer!).set('If-Match', '"1"').send({ verdict: 'may_publish' }));
+    const approvals = events.filter((e) => e.type === 'ReviewStepApproved');
+    expect(approvals.map((e) => (e.data as { reviewerId: string }).reviewerId)).toEqual([winner.memberId]);
+
+    // the winner also holds the confidentiality role, but no one approves two steps of one draft
+    const refused = await unchanged(422, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(winner.auth).send({ verdict: 'may_publish' }));
+    expect(refused.rule).toBe('two-person-check');
+    // a stale If-Match is a 412; with the current revision the other member does the confidentiality review
+    await unchanged(412, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(loser.auth).set('If-Match', '"1"').send({ verdict: 'may_publish' }));
+    await t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(loser.auth).set('If-Match', '"2"').send({ verdict: 'may_publish' }).expect(200);
   });
 
   it('a retried request with the same Idempotency-Key changes nothing', async () => {
@@ -172,7 +185,7 @@ describe('reporting workflow (HTTP)', () => {
     const detail = await t.http.get(`/v1/drafts/${id}`).set(auth.reporter!).expect(200);
     expect(detail.body).toMatchObject({ status: 'in_review', round: 2, currentStep: 0, title: '退回(修改稿)', warnings: [] });
     const mine = await t.http.get('/v1/drafts/mine?status=in_review').set(auth.reporter!).expect(200);
-    expect((mine.body as { draftId: string }[]).map((d) => d.draftId)).toContain(id);
+    expect((mine.body.items as { draftId: string }[]).map((d) => d.draftId)).toContain(id);
   });
 
   it('a "not to be published" verdict blocks publication (422), and a policy\'s hard limit refuses submission (422)', async () => {

@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Clock } from '@app/kernel';
 import { EventStoreModule } from '@app/event-store';
 import { AnyProjection, ProjectionsModule } from '@app/projections';
-import { AppConfig, DatabaseModule } from '@app/platform';
+import { AppConfig, correlationIdOf, DatabaseModule, IdempotencyModule } from '@app/platform';
 import { HealthHttpController } from './health/health.http.controller';
 import { contextModules, CONTEXT_PROJECTIONS } from './contexts';
 import { AccessModule, TokenService } from '@app/access';
@@ -33,12 +32,8 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             // Every log line of a request carries its correlation id (X-Correlation-Id in, or a new one).
-            genReqId: (req: IncomingMessage, res) => {
-              const given = req.headers['x-correlation-id'];
-              const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-              res.setHeader('X-Correlation-Id', id);
-              return id;
-            },
+            // (assigned before the body parsers; see requestBodyMiddleware)
+            genReqId: (req: IncomingMessage, res) => correlationIdOf(req, res),
             customProps: (req) => ({ correlationId: (req as IncomingMessage & { id?: string }).id }),
             redact: ['req.headers.authorization'],
             autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
@@ -46,9 +41,10 @@ export class AppModule {
         }),
         CqrsModule.forRoot(),
         DatabaseModule.forRoot(options.databaseUrl),
+        IdempotencyModule,
         EventStoreModule.forRoot({ kind: config.eventStore, esdbConnectionString: config.eventStoreConnectionString, clock: options.clock }),
         ProjectionsModule.forRoot({ definitions: [...CONTEXT_PROJECTIONS, ...(options.projections ?? [])], run: config.runProjections }),
-        AccessModule.forRoot({ tokens: options.tokens, actorLoader: MemberStreamActorLoader, unitTree: OrgTreeUnitLineage }),
+        AccessModule.forRoot({ tokens: options.tokens, actorLoader: MemberStreamActorLoader, unitTree: OrgTreeUnitLineage, businessTimeZone: config.businessTimeZone }),
         ...contextModules(config),
       ],
       controllers: [HealthHttpController],

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { deterministicUuid } from '@app/kernel';
 import type { CommandRunner } from '@app/event-store';
+import type { BusinessDates } from '@app/access';
 import { memberDecider, memberStream, ORG_CONFIG_STREAM, orgConfigDecider, unitDecider, unitStream } from '@app/organization';
 
 /** The administrator created on the first start of an empty system (`npm run cli -- token admin`). */
@@ -11,10 +12,11 @@ export const BOOTSTRAP_ROOT_UNIT_ID = deterministicUuid('baosong', 'bootstrap', 
  * On an empty log: an institution root unit and an administrator appointed there, so someone can sign in and
  * build the organization. Command ids are fixed, so instances starting together create it once.
  */
-export async function bootstrapAdministrator(runner: CommandRunner, now: Date, log: Logger): Promise<boolean> {
+export async function bootstrapAdministrator(runner: CommandRunner, now: Date, dates: BusinessDates, log: Logger): Promise<boolean> {
   if ((await runner.store.headPosition()) > 0n) return false;
   const at = now.toISOString();
-  const today = at.slice(0, 10);
+  // the business date, not the UTC one: else the administrator is not in force for hours west of UTC
+  const today = dates.of(now);
   const ctx = (step: string) => ({ commandId: `bootstrap-${step}`, actorId: 'system', correlationId: 'bootstrap' });
   await runner.run(ORG_CONFIG_STREAM, orgConfigDecider, { type: 'DefineUnitType', key: 'institution', name: '机构', description: 'The institution itself (root of the unit tree)', now: at }, ctx('unit-type'));
   await runner.run(

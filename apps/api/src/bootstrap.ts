@@ -1,15 +1,24 @@
 import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { text } from 'express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { Clock, systemClock } from '@app/kernel';
-import { TokenService } from '@app/access';
+import { BusinessDates, TokenService } from '@app/access';
 import { CommandRunner } from '@app/event-store';
 import { bootstrapAdministrator } from './bootstrap-admin';
 import { AnyProjection } from '@app/projections';
-import { AppConfig, createOpenApiDocument, EmbeddedDatabase, migrate, ProblemDetailsFilter, resolveDatabase, validationPipe } from '@app/platform';
+import {
+  AppConfig,
+  createOpenApiDocument,
+  EmbeddedDatabase,
+  migrate,
+  PathParamGuardPipe,
+  ProblemDetailsFilter,
+  requestBodyMiddleware,
+  resolveDatabase,
+  validationPipe,
+} from '@app/platform';
 import { AppModule } from './app.module';
 
 export interface StartedApp {
@@ -34,15 +43,16 @@ export async function createApp(
     const tokens = await TokenService.create(config.auth, config.dataDir);
     const app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({ config, databaseUrl, tokens, clock: options.clock, projections: options.projections }),
-      { bufferLogs: true, logger: options.logger === false ? false : undefined },
+      // Nest's body parsers are off: requestBodyMiddleware() installs the documented limits and the input guard.
+      { bufferLogs: true, logger: options.logger === false ? false : undefined, bodyParser: false },
     );
     if (options.logger !== false) app.useLogger(app.get(Logger));
-    // Policy documents may be sent as YAML.
-    app.use(text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml'], limit: '1mb' }));
-    app.useGlobalPipes(validationPipe());
+    // JSON bodies, YAML policy documents, then the input guard (see docs/api.md, "Limits").
+    for (const middleware of requestBodyMiddleware()) app.use(middleware);
+    app.useGlobalPipes(new PathParamGuardPipe(), validationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
     app.set('etag', false); // ETags carry stream revisions, never response hashes
-    await bootstrapAdministrator(app.get(CommandRunner), (options.clock ?? systemClock).now(), bootLog);
+    await bootstrapAdministrator(app.get(CommandRunner), (options.clock ?? systemClock).now(), app.get(BusinessDates), bootLog);
     const document = createOpenApiDocument(app);
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
     return {

@@ -2,8 +2,9 @@ import type { Role } from './roles';
 
 /**
  * The one declarative place that says who may do what. Every HTTP endpoint names exactly one permission (or is
- * public); test/access/access-matrix.e2e-spec.ts walks every role x every endpoint x own/other unit and fails when
- * an endpoint has no entry.
+ * public); test/access/access-matrix.e2e-spec.ts walks every role x every endpoint x own/other unit against its own
+ * hand-written copy of the grants (from docs/api.md "Permissions"), so changing a grant here means changing the
+ * documented table and that spec too; it also fails when an endpoint has no entry.
  *
  * - roles: the roles that grant it (any appointment in force, covering the target unit when scoped).
  * - scope 'unit': the request names a unit (route param, body or query field, or the unit owning the aggregate),
@@ -24,6 +25,8 @@ const everyoneReads = (description: string): AccessRule => ({ roles: [], scope: 
 const opsRead = (description: string): AccessRule => ({ roles: ['administrator'], scope: 'global', read: true, description });
 
 export const ACCESS_MATRIX = {
+  // identity
+  'me.read': everyoneReads('Who I am: my appointments in force and the permissions they grant, per unit (GET /v1/me)'),
   // organization
   'org.read': everyoneReads('Read the unit tree, members directory, channels, levels, unit types'),
   'org.manage': admin('Register, rename, move, dissolve units; unit types; publication levels'),
@@ -72,7 +75,7 @@ export const ACCESS_MATRIX = {
   'policies.manage': admin('Draft, validate and publish policies'),
   // operations
   'ops.read': opsRead('Projection status and dead letters'),
-  'ops.manage': admin('Rebuild projections, retry dead letters'),
+  'ops.manage': admin('Rebuild projections, retry or skip dead letters'),
 } as const satisfies Record<string, AccessRule>;
 
 export type Permission = keyof typeof ACCESS_MATRIX;

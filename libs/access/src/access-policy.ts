@@ -9,6 +9,23 @@ export interface AccessDecision {
   readonly via?: Appointment;
 }
 
+/**
+ * Where a member's unit-scoped permissions apply: a unit, a unit and everything below it, or every unit
+ * (`unitId` null), with the roles that grant them there.
+ */
+export interface UnitGrant {
+  readonly unitId: string | null;
+  readonly covers: 'unit' | 'subtree' | 'institution';
+  readonly roles: readonly Role[];
+  readonly permissions: readonly Permission[];
+}
+
+/** What a member may do: permissions that need no unit, and unit-scoped permissions per unit (GET /v1/me). */
+export interface Grants {
+  readonly permissions: readonly Permission[];
+  readonly units: readonly UnitGrant[];
+}
+
 /** Applies ACCESS_MATRIX to an actor (appointments in force) and, for unit-scoped permissions, a target unit. */
 @Injectable()
 export class AccessPolicy {
@@ -33,10 +50,52 @@ export class AccessPolicy {
     return via ? { allowed: true, via } : { allowed: false };
   }
 
+  /**
+   * Everything `decide` would allow the actor, listed: each global permission it allows, and for each place the
+   * actor's appointments cover (ROLE_COVERAGE), the unit-scoped permissions `decide` allows there with only the
+   * appointments anchored at that place. Computed by `decide` itself, so it cannot disagree with the guard.
+   */
+  async grants(actor: Actor): Promise<Grants> {
+    const all = Object.keys(ACCESS_MATRIX) as Permission[];
+    const global = all.filter((p) => ACCESS_MATRIX[p].scope === 'global');
+    const scoped = all.filter((p) => ACCESS_MATRIX[p].scope === 'unit');
+    const permissions: Permission[] = [];
+    for (const p of global) if ((await this.decide(actor, p)).allowed) permissions.push(p);
+    const places = new Map<string, { unitId: string | null; covers: UnitGrant['covers']; appointments: Appointment[] }>();
+    const at = (unitId: string | null, covers: UnitGrant['covers'], a: Appointment) => {
+      const key = `${covers}:${unitId ?? '*'}`;
+      const place = places.get(key) ?? { unitId, covers, appointments: [] };
+      place.appointments.push(a);
+      places.set(key, place);
+    };
+    for (const a of actor.appointments) {
+      const coverage = ROLE_COVERAGE[a.role];
+      if (coverage === 'institution') at(null, 'institution', a);
+      else if (coverage === 'oversees') for (const u of a.oversees) at(u, 'subtree', a);
+      else at(a.unitId, coverage, a);
+    }
+    const units: UnitGrant[] = [];
+    for (const place of places.values()) {
+      const anchored: Actor = { ...actor, appointments: place.appointments };
+      const allowed: Permission[] = [];
+      for (const p of scoped) if ((await this.decide(anchored, p, place.unitId ?? undefined)).allowed) allowed.push(p);
+      units.push({ unitId: place.unitId, covers: place.covers, roles: [...new Set(place.appointments.map((a) => a.role))], permissions: allowed });
+    }
+    return { permissions, units };
+  }
+
   /** The roles the actor holds (in force) whose appointments cover the unit. */
   async rolesCovering(actor: Actor, unitId: string): Promise<Role[]> {
+    return (await this.coverage(actor, unitId)).roles;
+  }
+
+  /**
+   * The roles covering the unit with the unit lineage they were computed from (read from the org tree read model),
+   * so a decision taken on them can record what it used.
+   */
+  async coverage(actor: Actor, unitId: string): Promise<{ roles: Role[]; lineage: readonly string[] }> {
     const lineage = await this.tree.lineage(unitId);
-    return [...new Set(actor.appointments.filter((a) => covers(a, unitId, lineage)).map((a) => a.role))];
+    return { roles: [...new Set(actor.appointments.filter((a) => covers(a, unitId, lineage)).map((a) => a.role))], lineage };
   }
 
   /** Throws a 403 naming the roles and the unit that were missing. */

@@ -1,11 +1,11 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DateTime } from 'luxon';
 import { Clock, CLOCK, Forbidden, isUuid, Unauthenticated } from '@app/kernel';
 import { ACCESS_METADATA, AccessRequirement, PUBLIC_METADATA, UnitSource } from './access.decorator';
 import { AccessPolicy } from './access-policy';
 import { Actor, ACTOR_LOADER, ActorLoader } from './actor';
 import { TokenService } from './tokens';
+import { BusinessDates } from './business-dates';
 
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -13,11 +13,6 @@ interface GuardedRequest {
   body?: unknown;
   query?: Record<string, unknown>;
   user?: Actor;
-}
-
-/** The institution's calendar day of an instant (appointments start and end on dates in Asia/Shanghai). */
-export function businessDate(instant: Date, zone = 'Asia/Shanghai'): string {
-  return DateTime.fromJSDate(instant).setZone(zone).toISODate()!;
 }
 
 /**
@@ -32,6 +27,7 @@ export class AuthGuard implements CanActivate {
     @Inject(ACTOR_LOADER) private readonly actors: ActorLoader,
     private readonly policy: AccessPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dates: BusinessDates,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -41,7 +37,7 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) throw new Unauthenticated();
     const { memberId } = await this.tokens.verify(header.replace(/^Bearer\s+/i, ''));
-    const actor = await this.actors.load(memberId, businessDate(this.clock.now()));
+    const actor = await this.actors.load(memberId, this.dates.of(this.clock.now()));
     if (!actor) throw new Unauthenticated('The token names a member who does not exist or is no longer active');
     request.user = actor;
     const requirement = this.reflector.getAllAndOverride<AccessRequirement | undefined>(ACCESS_METADATA, targets);

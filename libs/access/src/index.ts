@@ -4,6 +4,7 @@ export * from './access.decorator';
 export * from './actor';
 export * from './access-policy';
 export * from './auth.guard';
+export * from './business-dates';
 export * from './current-actor.decorator';
 export * from './tokens';
 export * from './access.module';

@@ -38,7 +38,7 @@ export interface Appointment {
   readonly appointmentId: string;
   readonly role: Role;
   readonly unitId: string;
-  /** Calendar dates (YYYY-MM-DD, Asia/Shanghai) inclusive. */
+  /** Calendar dates (YYYY-MM-DD, in the business time zone BUSINESS_TIME_ZONE) inclusive. */
   readonly startsOn: string;
   readonly endsOn: string | null;
   readonly oversees: readonly string[];

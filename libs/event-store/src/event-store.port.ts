@@ -18,6 +18,11 @@ export interface EventMetadata {
   readonly actorId: string;
   /** Id of the command that produced the event; a retry with the same id appends nothing. */
   readonly commandId: string;
+  /**
+   * Fingerprint of the HTTP request that carried the Idempotency-Key (absent without the header): the same
+   * command id with another fingerprint is another request, never a duplicate of this one.
+   */
+  readonly requestFingerprint?: string;
   /** Version of the event's payload schema (see upcasting). */
   readonly schemaVersion: number;
   /** When the store recorded it (ISO 8601). Set by the store on append. */

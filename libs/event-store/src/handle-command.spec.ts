@@ -1,7 +1,7 @@
-import { Decider, DomainEvent, InvalidState } from '@app/kernel';
+import { Decider, DomainEvent, IdempotencyKeyReused, InvalidState } from '@app/kernel';
 import { InMemoryEventStore } from './testing/in-memory-event-store';
 import { handleCommand, StaleRevision } from './handle-command';
-import { WrongExpectedRevision } from './event-store.port';
+import { AppendResult, EventToAppend, ExpectedRevision, WrongExpectedRevision } from './event-store.port';
 import { UpcasterRegistry } from './upcasting';
 
 type Counted = DomainEvent<'Counted', { by: number }>;
@@ -15,6 +15,21 @@ const counter: Decider<Cmd, { total: number }, Counted> = {
   },
 };
 const ctx = (commandId: string, extra: object = {}) => ({ commandId, actorId: 'm-1', correlationId: 'corr', ...extra });
+
+/**
+ * Two first appends of one command racing past the stream's row lock: the loser's append fails (PostgreSQL reports
+ * a unique violation, translated to WrongExpectedRevision or not) after the winner's events are stored.
+ */
+class RacingStore extends InMemoryEventStore {
+  race: { run: () => Promise<unknown>; error: (stream: string, expected: ExpectedRevision) => Error } | undefined;
+  override async appendToStream(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
+    const race = this.race;
+    if (!race) return super.appendToStream(stream, events, expected);
+    this.race = undefined;
+    await race.run();
+    throw race.error(stream, expected);
+  }
+}
 
 describe('handleCommand', () => {
   let store: InMemoryEventStore;
@@ -49,6 +64,79 @@ describe('handleCommand', () => {
       const again = await handleCommand(store, 'counter-1', counter, { type: 'Count', by: 2 }, ctx('c1'));
       expect(again).toMatchObject({ duplicate: true, revision: 1n, events: [{ type: 'Counted', data: { by: 2 } }] });
       expect(await store.readStream('counter-1')).toHaveLength(2);
+    });
+  });
+
+  describe('when the command id comes with the fingerprint of the request that carried its Idempotency-Key', () => {
+    const approve = ctx('k1', { requestFingerprint: 'v1:approve' });
+    it('keeps the fingerprint on the events', async () => {
+      await handleCommand(store, 'counter-1', counter, { type: 'Count', by: 2 }, approve);
+      expect((await store.readStream('counter-1'))[0]!.metadata.requestFingerprint).toBe('v1:approve');
+    });
+    it('the same id with the same fingerprint is a duplicate of the first run', async () => {
+      await handleCommand(store, 'counter-1', counter, { type: 'Count', by: 2 }, approve);
+      const again = await handleCommand(store, 'counter-1', counter, { type: 'Count', by: 2 }, approve);
+      expect(again).toMatchObject({ duplicate: true, events: [{ type: 'Counted', data: { by: 2 } }] });
+    });
+    it('the same id with another fingerprint is another request: IdempotencyKeyReused (422), nothing appended', async () => {
+      await handleCommand(store, 'counter-1', counter, { type: 'Count', by: 2 }, approve);
+      await expect(handleCommand(store, 'counter-1', counter, { type: 'Count', by: 7 }, ctx('k1', { requestFingerprint: 'v1:return' }))).rejects.toBeInstanceOf(
+        IdempotencyKeyReused,
+      );
+      expect(await store.readStream('counter-1')).toHaveLength(1);
+    });
+    it('binds the key after the stream scan and before deciding; a refused binding decides and appends nothing', async () => {
+      const calls: string[] = [];
+      const reading = store.readStream.bind(store);
+      store.readStream = (stream, options) => {
+        calls.push('read');
+        return reading(stream, options);
+      };
+      const bindIdempotencyKey = () => {
+        calls.push('bind');
+        return Promise.reject(new IdempotencyKeyReused({ key: 'k1' }));
+      };
+      const command = () => {
+        calls.push('decide');
+        return { type: 'Count' as const, by: 1 };
+      };
+      await expect(handleCommand(store, 'counter-1', counter, command, ctx('k1', { bindIdempotencyKey }))).rejects.toBeInstanceOf(IdempotencyKeyReused);
+      expect(calls).toEqual(['read', 'bind']);
+      expect(await store.headPosition()).toBe(0n);
+    });
+    it('a request the log refuses does not bind the key (the binding stays with the first request)', async () => {
+      await handleCommand(store, 'counter-1', counter, { type: 'Count', by: 2 }, approve);
+      let bound = false;
+      const other = ctx('k1', { requestFingerprint: 'v1:return', bindIdempotencyKey: () => ((bound = true), Promise.resolve()) });
+      await expect(handleCommand(store, 'counter-1', counter, { type: 'Count', by: 7 }, other)).rejects.toBeInstanceOf(IdempotencyKeyReused);
+      expect(bound).toBe(false);
+    });
+  });
+
+  describe('when the same command runs twice at once (a retry racing its original)', () => {
+    let racing: RacingStore;
+    beforeEach(() => {
+      racing = new RacingStore();
+    });
+    const sameCommandWins = (error: (stream: string, expected: ExpectedRevision) => Error) => {
+      racing.race = { run: () => handleCommand(racing, 'counter-1', counter, { type: 'Count', by: 1 }, ctx('k1')), error };
+    };
+    it('with If-Match (no retry): the loser answers the winner\'s events as a duplicate, not 409', async () => {
+      await handleCommand(racing, 'counter-1', counter, { type: 'Count', by: 1 }, ctx('c0'));
+      sameCommandWins((stream, expected) => new WrongExpectedRevision(stream, expected, 1n));
+      const result = await handleCommand(racing, 'counter-1', counter, { type: 'Count', by: 1 }, ctx('k1', { expectedRevision: 0n }), { retries: 3 });
+      expect(result).toMatchObject({ duplicate: true, revision: 1n, events: [{ type: 'Counted', data: { by: 1 } }] });
+      expect(await racing.readStream('counter-1')).toHaveLength(2);
+    });
+    it('on a new stream, whatever error the store raised for the lost race', async () => {
+      sameCommandWins(() => new Error('duplicate key value violates unique constraint "es_events_event_id_unique"'));
+      const result = await handleCommand(racing, 'counter-1', counter, { type: 'Count', by: 1 }, ctx('k1'));
+      expect(result).toMatchObject({ duplicate: true, revision: 0n });
+      expect(await racing.readStream('counter-1')).toHaveLength(1);
+    });
+    it('an error with no trace of the command in the stream is still raised', async () => {
+      racing.race = { run: () => handleCommand(racing, 'counter-1', counter, { type: 'Count', by: 1 }, ctx('other')), error: () => new Error('connection lost') };
+      await expect(handleCommand(racing, 'counter-1', counter, { type: 'Count', by: 1 }, ctx('k1'))).rejects.toThrow('connection lost');
     });
   });
 

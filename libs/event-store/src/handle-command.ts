@@ -1,4 +1,4 @@
-import { CommandContext, Decider, DomainError, DomainEvent, deterministicUuid, fold } from '@app/kernel';
+import { CommandContext, Decider, DomainError, DomainEvent, deterministicUuid, fold, IdempotencyKeyReused } from '@app/kernel';
 
 export type { CommandContext } from '@app/kernel';
 import { EventStore, RecordedEvent, WrongExpectedRevision } from './event-store.port';
@@ -37,6 +37,12 @@ export class StaleRevision extends DomainError {
 /**
  * The write path: read the stream, fold, decide, append with the revision that was read. A concurrent append
  * in between is detected by the store (WrongExpectedRevision, HTTP 409) and retried when the caller allows it.
+ *
+ * Idempotency: a command id already in the stream is answered as a duplicate of its first run, or refused
+ * (IdempotencyKeyReused) when those events came from another request (another fingerprint); then the context's
+ * Idempotency-Key binding runs (once per request) before anything is decided; and an append that fails because
+ * the same command landed meanwhile (a concurrent retry) is answered as the duplicate it is, with or without
+ * retries.
  */
 export async function handleCommand<C, S, E extends DomainEvent>(
   store: EventStore,
@@ -52,8 +58,10 @@ export async function handleCommand<C, S, E extends DomainEvent>(
     const last = history[history.length - 1];
     const revision = last?.revision;
 
-    const earlier = history.filter((e) => e.metadata.commandId === context.commandId);
-    if (earlier.length > 0) return duplicateResult(stream, earlier, history);
+    const duplicate = duplicateOf<E>(stream, history, context);
+    if (duplicate) return duplicate;
+    // After the scan (a request the log refuses must not take the key), before anything is decided.
+    await context.bindIdempotencyKey?.();
 
     if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
       throw new StaleRevision(stream, context.expectedRevision, revision);
@@ -75,6 +83,7 @@ export async function handleCommand<C, S, E extends DomainEvent>(
         causationId: context.causationId ?? context.commandId,
         actorId: context.actorId,
         schemaVersion: options.upcasters?.currentVersion(event.type) ?? 1,
+        ...(context.requestFingerprint === undefined ? {} : { requestFingerprint: context.requestFingerprint }),
       },
     }));
     try {
@@ -87,17 +96,27 @@ export async function handleCommand<C, S, E extends DomainEvent>(
         duplicate: result.duplicate,
       };
     } catch (error) {
+      // A retry re-reads anyway; its scan finds the command if it landed meanwhile.
       if (error instanceof WrongExpectedRevision && attempt < retries) continue;
+      // Whatever the store reported (a revision conflict, a unique violation), if this command's events are in
+      // the stream now, a concurrent request with the same command id appended them: that is a duplicate.
+      const now = await store.readStream(stream).catch(() => undefined);
+      const landed = now && duplicateOf<E>(stream, now, context);
+      if (landed) return landed;
       throw error;
     }
   }
 }
 
-function duplicateResult<E extends DomainEvent>(
-  stream: string,
-  earlier: readonly RecordedEvent[],
-  history: readonly RecordedEvent[],
-): CommandResult<E> {
+/** The first run of this command in the stream, answered as a duplicate; undefined when it never ran here. */
+function duplicateOf<E extends DomainEvent>(stream: string, history: readonly RecordedEvent[], context: CommandContext): CommandResult<E> | undefined {
+  const earlier = history.filter((e) => e.metadata.commandId === context.commandId);
+  if (earlier.length === 0) return undefined;
+  // The same command id from another request (the key's binding expired, or was lost): never its duplicate.
+  const first = earlier[0]!.metadata.requestFingerprint;
+  if (context.requestFingerprint !== undefined && first !== undefined && first !== context.requestFingerprint) {
+    throw new IdempotencyKeyReused({ stream, firstSeenAt: earlier[0]!.metadata.recordedAt });
+  }
   const last = history[history.length - 1]!;
   return {
     stream,

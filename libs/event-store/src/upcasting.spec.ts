@@ -1,4 +1,5 @@
 import { newId } from '@app/kernel';
+import type { RecordedEvent } from './event-store.port';
 import { InMemoryEventStore } from './testing/in-memory-event-store';
 import { UpcasterRegistry } from './upcasting';
 import { UpcastingEventStore } from './upcasting-event-store';
@@ -45,11 +46,17 @@ describe('upcasting', () => {
       { title: 't', authors: ['李四'], importance: 'important' },
       { importance: 'general', title: 'u', authors: ['王五'] },
     ]);
+    // Collect first, then assert on what arrived: a subscription that delivers nothing must fail this test.
     const controller = new AbortController();
+    const delivered: RecordedEvent[] = [];
     for await (const batch of store.subscribeToAll({ signal: controller.signal })) {
-      expect(batch.map((e) => e.metadata.schemaVersion)).toEqual([3, 3]);
-      controller.abort();
+      delivered.push(...batch);
+      if (delivered.length >= 2) controller.abort();
     }
+    expect(delivered.map((e) => [e.metadata.schemaVersion, e.data])).toEqual([
+      [3, { title: 't', authors: ['李四'], importance: 'important' }],
+      [3, { importance: 'general', title: 'u', authors: ['王五'] }],
+    ]);
   });
 
   it('refuses a schema that lacks an upcaster for a version', () => {

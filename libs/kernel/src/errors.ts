@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'not_found' // 404
   | 'conflict' // 409: concurrent change or a state that forbids the command
   | 'stale' // 412: If-Match does not match the stream revision
+  | 'too_large' // 413: a body or an upload over its documented limit
   | 'rule_violation'; // 422: a business rule refuses the command
 
 export interface FieldProblem {
@@ -62,5 +63,12 @@ export class Forbidden extends DomainError {
 export class Unauthenticated extends DomainError {
   constructor(message = 'A valid bearer token is required') {
     super('unauthenticated', 'unauthenticated', message);
+  }
+}
+
+/** A body or an upload over its documented limit (413 `payload-too-large`). */
+export class PayloadTooLarge extends DomainError {
+  constructor(what: string, limitBytes: number) {
+    super('too_large', 'payload-too-large', `${what} is limited to ${limitBytes} bytes`, { limit: limitBytes });
   }
 }

@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Whether this instance runs projections and reactors (each still runs on one instance at a time). */
   readonly runProjections: boolean;
+  /** IANA time zone of business dates (appointments in force, the policy in force): BUSINESS_TIME_ZONE. */
+  readonly businessTimeZone: string;
   readonly auth: AuthConfig;
 }
 
@@ -59,6 +61,20 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
+/** An IANA zone name (Area/Location, or UTC) that the runtime's time-zone data knows; offsets are refused. */
+function timeZone(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const hint = `expected an IANA time zone such as Asia/Shanghai or UTC, got "${raw}"`;
+  if (!/^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/.test(raw)) throw new ConfigError(name, hint);
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: raw });
+  } catch {
+    throw new ConfigError(name, `${hint} (unknown to this runtime's time-zone data)`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined) {
@@ -94,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPgPort: port(env, 'EMBEDDED_PG_PORT', 0),
     logLevel,
     runProjections: bool(env, 'RUN_PROJECTIONS', true),
+    businessTimeZone: timeZone(env, 'BUSINESS_TIME_ZONE', 'Asia/Shanghai'),
     auth: authConfig(env),
   };
 }

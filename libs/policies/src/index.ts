@@ -6,6 +6,7 @@ export * from './domain/compile-policy';
 export * from './domain/policy.decider';
 export * from './domain/diff-policies';
 export * from './domain/policy-set';
+export * from './domain/chain-precedence';
 export * from './policies.module';
 export { policiesProjection } from './read/policies.projection';
 export { PolicyCatalog } from './read/policy-catalog';

@@ -20,6 +20,11 @@ export interface DeadLetter {
   readonly attempts: number;
   readonly createdAt: string;
   readonly resolvedAt: string | null;
+  /** `applied` (a retry or the resumed build got past it) or `skipped` (an operator skipped the event); null while open. */
+  readonly resolution: 'applied' | 'skipped' | null;
+  /** Who skipped it, and why (null unless skipped). */
+  readonly resolvedBy: string | null;
+  readonly reason: string | null;
 }
 
 interface Row {
@@ -36,6 +41,9 @@ interface Row {
   attempts: number;
   created_at: Date;
   resolved_at: Date | null;
+  resolution: 'applied' | 'skipped' | null;
+  resolved_by: string | null;
+  resolution_reason: string | null;
 }
 
 function toDeadLetter(r: Row): DeadLetter {
@@ -53,6 +61,9 @@ function toDeadLetter(r: Row): DeadLetter {
     attempts: r.attempts,
     createdAt: r.created_at.toISOString(),
     resolvedAt: r.resolved_at?.toISOString() ?? null,
+    resolution: r.status === 'resolved' ? (r.resolution ?? 'applied') : null,
+    resolvedBy: r.resolved_by,
+    reason: r.resolution_reason,
   };
 }
 
@@ -116,4 +127,49 @@ export async function retryDeadLetter(pool: Pool, store: EventStore, runtime: Pr
   } finally {
     client.release();
   }
+}
+
+export type SkipOutcome = { readonly outcome: 'skipped'; readonly deadLetter: DeadLetter };
+
+/**
+ * Skips a poison event for good: records (projection, event id) with who and why, resolves every open dead letter
+ * of that event in the projection's builds, and resumes the builds stopped on it. The runtime leaves out skipped
+ * events in every build, so a later rebuild or a new version skips it too instead of stopping again. The read
+ * model then lacks that event's effect: the reason says why that is acceptable.
+ */
+export async function skipDeadLetter(pool: Pool, runtime: ProjectionRuntime, id: string, by: { actorId: string; reason: string }): Promise<SkipOutcome> {
+  const client = await pool.connect();
+  let stopped: string[] = [];
+  let skipped: Row;
+  try {
+    await client.query('BEGIN');
+    const letter = (await client.query<Row>('SELECT * FROM projection_dead_letters WHERE id = $1 FOR UPDATE', [id])).rows[0];
+    if (!letter) throw new NotFound('Dead letter', id);
+    if (letter.status !== 'open') throw new InvalidState('dead-letter-resolved', `Dead letter ${id} is already resolved`);
+    await client.query(
+      `INSERT INTO projection_skipped_events (projection, event_id, position, event_type, dead_letter_id, skipped_by, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (projection, event_id) DO NOTHING`,
+      [letter.projection, letter.event_id, letter.position, letter.event_type, letter.id, by.actorId, by.reason],
+    );
+    const resolved = await client.query<Row>(
+      `UPDATE projection_dead_letters
+          SET status = 'resolved', resolved_at = now(), resolution = 'skipped', resolved_by = $3, resolution_reason = $4
+        WHERE projection = $1 AND event_id = $2 AND status = 'open' RETURNING *`,
+      [letter.projection, letter.event_id, by.actorId, by.reason],
+    );
+    skipped = resolved.rows.find((r) => r.id === letter.id)!;
+    const builds = await client.query<{ build_id: string }>(
+      `SELECT build_id FROM projection_builds WHERE build_id = ANY($1) AND state <> 'retired' AND stopped_at IS NOT NULL`,
+      [resolved.rows.filter((r) => r.policy === 'stop').map((r) => r.build_id)],
+    );
+    stopped = builds.rows.map((b) => b.build_id);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  for (const buildId of stopped) await runtime.resume(buildId);
+  return { outcome: 'skipped', deadLetter: toDeadLetter(skipped) };
 }

@@ -264,7 +264,10 @@ export class ProjectionRuntime {
       }
       const highWater = BigInt(row.effects_high_water);
       const mode = row.state === 'live' ? 'live' : 'rebuild';
-      const relevant = types ? batch.filter((e) => types.has(e.type)) : batch;
+      // Events an operator skipped (POST /v1/ops/dead-letters/:id/skip) are left out in every build of the projection.
+      const skipped = await skippedEvents(client, def.name, batch);
+      const ignored = (e: RecordedEvent) => (types !== undefined && !types.has(e.type)) || skipped.has(e.metadata.eventId);
+      const relevant = batch.filter((e) => !ignored(e));
       const ctxFor = (event: RecordedEvent) => this.context(def, client, build.schema_name, mode, event, highWater);
 
       let position = batch[batch.length - 1]!.position;
@@ -280,7 +283,7 @@ export class ProjectionRuntime {
         position = from;
         lastApplied = undefined;
         for (const event of batch) {
-          if (types && !types.has(event.type)) {
+          if (ignored(event)) {
             position = event.position;
             lastApplied = event;
             continue;
@@ -412,6 +415,14 @@ export class ProjectionRuntime {
     this.log('projection switched to new build', { projection: def.name, build: buildId });
     return true;
   }
+}
+
+async function skippedEvents(client: PoolClient, projection: string, batch: readonly RecordedEvent[]): Promise<Set<string>> {
+  const rows = await client.query<{ event_id: string }>(
+    'SELECT event_id FROM projection_skipped_events WHERE projection = $1 AND event_id = ANY($2::uuid[])',
+    [projection, batch.map((e) => e.metadata.eventId)],
+  );
+  return new Set(rows.rows.map((r) => r.event_id));
 }
 
 function maxBig(a: bigint, b: bigint): bigint {

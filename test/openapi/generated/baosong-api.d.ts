@@ -106,6 +106,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/dead-letters/{id}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Skip a poison event for good (with a reason): the projection resumes past it, and rebuilds skip it too */
+        post: operations["ProjectionsHttpController_skip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The authenticated member, the appointments in force today (business time zone) and the permissions they grant, per unit (from the access policy the guard applies) */
+        get: operations["MeHttpController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/units": {
         parameters: {
             query?: never;
@@ -499,7 +533,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish a draft version; a past effectiveFrom is allowed (retroactive) and supersedes overlapping versions */
+        /** Publish a draft version; a past effectiveFrom is allowed (retroactive) and supersedes overlapping versions; a review chain that would tie with another policy's is 422 policy-chain-tie */
         post: operations["PoliciesHttpController_publish"];
         delete?: never;
         options?: never;
@@ -548,7 +582,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Drafts of a unit (filter by status, type, period); unitId is required unless you are an auditor or office reviewer */
+        /**
+         * Drafts of a unit (filter by status, type, period), newest created first; { items, next }
+         * @description unitId is required (400 naming it) unless you may read the register (register.read: office reviewer, leaders, finance, administrator, auditor), who may list every unit.
+         */
         get: operations["DraftsHttpController_list"];
         put?: never;
         /** Create a draft (信息稿件) for a unit */
@@ -566,7 +603,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A draft with its whole history (who did what, when, with comments) and its outcomes; ETag = revision */
+        /** A draft: its current content (what to edit after 退回修改), revision (ETag, for If-Match), chain, checks, outcomes and whole history */
         get: operations["DraftsHttpController_detail"];
         /** Edit a draft (before submission, or after it was returned for revision) */
         put: operations["EditDraftHttpController_edit"];
@@ -606,8 +643,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve the step (with comment; the confidentiality review records a verdict); the last approval signs the draft off */
+        /**
+         * Approve the step (with comment; the confidentiality review records a verdict); the last approval signs the draft off
+         * @description A verdict of refer_to_secrecy_authority does not complete the step: the draft is `referred` and waits for POST …/secrecy-authority-answer.
+         */
         post: operations["ReviewStepHttpController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drafts/{draftId}/steps/{stepIndex}/secrecy-authority-answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the secrecy authority's (机要和保密局) answer on a step referred to it (R7.12); the step completes with the answer as its verdict
+         * @description Only while the draft is `referred`; by a member holding the step's role over the draft's unit. 409 `draft-not-referred` otherwise.
+         */
+        post: operations["ReviewStepHttpController_secrecyAuthorityAnswer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -809,7 +869,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My drafts (created by me or with me among the authors), newest first */
+        /** My drafts (created by me or with me among the authors), newest created first; { items, next } */
         get: operations["DraftsHttpController_mine"];
         put?: never;
         post?: never;
@@ -826,7 +886,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What waits for my review: the current step's role is mine over the draft's unit; oldest first, with due dates */
+        /** What waits for my review: the current step's role is mine over the draft's unit; longest waiting first, with due dates; { items, next } */
         get: operations["DraftsHttpController_inbox"];
         put?: never;
         post?: never;
@@ -908,6 +968,8 @@ export interface components {
             rule?: string;
             /** @description The field at fault, when one is */
             field?: string;
+            /** @description payload-too-large: the limit in bytes */
+            limit?: number;
         };
         LivenessResponse: {
             /** @enum {string} */
@@ -980,11 +1042,77 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             resolvedAt: string | null;
+            /**
+             * @description `applied` (a retry or the resumed build got past it) or `skipped` (an operator skipped the event); null while open
+             * @enum {string|null}
+             */
+            resolution: "applied" | "skipped" | null;
+            /** @description The member who skipped it (null unless skipped) */
+            resolvedBy: string | null;
+            /** @description Why it was skipped (null unless skipped) */
+            reason: string | null;
         };
         RetryOutcomeResponse: {
             /** @enum {string} */
             outcome: "resumed" | "resolved" | "failed";
             deadLetter: components["schemas"]["DeadLetterResponse"];
+        };
+        SkipDeadLetterRequest: {
+            /**
+             * @description Why the read model may lack this event (recorded with who and when)
+             * @example Event appended before the level-key check existed; the ladder was redefined since
+             */
+            reason: string;
+        };
+        SkipOutcomeResponse: {
+            /** @enum {string} */
+            outcome: "skipped";
+            deadLetter: components["schemas"]["DeadLetterResponse"];
+        };
+        MeAppointmentResponse: {
+            /** Format: uuid */
+            appointmentId: string;
+            /** @enum {string} */
+            role: "reporter" | "unit_head" | "leader_in_charge" | "principal_leader" | "office_reviewer" | "confidentiality_reviewer" | "duty_officer" | "finance" | "auditor" | "administrator";
+            /** Format: uuid */
+            unitId: string;
+            /** Format: date */
+            startsOn: string;
+            /** Format: date */
+            endsOn: string | null;
+            /** @description Units a leader in charge (分管领导) oversees */
+            oversees: string[];
+        };
+        MeUnitGrantResponse: {
+            /**
+             * Format: uuid
+             * @description The unit; null with covers institution (every unit)
+             */
+            unitId: string | null;
+            /**
+             * @description unit: that unit; subtree: it and every unit below it; institution: every unit
+             * @enum {string}
+             */
+            covers: "unit" | "subtree" | "institution";
+            roles: ("reporter" | "unit_head" | "leader_in_charge" | "principal_leader" | "office_reviewer" | "confidentiality_reviewer" | "duty_officer" | "finance" | "auditor" | "administrator")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "ops.read" | "ops.manage")[];
+        };
+        MeResponse: {
+            /** Format: uuid */
+            memberId: string;
+            name: string;
+            /**
+             * Format: date
+             * @description Today in the business time zone (the date appointments are in force on)
+             */
+            today: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            appointments: components["schemas"]["MeAppointmentResponse"][];
+            /** @description Permissions that need no unit */
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "ops.read" | "ops.manage")[];
+            /** @description Where the unit-scoped permissions apply (their union at a unit) */
+            units: components["schemas"]["MeUnitGrantResponse"][];
         };
         RegisterUnitRequest: {
             /**
@@ -1659,7 +1787,7 @@ export interface components {
              *     }
              */
             formFields?: {
-                [key: string]: unknown;
+                [key: string]: string;
             };
             /**
              * Format: uuid
@@ -1740,7 +1868,7 @@ export interface components {
              *     }
              */
             formFields?: {
-                [key: string]: unknown;
+                [key: string]: string;
             };
         };
         ApproveStepRequest: {
@@ -1751,6 +1879,25 @@ export interface components {
              * @enum {string}
              */
             verdict?: "may_publish" | "not_to_publish" | "refer_to_secrecy_authority";
+        };
+        SecrecyAuthorityAnswerRequest: {
+            /**
+             * @description What the secrecy authority (机要和保密局) decided: the verdict of the referring step
+             * @enum {string}
+             */
+            outcome: "may_publish" | "not_to_publish";
+            /**
+             * Format: date
+             * @description The date of the authority's decision (YYYY-MM-DD)
+             * @example 2026-03-03
+             */
+            answeredOn: string;
+            /**
+             * @description The authority's reference (文号)
+             * @example 机保函〔2026〕3号
+             */
+            reference?: string;
+            comment?: string;
         };
         ReturnDraftRequest: {
             /** @example 请补充具体数据 */
@@ -1890,7 +2037,7 @@ export interface components {
             /** @enum {string} */
             source: "original" | "repost";
             /** @enum {string} */
-            status: "draft" | "in_review" | "returned" | "signed_off" | "rejected" | "retracted";
+            status: "draft" | "in_review" | "referred" | "returned" | "signed_off" | "rejected" | "retracted";
             /** @description Submission round (0 before the first submission) */
             round: number;
             /** @description The waiting step, counted from 0 (as in steps/{stepIndex}) */
@@ -1915,6 +2062,8 @@ export interface components {
             /** @description Soft rules the submission broke */
             warnings: components["schemas"]["RuleWarning"][] | null;
             lastReturnComments: string | null;
+            /** @description While `referred`: the reviewer who referred the step to the secrecy authority (机要和保密局) */
+            referredBy: string | null;
             /** Format: date-time */
             signedOffAt: string | null;
             /** Format: uuid */
@@ -1928,6 +2077,50 @@ export interface components {
              * @example 3
              */
             revision: string;
+        };
+        DraftPageResponse: {
+            items: components["schemas"]["DraftSummaryResponse"][];
+            /** @description The cursor of the next page (send it as `cursor`), null on the last page */
+            next: string | null;
+        };
+        DraftAttachmentResponse: {
+            /** @example 现场照片.jpg */
+            name: string;
+            /** @example image/jpeg */
+            mediaType: string;
+            /** @description Bytes */
+            size: number;
+            sha256: string;
+            /** @description Where the storage adapter keeps the bytes */
+            storageKey: string;
+        };
+        DraftContentResponse: {
+            title: string;
+            body: string;
+            /** @example dynamic */
+            contentType: string;
+            /** @enum {string} */
+            source: "original" | "repost";
+            originalOutlet: string | null;
+            /** @enum {string} */
+            firstRelease: "exclusive" | "published_elsewhere";
+            targetPlatforms: string[];
+            /** @description Member ids, first author first */
+            authors: string[];
+            /** Format: uuid */
+            recommenderId: string | null;
+            /** Format: date */
+            eventDate: string | null;
+            /** @enum {string} */
+            importance: "general" | "important";
+            /** @enum {string} */
+            destination: "internal" | "external";
+            longForm: boolean;
+            attachments: components["schemas"]["DraftAttachmentResponse"][];
+            /** @description Further 报送表 fields the policy defines */
+            formFields: {
+                [key: string]: string;
+            };
         };
         DraftOutcomeDetailResponse: {
             /** @enum {string} */
@@ -1975,7 +2168,7 @@ export interface components {
             /** @enum {string} */
             source: "original" | "repost";
             /** @enum {string} */
-            status: "draft" | "in_review" | "returned" | "signed_off" | "rejected" | "retracted";
+            status: "draft" | "in_review" | "referred" | "returned" | "signed_off" | "rejected" | "retracted";
             /** @description Submission round (0 before the first submission) */
             round: number;
             /** @description The waiting step, counted from 0 (as in steps/{stepIndex}) */
@@ -2000,6 +2193,8 @@ export interface components {
             /** @description Soft rules the submission broke */
             warnings: components["schemas"]["RuleWarning"][] | null;
             lastReturnComments: string | null;
+            /** @description While `referred`: the reviewer who referred the step to the secrecy authority (机要和保密局) */
+            referredBy: string | null;
             /** Format: date-time */
             signedOffAt: string | null;
             /** Format: uuid */
@@ -2013,6 +2208,8 @@ export interface components {
              * @example 3
              */
             revision: string;
+            /** @description The current content (as last created or edited) */
+            content: components["schemas"]["DraftContentResponse"];
             /** @description The review chain the policy chose at submission */
             chain: {
                 [key: string]: unknown;
@@ -2044,6 +2241,11 @@ export interface components {
             retractedAt: string | null;
             retractionReason: string | null;
             outcomes: components["schemas"]["DraftOutcomeResponse"][];
+        };
+        RegisterPageResponse: {
+            items: components["schemas"]["RegisterEntryResponse"][];
+            /** @description The cursor of the next page (send it as `cursor`), null on the last page */
+            next: string | null;
         };
         CommissionUnitResponse: {
             /** Format: uuid */
@@ -2077,6 +2279,11 @@ export interface components {
             /** @enum {string} */
             status: "open" | "fulfilled" | "missed" | "cancelled";
             units: components["schemas"]["CommissionUnitResponse"][];
+        };
+        CommissionPageResponse: {
+            items: components["schemas"]["CommissionResponse"][];
+            /** @description The cursor of the next page (send it as `cursor`), null on the last page */
+            next: string | null;
         };
     };
     responses: never;
@@ -2448,7 +2655,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Success */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2539,6 +2746,198 @@ export interface operations {
                         type?: "urn:baosong:problem:dead-letter-resolved" | "urn:baosong:problem:dead-letter-build-retired";
                         /** @enum {integer} */
                         status?: 409;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    ProjectionsHttpController_skip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkipDeadLetterRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkipOutcomeResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `dead-letter-resolved`: The dead letter is already resolved. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:dead-letter-resolved";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    MeHttpController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires me.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
                     };
                 };
             };
@@ -2747,11 +3146,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2759,7 +3154,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -2909,7 +3304,7 @@ export interface operations {
              *
              *     `unit-not-registered`: The unit is not registered.
              *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
+             *     `unit-dissolved`: The unit is dissolved: it takes no further changes.
              */
             409: {
                 headers: {
@@ -2938,11 +3333,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2950,17 +3341,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
                 };
             };
-            /**
-             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
-             *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
-             */
+            /** @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2968,7 +3355,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-dissolved";
+                        type?: "urn:baosong:problem:idempotency-key-reused";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -3094,7 +3481,7 @@ export interface operations {
              *
              *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
              *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
+             *     `unit-dissolved`: The unit is dissolved: it takes no further changes.
              */
             409: {
                 headers: {
@@ -3123,11 +3510,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3135,7 +3518,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -3143,8 +3526,6 @@ export interface operations {
             };
             /**
              * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
-             *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
              *
              *     `unit-parent-unknown`: The parent unit does not exist.
              *
@@ -3159,7 +3540,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-dissolved" | "urn:baosong:problem:unit-parent-unknown" | "urn:baosong:problem:unit-parent-dissolved" | "urn:baosong:problem:unit-move-cycle";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-parent-unknown" | "urn:baosong:problem:unit-parent-dissolved" | "urn:baosong:problem:unit-move-cycle";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -3285,7 +3666,7 @@ export interface operations {
              *
              *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
              *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
+             *     `unit-dissolved`: The unit is dissolved: it takes no further changes.
              */
             409: {
                 headers: {
@@ -3314,11 +3695,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3326,7 +3703,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -3334,8 +3711,6 @@ export interface operations {
             };
             /**
              * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
-             *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
              *
              *     `unit-date-invalid`: dissolvedOn is not a calendar date (YYYY-MM-DD).
              */
@@ -3346,7 +3721,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-dissolved" | "urn:baosong:problem:unit-date-invalid";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-date-invalid";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -3553,11 +3928,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3565,13 +3936,17 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
                 };
             };
-            /** @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body). */
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `unit-type-invalid`: A unit type has a lowercase key and a name of 1-50 characters (`field`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3579,7 +3954,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-type-invalid";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -3786,11 +4161,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3798,7 +4169,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -3806,6 +4177,8 @@ export interface operations {
             };
             /**
              * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `level-invalid`: The publication ladder or one of its levels is not what a ladder records: 1-20 levels, each with a key, a name and a rank (`field`).
              *
              *     `level-key-duplicate`: A level key appears twice in the ladder.
              *
@@ -3818,7 +4191,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:level-key-duplicate" | "urn:baosong:problem:level-rank-not-ascending";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:level-invalid" | "urn:baosong:problem:level-key-duplicate" | "urn:baosong:problem:level-rank-not-ascending";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -4057,11 +4430,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4069,7 +4438,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -4344,11 +4713,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4356,7 +4721,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -4525,11 +4890,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4537,7 +4898,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -4708,11 +5069,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4720,7 +5077,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -4906,11 +5263,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4918,7 +5271,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -5174,11 +5527,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5186,7 +5535,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -5365,11 +5714,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5377,7 +5722,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -5550,11 +5895,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5562,7 +5903,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -6485,11 +6826,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6497,7 +6834,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -6676,6 +7013,8 @@ export interface operations {
              * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
              *
              *     `policy-invalid`: The policy document breaks the schema or its own rules; `problems` lists `{path, message}` (JSON paths).
+             *
+             *     `policy-chain-tie`: A review chain of the version would tie with another policy's chain for the same scope and priority (`conflictsWith` names the other policy, version and chain).
              */
             422: {
                 headers: {
@@ -6684,7 +7023,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:policy-invalid";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:policy-invalid" | "urn:baosong:problem:policy-chain-tie";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -6924,8 +7263,9 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number;
-                status?: "draft" | "in_review" | "returned" | "signed_off" | "rejected" | "retracted";
+                /** @description The `next` value of the previous page (opaque); omit for the first page */
+                cursor?: string;
+                status?: "draft" | "in_review" | "referred" | "returned" | "signed_off" | "rejected" | "retracted";
                 unitId?: string;
                 contentType?: string;
                 /** @description Created at or after (ISO 8601) */
@@ -6945,7 +7285,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DraftSummaryResponse"][];
+                    "application/json": components["schemas"]["DraftPageResponse"];
                 };
             };
             /**
@@ -7109,10 +7449,6 @@ export interface operations {
              *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
              *
              *     `draft-exists`: A draft with this id already exists.
-             *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
-             *
-             *     `commission-cancelled`: The commission is cancelled: it takes no drafts and cannot be cancelled again.
              */
             409: {
                 headers: {
@@ -7121,7 +7457,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-exists" | "urn:baosong:problem:unit-dissolved" | "urn:baosong:problem:commission-cancelled";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-exists";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -7141,11 +7477,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7153,7 +7485,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -7162,15 +7494,17 @@ export interface operations {
             /**
              * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
              *
-             *     `unit-unknown`: The unit named in the body does not exist.
+             *     `draft-unit-unknown`: The draft's unit does not exist.
              *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
+             *     `draft-unit-dissolved`: The draft's unit is dissolved: no new drafts and no submissions.
+             *
+             *     `draft-content-invalid`: The content a draft would record breaks its invariants (`field`), checked by the decider beside request validation.
              *
              *     `commission-unknown`: The draft names a commission that does not exist.
              *
              *     `commission-not-for-unit`: The commission was not issued to the draft's unit.
              *
-             *     `commission-cancelled`: The commission is cancelled: it takes no drafts and cannot be cancelled again.
+             *     `commission-cancelled`: The draft answers a commission that was cancelled.
              */
             422: {
                 headers: {
@@ -7179,7 +7513,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-unknown" | "urn:baosong:problem:unit-dissolved" | "urn:baosong:problem:commission-unknown" | "urn:baosong:problem:commission-not-for-unit" | "urn:baosong:problem:commission-cancelled";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:draft-unit-unknown" | "urn:baosong:problem:draft-unit-dissolved" | "urn:baosong:problem:draft-content-invalid" | "urn:baosong:problem:commission-unknown" | "urn:baosong:problem:commission-not-for-unit" | "urn:baosong:problem:commission-cancelled";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -7413,17 +7747,7 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
-             *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
+             *     `draft-not-editable`: Edit or submit when the draft is neither a draft nor returned for revision (`draftStatus`).
              */
             409: {
                 headers: {
@@ -7432,7 +7756,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-editable";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -7452,11 +7776,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7464,13 +7784,17 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
                 };
             };
-            /** @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body). */
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `draft-content-invalid`: The content a draft would record breaks its invariants (`field`), checked by the decider beside request validation.
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7478,7 +7802,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:draft-content-invalid";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -7602,19 +7926,7 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
-             *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
-             *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
+             *     `draft-not-editable`: Edit or submit when the draft is neither a draft nor returned for revision (`draftStatus`).
              */
             409: {
                 headers: {
@@ -7623,7 +7935,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted" | "urn:baosong:problem:unit-dissolved";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-editable";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -7646,9 +7958,11 @@ export interface operations {
             /**
              * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
              *
-             *     `unit-dissolved`: The unit (or the draft's unit) is dissolved: it takes no further changes, appointments or submissions.
+             *     `draft-unit-dissolved`: The draft's unit is dissolved: no new drafts and no submissions.
              *
              *     `no-review-chain`: No policy in force gives a review chain for this draft (importance, destination, content type, unit type).
+             *
+             *     `review-chain-tie`: Two policies in force prescribe review chains of equal precedence for this draft (`policies`).
              *
              *     `content-type-unknown`: The content type is not defined by the policy in force (`field` contentType).
              *
@@ -7660,7 +7974,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
-                        type?: ("urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:unit-dissolved" | "urn:baosong:problem:no-review-chain" | "urn:baosong:problem:content-type-unknown") | string;
+                        type?: ("urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:draft-unit-dissolved" | "urn:baosong:problem:no-review-chain" | "urn:baosong:problem:review-chain-tie" | "urn:baosong:problem:content-type-unknown") | string;
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -7789,17 +8103,9 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
+             *     `draft-not-in-review`: Approve, return or reject when the draft is not in review (`draftStatus`).
              *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
+             *     `review-held-for-secrecy-authority`: The draft waits for the secrecy authority's (机要和保密局) answer on a referred step (R7.12): no decision on the step until it is recorded (`currentStep`).
              *
              *     `review-step-moved`: The step in the path is not the step waiting for a decision.
              */
@@ -7810,7 +8116,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted" | "urn:baosong:problem:review-step-moved";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-in-review" | "urn:baosong:problem:review-held-for-secrecy-authority" | "urn:baosong:problem:review-step-moved";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -7830,11 +8136,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7842,7 +8144,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -7867,6 +8169,188 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
                         type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:author-may-not-review" | "urn:baosong:problem:two-person-check" | "urn:baosong:problem:confidentiality-verdict-required" | "urn:baosong:problem:verdict-outside-confidentiality-review";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    ReviewStepHttpController_secrecyAuthorityAnswer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                draftId: string;
+                stepIndex: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecrecyAuthorityAnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires drafts.review
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `draft-not-found`: The draft does not exist.
+             *
+             *     `draft-not-referred`: A secrecy-authority answer is recorded only on a draft referred to the authority (`draftStatus`).
+             *
+             *     `review-step-moved`: The step in the path is not the step waiting for a decision.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-referred" | "urn:baosong:problem:review-step-moved";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /** @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -7995,17 +8479,9 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
+             *     `draft-not-in-review`: Approve, return or reject when the draft is not in review (`draftStatus`).
              *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
+             *     `review-held-for-secrecy-authority`: The draft waits for the secrecy authority's (机要和保密局) answer on a referred step (R7.12): no decision on the step until it is recorded (`currentStep`).
              *
              *     `review-step-moved`: The step in the path is not the step waiting for a decision.
              */
@@ -8016,7 +8492,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted" | "urn:baosong:problem:review-step-moved";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-in-review" | "urn:baosong:problem:review-held-for-secrecy-authority" | "urn:baosong:problem:review-step-moved";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -8036,11 +8512,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8048,7 +8520,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8199,17 +8671,9 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
+             *     `draft-not-in-review`: Approve, return or reject when the draft is not in review (`draftStatus`).
              *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
+             *     `review-held-for-secrecy-authority`: The draft waits for the secrecy authority's (机要和保密局) answer on a referred step (R7.12): no decision on the step until it is recorded (`currentStep`).
              *
              *     `review-step-moved`: The step in the path is not the step waiting for a decision.
              */
@@ -8220,7 +8684,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted" | "urn:baosong:problem:review-step-moved";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-in-review" | "urn:baosong:problem:review-held-for-secrecy-authority" | "urn:baosong:problem:review-step-moved";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -8240,11 +8704,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8252,7 +8712,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8402,17 +8862,7 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
-             *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
+             *     `draft-not-signed-off`: Publication, adoption, rating, instruction or retraction before sign-off, or after rejection (`draftStatus`).
              *
              *     `channel-retired`: The channel is retired: no follower counts and no new publications on it.
              *
@@ -8425,7 +8875,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted" | "urn:baosong:problem:channel-retired" | "urn:baosong:problem:already-published-on-channel";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-signed-off" | "urn:baosong:problem:channel-retired" | "urn:baosong:problem:already-published-on-channel";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -8445,11 +8895,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8457,7 +8903,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8609,17 +9055,7 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
-             *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
+             *     `draft-not-signed-off`: Publication, adoption, rating, instruction or retraction before sign-off, or after rejection (`draftStatus`).
              */
             409: {
                 headers: {
@@ -8628,7 +9064,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-signed-off";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -8648,11 +9084,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8660,7 +9092,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8670,6 +9102,8 @@ export interface operations {
              * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
              *
              *     `publication-level-unknown`: The level is not on the publication ladder (`field` levelKey).
+             *
+             *     `confidentiality-blocks-adoption`: "Not to be published": no adoption by a publication the policy marks public, nor any the policy blocks.
              */
             422: {
                 headers: {
@@ -8678,7 +9112,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:publication-level-unknown";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:publication-level-unknown" | "urn:baosong:problem:confidentiality-blocks-adoption";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -8806,17 +9240,7 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
-             *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
+             *     `draft-not-signed-off`: Publication, adoption, rating, instruction or retraction before sign-off, or after rejection (`draftStatus`).
              */
             409: {
                 headers: {
@@ -8825,7 +9249,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-signed-off";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -8845,11 +9269,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8857,7 +9277,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -8869,6 +9289,8 @@ export interface operations {
              *     `publication-level-unknown`: The level is not on the publication ladder (`field` levelKey).
              *
              *     `excellent-requires-adoption`: Only an item adopted at a level is rated excellent there (`field` levelKey).
+             *
+             *     `confidentiality-blocks-excellent-rating`: "Not to be published", and the policy blocks excellent ratings after it.
              */
             422: {
                 headers: {
@@ -8877,7 +9299,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:publication-level-unknown" | "urn:baosong:problem:excellent-requires-adoption";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:publication-level-unknown" | "urn:baosong:problem:excellent-requires-adoption" | "urn:baosong:problem:confidentiality-blocks-excellent-rating";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -9005,17 +9427,7 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
-             *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
+             *     `draft-not-signed-off`: Publication, adoption, rating, instruction or retraction before sign-off, or after rejection (`draftStatus`).
              */
             409: {
                 headers: {
@@ -9024,7 +9436,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-signed-off";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -9044,11 +9456,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9056,7 +9464,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -9068,6 +9476,8 @@ export interface operations {
              *     `publication-level-unknown`: The level is not on the publication ladder (`field` levelKey).
              *
              *     `instruction-requires-adoption`: A leader instruction is recorded only at a level where the item was adopted (`field` levelKey).
+             *
+             *     `confidentiality-blocks-instruction`: "Not to be published", and the policy blocks leader instructions after it.
              */
             422: {
                 headers: {
@@ -9076,7 +9486,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:publication-level-unknown" | "urn:baosong:problem:instruction-requires-adoption";
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:publication-level-unknown" | "urn:baosong:problem:instruction-requires-adoption" | "urn:baosong:problem:confidentiality-blocks-instruction";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -9204,17 +9614,7 @@ export interface operations {
              *
              *     `draft-not-found`: The draft does not exist.
              *
-             *     `draft-draft`: The draft is still a draft (not submitted): the command needs another status (`draftStatus`).
-             *
-             *     `draft-in-review`: The draft is in review: the command needs another status (`draftStatus`).
-             *
-             *     `draft-returned`: The draft was returned for revision: the command needs another status (`draftStatus`).
-             *
-             *     `draft-signed-off`: The draft is signed off: the command needs another status (`draftStatus`).
-             *
-             *     `draft-rejected`: The draft was rejected (final): the command needs another status (`draftStatus`).
-             *
-             *     `draft-retracted`: The item was retracted: the command needs another status (`draftStatus`).
+             *     `draft-not-signed-off`: Publication, adoption, rating, instruction or retraction before sign-off, or after rejection (`draftStatus`).
              */
             409: {
                 headers: {
@@ -9223,7 +9623,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-draft" | "urn:baosong:problem:draft-in-review" | "urn:baosong:problem:draft-returned" | "urn:baosong:problem:draft-signed-off" | "urn:baosong:problem:draft-rejected" | "urn:baosong:problem:draft-retracted";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:draft-not-found" | "urn:baosong:problem:draft-not-signed-off";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -9243,11 +9643,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9255,7 +9651,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -9299,7 +9695,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number;
+                /** @description The `next` value of the previous page (opaque); omit for the first page */
+                cursor?: string;
                 unitId?: string;
                 status?: "open" | "fulfilled" | "missed" | "cancelled";
                 /** @description Status as of this instant (default now) */
@@ -9317,7 +9714,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommissionResponse"][];
+                    "application/json": components["schemas"]["CommissionPageResponse"];
                 };
             };
             /**
@@ -9509,11 +9906,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9521,7 +9914,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -9655,7 +10048,7 @@ export interface operations {
              *
              *     `commission-not-found`: The commission does not exist.
              *
-             *     `commission-cancelled`: The commission is cancelled: it takes no drafts and cannot be cancelled again.
+             *     `commission-already-cancelled`: The commission is already cancelled.
              */
             409: {
                 headers: {
@@ -9664,7 +10057,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:commission-not-found" | "urn:baosong:problem:commission-cancelled";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:commission-not-found" | "urn:baosong:problem:commission-already-cancelled";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -9684,11 +10077,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `payload-too-large`: The request body is larger than the documented body limit.
-             *
-             *     `entity.too.large`: The request body is larger than the JSON body limit (the body parser's own type, superseded by payload-too-large).
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9696,17 +10085,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:payload-too-large" | "urn:baosong:problem:entity.too.large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
                 };
             };
-            /**
-             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
-             *
-             *     `commission-cancelled`: The commission is cancelled: it takes no drafts and cannot be cancelled again.
-             */
+            /** @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9714,7 +10099,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:commission-cancelled";
+                        type?: "urn:baosong:problem:idempotency-key-reused";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -9762,8 +10147,6 @@ export interface operations {
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
              *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
-             *
-             *     `attachment-too-large`: An attachment upload is larger than the attachment limit (`maxBytes`).
              */
             400: {
                 headers: {
@@ -9772,7 +10155,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400" | "urn:baosong:problem:attachment-too-large";
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
                         /** @enum {integer} */
                         status?: 400;
                     };
@@ -9814,11 +10197,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `attachment-too-large`: An attachment upload is larger than the attachment limit (`maxBytes`).
-             *
-             *     `payload-too-large`: The request body is larger than the documented body limit.
-             */
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9826,7 +10205,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:attachment-too-large" | "urn:baosong:problem:payload-too-large";
+                        type?: "urn:baosong:problem:payload-too-large";
                         /** @enum {integer} */
                         status?: 413;
                     };
@@ -9956,8 +10335,9 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number;
-                status?: "draft" | "in_review" | "returned" | "signed_off" | "rejected" | "retracted";
+                /** @description The `next` value of the previous page (opaque); omit for the first page */
+                cursor?: string;
+                status?: "draft" | "in_review" | "referred" | "returned" | "signed_off" | "rejected" | "retracted";
             };
             header?: never;
             path?: never;
@@ -9971,7 +10351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DraftSummaryResponse"][];
+                    "application/json": components["schemas"]["DraftPageResponse"];
                 };
             };
             /**
@@ -10048,7 +10428,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number;
+                /** @description The `next` value of the previous page (opaque); omit for the first page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -10062,7 +10443,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DraftSummaryResponse"][];
+                    "application/json": components["schemas"]["DraftPageResponse"];
                 };
             };
             /**
@@ -10139,7 +10520,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number;
+                /** @description The `next` value of the previous page (opaque); omit for the first page */
+                cursor?: string;
                 unitId?: string;
                 /** @description Signed off at or after */
                 from?: string;
@@ -10161,7 +10543,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegisterEntryResponse"][];
+                    "application/json": components["schemas"]["RegisterPageResponse"];
                 };
             };
             /**
@@ -10238,7 +10620,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number;
+                /** @description The `next` value of the previous page (opaque); omit for the first page */
+                cursor?: string;
                 unitId?: string;
                 status?: "open" | "fulfilled" | "missed" | "cancelled";
                 /** @description Status as of this instant (default now) */

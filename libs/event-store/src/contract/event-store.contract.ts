@@ -1,11 +1,27 @@
 import { deterministicUuid, newId } from '@app/kernel';
-import { EventStore, EventToAppend, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { AppendResult, EventIdReused, EventStore, EventToAppend, ExpectedRevision, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+
+export interface EventStoreContractOptions {
+  /**
+   * Where an event id must be unique. 'log' (the default; PostgreSQL, in memory): an id already stored in another
+   * stream is refused with EventIdReused. 'stream' (EventStoreDB, whose idempotence check "is based on the EventId
+   * and stream. It is possible to reuse an EventId across streams", per its documentation): the append to the
+   * other stream is an ordinary append. Our ids are derived from the command id AND the stream
+   * (handleCommand), so only a caller that builds its own ids can meet the difference.
+   */
+  readonly eventIdScope?: 'log' | 'stream';
+}
 
 /**
  * The contract every EventStore adapter passes. Call it from an adapter's spec with a factory that gives a
  * store on an empty (or at least isolated) log; stream names are unique per test so a shared server works too.
  */
-export function eventStoreContract(name: string, open: () => Promise<{ store: EventStore; dispose(): Promise<void> }>): void {
+export function eventStoreContract(
+  name: string,
+  open: () => Promise<{ store: EventStore; dispose(): Promise<void> }>,
+  options: EventStoreContractOptions = {},
+): void {
+  const eventIdScope = options.eventIdScope ?? 'log';
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let dispose: () => Promise<void>;
@@ -111,6 +127,115 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
         expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
         expect(await store.readStream(s)).toHaveLength(2);
       });
+    });
+
+    describe('event ids', () => {
+      // A retry whose decision changed: the same command (same ids) at the same expected revision, more events.
+      it.each([
+        ['to a new stream (no_stream)', false],
+        ['at a revision', true],
+      ])('refuses an append some (not all) of whose ids are already stored, %s, and writes nothing', async (_, existing) => {
+        const s = stream();
+        const commandId = newId();
+        if (existing) await store.appendToStream(s, [event('Seed', {})], 'no_stream');
+        const expected = existing ? 0n : 'no_stream';
+        await store.appendToStream(s, [event('A', {}, commandId, 0)], expected);
+        const error = await store.appendToStream(s, [event('A', {}, commandId, 0), event('B', {}, commandId, 1)], expected).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(EventIdReused);
+        expect((await store.readStream(s)).map((e) => e.type)).toEqual(existing ? ['Seed', 'A'] : ['A']);
+      });
+      if (eventIdScope === 'log') {
+        it('refuses ids already stored in another stream, and writes nothing', async () => {
+          const first = stream();
+          const second = stream();
+          const commandId = newId();
+          await store.appendToStream(first, [event('A', {}, commandId, 0)], 'no_stream');
+          const error = await store.appendToStream(second, [event('A', {}, commandId, 0)], 'any').catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(EventIdReused);
+          expect(await store.readStream(second)).toEqual([]);
+        });
+        it('the same ids appended at once to two streams: one lands, the other is EventIdReused (50 pairs)', async () => {
+          const outcomes = await Promise.all(
+            Array.from({ length: 50 }, async () => {
+              const commandId = newId();
+              const [a, b] = [stream(), stream()];
+              const results = await Promise.allSettled([a, b].map((s) => store.appendToStream(s, [event('A', {}, commandId, 0)], 'no_stream')));
+              const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+              const stored = (await store.readStream(a)).length + (await store.readStream(b)).length;
+              return { landed: results.length - refused.length, reused: refused.filter((e) => e instanceof EventIdReused).length, stored };
+            }),
+          );
+          expect(outcomes.filter((o) => o.landed !== 1 || o.reused !== 1 || o.stored !== 1)).toEqual([]);
+        }, 60_000);
+      } else {
+        it('scopes event ids to a stream: the same ids in another stream are an ordinary append', async () => {
+          const first = stream();
+          const second = stream();
+          const commandId = newId();
+          await store.appendToStream(first, [event('A', {}, commandId, 0)], 'no_stream');
+          await expect(store.appendToStream(second, [event('A', {}, commandId, 0)], 'no_stream')).resolves.toMatchObject({ duplicate: false });
+          expect(await store.readStream(second)).toHaveLength(1);
+        });
+      }
+    });
+
+    describe('concurrent appends', () => {
+      const PAIRS = 50;
+      /**
+       * Runs PAIRS pairs, all at once: the appends queue behind each other in the store, which widens the window
+       * in which the two appends of a pair overlap (run one pair at a time, a race shows up in a few pairs only).
+       * Every pair must pass; the first failure is rethrown.
+       */
+      const pairs = async (run: (pair: number) => Promise<void>): Promise<void> => {
+        const outcomes = await Promise.allSettled(Array.from({ length: PAIRS }, (_, pair) => run(pair)));
+        const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (failed.length > 0) throw failed[0]!.reason;
+      };
+
+      it(`two appends with \`any\` to a new stream never conflict and both land (${PAIRS} pairs)`, async () => {
+        await pairs(async (pair) => {
+          const s = stream();
+          const outcomes = await Promise.allSettled([
+            store.appendToStream(s, [event('A', { pair })], 'any'),
+            store.appendToStream(s, [event('B', { pair })], 'any'),
+          ]);
+          expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual(['ok', 'ok']);
+          const read = await store.readStream(s);
+          expect(read.map((e) => e.revision)).toEqual([0n, 1n]);
+          expect(read.map((e) => e.type).sort()).toEqual(['A', 'B']);
+        });
+      }, 60_000);
+
+      /** The same events appended twice at once: exactly one append and one duplicate answer, one copy stored. */
+      async function sameIdsTwiceAtOnce(s: string, expected: ExpectedRevision, before: number): Promise<void> {
+        const commandId = newId();
+        const events = [event('A', {}, commandId, 0), event('B', {}, commandId, 1)];
+        const outcomes = await Promise.allSettled([store.appendToStream(s, events, expected), store.appendToStream(s, events, expected)]);
+        expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual(['ok', 'ok']);
+        const [a, b] = outcomes.map((o) => (o as PromiseFulfilledResult<AppendResult>).value);
+        expect([a!.duplicate, b!.duplicate].sort()).toEqual([false, true]);
+        expect(a!.nextExpectedRevision).toBe(BigInt(before + 1));
+        expect(b!.nextExpectedRevision).toBe(BigInt(before + 1));
+        expect(a!.position).toBe(b!.position);
+        const read = await store.readStream(s);
+        expect(read.map((e) => e.type)).toEqual([...Array.from({ length: before }, () => 'Seed'), 'A', 'B']);
+      }
+
+      it.each(['any', 'no_stream'] as const)(
+        `the same event ids appended twice at once to a new stream (%s) give one append and one duplicate (${PAIRS} pairs)`,
+        async (expected) => {
+          await pairs(() => sameIdsTwiceAtOnce(stream(), expected, 0));
+        },
+        60_000,
+      );
+
+      it(`the same event ids appended twice at once at a revision give one append and one duplicate (${PAIRS} pairs)`, async () => {
+        await pairs(async () => {
+          const s = stream();
+          await store.appendToStream(s, [event('Seed', {})], 'no_stream');
+          await sameIdsTwiceAtOnce(s, 0n, 1);
+        });
+      }, 60_000);
     });
 
     describe('the global log', () => {

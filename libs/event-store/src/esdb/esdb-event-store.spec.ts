@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import {
   ANY,
   BACKWARDS,
+  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
@@ -12,11 +13,13 @@ import {
   UnavailableError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import type { AllStreamResolvedEvent, AppendResult as EsdbAppendResult, ResolvedEvent } from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, AppendResult as EsdbAppendResult, EventData, ResolvedEvent } from '@eventstore/db-client';
+import { eventStoreContract } from '../contract';
 import { EventIdReused, EventToAppend, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import {
+  APPEND_ATTEMPT_KEY,
   EsdbEventStore,
-  checkDuplicate,
+  classifyRefused,
   commitPositionOf,
   isApplicationEvent,
   selectAfter,
@@ -25,7 +28,6 @@ import {
   toReadPosition,
   toRecordedEvent,
   toStoredMetadata,
-  translateAppendError,
 } from './esdb-event-store';
 
 // ------------------------------------------------------------------------------------------------------------
@@ -98,12 +100,59 @@ interface Call {
   args: unknown[];
 }
 
-/** A fake client: records calls and answers from scripted data. */
+/** The client's expected-revision constants as the server's numbers (ExpectedVersion in the server's source). */
+const SERVER_ANY = -2n;
+const SERVER_NO_STREAM = -1n;
+const SERVER_STREAM_EXISTS = -4n;
+
+/**
+ * A fake client whose appends follow the server's documented behaviour, not the adapter's model of it. Sources:
+ *
+ * - EventStoreDB docs, "Optimistic Concurrency & Idempotence" (docs.geteventstore.com/dotnet-api/4.0.0/
+ *   optimistic-concurrency-and-idempotence/): "If identical write operations are performed ... it will be
+ *   acknowledged as successful, but duplicate events will not be written. The idempotence check is based on the
+ *   EventId and stream. It is possible to reuse an EventId across streams"; the guarantee holds when an expected
+ *   version is given; with ExpectedVersion.Any it is best effort. The gRPC client docs say the same (EventStore/
+ *   documentation docs/clients/grpc/appending-events/README.md, "eventId"): two events with the same id appended
+ *   to the same stream in quick succession are stored once.
+ * - The server's check, EventStore/EventStore src/EventStore.Core/Services/Storage/ReaderIndex/IndexWriter.cs,
+ *   CheckCommit: for Any / StreamExists the ids are looked up in a bounded cache of recently committed event ids
+ *   (all found in this stream: Idempotent; the first not found: Ok, written again; a later one not found:
+ *   CorruptedIdempotency); for an expected version below the current one, the events from expected+1 on are
+ *   compared with the ids (all equal: Idempotent; the first differs: WrongExpectedVersion; a later one differs:
+ *   CorruptedIdempotency); expected above current: WrongExpectedVersion; expected equal to current: Ok, the ids
+ *   are not checked at all. StreamExists on a missing stream: WrongExpectedVersion.
+ * - StorageWriterService.cs (ActOnCommitCheckFailure): Idempotent is answered AlreadyCommitted with the first
+ *   and last event numbers and the stored events' log position; CorruptedIdempotency is answered
+ *   WrongExpectedVersion. RequestManagerBase.cs: Handle(AlreadyCommitted) calls ReturnCommitAt, which completes
+ *   the request as a success, the same reply as a written append.
+ * - The client (EventStore/EventStore-Client-NodeJS packages/db-client/src/streams/appendToStream/append.ts):
+ *   a success resolves `{ success: true, nextExpectedRevision: current revision, position }`; a wrong expected
+ *   version rejects with WrongExpectedVersionError (current revision or "no_stream") unless
+ *   throwOnAppendFailure is off, when it resolves `{ success: false, ... }`.
+ *
+ * The id cache here holds every event ever written (the best case of the server's bounded cache). Appends are
+ * processed one at a time, as the server's single writer does. Reads: a missing stream throws
+ * StreamNotFoundError; $all forwards is inclusive of its start position, backwards exclusive.
+ */
 class FakeClient {
   readonly calls: Call[] = [];
   streams = new Map<string, ResolvedEvent[]>();
   all: AllStreamResolvedEvent[] = [];
-  appendResult: EsdbAppendResult | Error = { success: true, nextExpectedRevision: 0n, position: { commit: 500n, prepare: 500n } };
+  /** The next append fails with this error (a transport or server failure), once. */
+  failNextAppend: Error | undefined;
+  /** Models a client built with throwOnAppendFailure=false. */
+  throwOnAppendFailure = true;
+  /**
+   * The next duplicate append is dropped as the server drops one whose original is not replicated yet
+   * (StorageWriterService.cs, CommitDecision.IdempotentNotReady: "just drop the write and wait for the client to
+   * retry"); the request then times out, which the client reports as DeadlineExceededError.
+   */
+  dropNextDuplicate = false;
+  /** The next append is written, but its reply is lost: the client reports a timeout (DeadlineExceededError). */
+  loseNextReply = false;
+  /** Where the next written event goes in the log (commit positions are byte offsets: increasing, not dense). */
+  logEnd = 1000n;
   subscription = Object.assign(new PassThrough({ objectMode: true }), { unsubscribed: false, unsubscribe: async () => undefined });
   disposed = false;
 
@@ -113,10 +162,102 @@ class FakeClient {
     };
   }
 
-  async appendToStream(...args: unknown[]): Promise<EsdbAppendResult> {
-    this.calls.push({ method: 'appendToStream', args });
-    if (this.appendResult instanceof Error) throw this.appendResult;
-    return this.appendResult;
+  async appendToStream(stream: string, data: EventData | EventData[], options: { expectedRevision?: unknown } = {}): Promise<EsdbAppendResult> {
+    this.calls.push({ method: 'appendToStream', args: [stream, data, options] });
+    await Promise.resolve(); // a round trip: concurrent appends reach the server one after the other
+    if (this.failNextAppend) {
+      const failure = this.failNextAppend;
+      this.failNextAppend = undefined;
+      throw failure;
+    }
+    const events = Array.isArray(data) ? data : [data];
+    const existing = this.streams.get(stream) ?? [];
+    const current = BigInt(existing.length) - 1n; // -1: no stream
+    const expected = options.expectedRevision ?? ANY;
+    const expectedVersion =
+      expected === ANY ? SERVER_ANY : expected === NO_STREAM ? SERVER_NO_STREAM : expected === STREAM_EXISTS ? SERVER_STREAM_EXISTS : (expected as bigint);
+    const decision = this.checkCommit(stream, existing, current, expectedVersion, events.map((e) => e.id!));
+    if (decision.kind === 'wrong-expected-version') {
+      if (this.throwOnAppendFailure) {
+        throw new WrongExpectedVersionError(undefined, {
+          streamName: stream,
+          current: current < 0n ? NO_STREAM : current,
+          expected: expected as bigint,
+        });
+      }
+      return { success: false, nextExpectedRevision: current, position: undefined };
+    }
+    if (decision.kind === 'idempotent') {
+      if (this.dropNextDuplicate) {
+        this.dropNextDuplicate = false;
+        throw new DeadlineExceededError();
+      }
+      const last = existing[Number(decision.end)]!;
+      const logPosition = last.event!.position!.commit;
+      return { success: true, nextExpectedRevision: decision.end, position: { commit: logPosition, prepare: logPosition } };
+    }
+    const written = events.map((e, i) => {
+      this.logEnd += 10n;
+      return resolved({
+        stream,
+        id: e.id!,
+        type: e.type,
+        revision: current + 1n + BigInt(i),
+        position: this.logEnd,
+        data: e.data,
+        metadata: e.metadata,
+      });
+    });
+    this.streams.set(stream, [...existing, ...(written as unknown as ResolvedEvent[])]);
+    this.all.push(...written);
+    for (const subscription of this.live) for (const e of written) (subscription as unknown as { feed(e: AllStreamResolvedEvent): void }).feed(e);
+    const lastPosition = written[written.length - 1]!.event!.position.commit;
+    if (this.loseNextReply) {
+      this.loseNextReply = false;
+      throw new DeadlineExceededError();
+    }
+    return { success: true, nextExpectedRevision: current + BigInt(events.length), position: { commit: lastPosition, prepare: lastPosition } };
+  }
+
+  /** IndexWriter.CheckCommit, as summarised above. */
+  private checkCommit(
+    stream: string,
+    existing: readonly ResolvedEvent[],
+    current: bigint,
+    expectedVersion: bigint,
+    ids: readonly string[],
+  ): { kind: 'ok' } | { kind: 'idempotent'; end: bigint } | { kind: 'wrong-expected-version' } {
+    if (expectedVersion === SERVER_STREAM_EXISTS && current < 0n) return { kind: 'wrong-expected-version' };
+    if (expectedVersion === SERVER_ANY || expectedVersion === SERVER_STREAM_EXISTS) {
+      let end = -1n;
+      for (const [i, id] of ids.entries()) {
+        const cached = this.cachedEvent(id);
+        if (!cached || cached.stream !== stream) return i === 0 ? { kind: 'ok' } : { kind: 'wrong-expected-version' };
+        end = cached.revision;
+      }
+      return { kind: 'idempotent', end };
+    }
+    if (expectedVersion < current) {
+      for (const [i, id] of ids.entries()) {
+        const at = existing[Number(expectedVersion + 1n) + i];
+        if (at?.event?.id !== id) return { kind: 'wrong-expected-version' }; // i > 0: corrupted idempotency, answered the same
+      }
+      return { kind: 'idempotent', end: expectedVersion + BigInt(ids.length) };
+    }
+    if (expectedVersion > current) return { kind: 'wrong-expected-version' };
+    return { kind: 'ok' };
+  }
+
+  /** The server's cache of committed event ids: event id to the stream and event number it was last written at. */
+  private cachedEvent(id: string): { stream: string; revision: bigint } | undefined {
+    let found: { stream: string; revision: bigint; position: bigint } | undefined;
+    for (const [stream, events] of this.streams) {
+      for (const e of events) {
+        const position = e.event!.position?.commit ?? 0n;
+        if (e.event!.id === id && (!found || position > found.position)) found = { stream, revision: e.event!.revision, position };
+      }
+    }
+    return found;
   }
 
   readStream(stream: string, options: { direction?: string; fromRevision?: bigint | string; maxCount?: number } = {}) {
@@ -127,7 +268,7 @@ class FakeClient {
     if (options.direction === BACKWARDS) list.reverse();
     if (typeof options.fromRevision === 'bigint') {
       const from = options.fromRevision;
-      list = list.filter((e) => e.event!.revision >= from);
+      list = list.filter((e) => (options.direction === BACKWARDS ? e.event!.revision <= from : e.event!.revision >= from));
     }
     return iterate(list.slice(0, options.maxCount ?? Number.MAX_SAFE_INTEGER));
   }
@@ -147,9 +288,34 @@ class FakeClient {
     return iterate(list.slice(0, options.maxCount ?? Number.MAX_SAFE_INTEGER));
   }
 
+  /**
+   * Off: every subscription is `this.subscription`, which the test writes to. On: each subscription is fed from the
+   * fake's log, as the server's catch-up subscription does: the events from its start position on (inclusive),
+   * then each one written, without system events when the filter says so (excludeSystemEvents: `^[^$].*` on types).
+   */
+  liveSubscriptions = false;
+  private readonly live = new Set<PassThrough>();
+
   subscribeToAll(...args: unknown[]) {
     this.calls.push({ method: 'subscribeToAll', args });
-    return this.subscription;
+    if (!this.liveSubscriptions) return this.subscription;
+    const [options] = args as [{ fromPosition?: { commit: bigint } | string; filter?: { regex?: string } }];
+    const from = options.fromPosition;
+    const excludeSystem = options.filter?.regex === '^[^$].*';
+    const stream = new PassThrough({ objectMode: true });
+    const feed = (e: AllStreamResolvedEvent): void => {
+      if (!excludeSystem || !e.event!.type.startsWith('$')) stream.write(e);
+    };
+    for (const e of this.all) if (typeof from !== 'object' || e.event!.position.commit >= from.commit) feed(e);
+    const live = Object.assign(stream, {
+      feed,
+      unsubscribe: async () => {
+        this.live.delete(live);
+        stream.end();
+      },
+    });
+    this.live.add(live);
+    return live;
   }
 
   async dispose(): Promise<void> {
@@ -166,7 +332,7 @@ function open(): { fake: FakeClient; store: EsdbEventStore } {
   return { fake, store: new EsdbEventStore(fake as unknown as EventStoreDBClient) };
 }
 
-/** Stores `events` in the fake stream as the client would return them after an append. */
+/** Stores `events` in the fake stream (and in $all) as an earlier append would have. */
 function seed(fake: FakeClient, stream: string, events: readonly EventToAppend[], firstPosition = 10n): void {
   const existing = fake.streams.get(stream) ?? [];
   const added = events.map((e, i) =>
@@ -180,6 +346,7 @@ function seed(fake: FakeClient, stream: string, events: readonly EventToAppend[]
     }),
   );
   fake.streams.set(stream, [...existing, ...(added as unknown as ResolvedEvent[])]);
+  fake.all.push(...added);
 }
 
 const ID_A = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -275,23 +442,6 @@ describe('isApplicationEvent', () => {
   });
 });
 
-describe('translateAppendError', () => {
-  it("turns the client's WrongExpectedVersionError into WrongExpectedRevision with the actual revision", () => {
-    const clientError = new WrongExpectedVersionError(undefined, { streamName: 'report-1', expected: 1n, current: 3n });
-    const error = translateAppendError(clientError, 'report-1', 1n);
-    expect(error).toBeInstanceOf(WrongExpectedRevision);
-    expect(error).toMatchObject({ stream: 'report-1', expected: 1n, actual: 3n, kind: 'conflict', code: 'wrong-expected-revision' });
-  });
-  it('reports a missing stream as no_stream', () => {
-    const clientError = new WrongExpectedVersionError(undefined, { streamName: 's-1', expected: STREAM_EXISTS, current: NO_STREAM });
-    expect(translateAppendError(clientError, 's-1', 'stream_exists')).toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
-  });
-  it('leaves other errors alone', () => {
-    const other = new UnavailableError();
-    expect(translateAppendError(other, 's-1', 'any')).toBe(other);
-  });
-});
-
 describe('positions of $all reads', () => {
   it('starts at START for 0n or undefined, else exactly at the position', () => {
     expect(toReadPosition(undefined)).toBe(START);
@@ -305,18 +455,18 @@ describe('positions of $all reads', () => {
   });
 });
 
-describe('checkDuplicate', () => {
+describe('classifyRefused', () => {
   const recorded = (id: string, revision: bigint): RecordedEvent => toRecordedEvent(resolved({ id, revision, metadata: { eventId: id } }))!;
-  it('is new when no id is stored', () => {
-    expect(checkDuplicate([ID_C], [recorded(ID_A, 0n), recorded(ID_B, 1n)])).toEqual({ kind: 'new' });
+  it('is a duplicate when all ids are there, in order, from the expected position (case-insensitively)', () => {
+    expect(classifyRefused([ID_A.toUpperCase(), ID_B], [recorded(ID_A, 0n), recorded(ID_B, 1n)])).toBe('duplicate');
   });
-  it('is a duplicate when all ids are stored consecutively in order (case-insensitively)', () => {
-    const check = checkDuplicate([ID_A.toUpperCase(), ID_B], [recorded(ID_A, 0n), recorded(ID_B, 1n), recorded(ID_C, 2n)]);
-    expect(check).toMatchObject({ kind: 'duplicate', last: { revision: 1n } });
+  it('is a reuse when only some ids are there, or in another order', () => {
+    expect(classifyRefused([ID_A, ID_C], [recorded(ID_A, 0n), recorded(ID_B, 1n)])).toBe('reused');
+    expect(classifyRefused([ID_B, ID_A], [recorded(ID_A, 0n), recorded(ID_B, 1n)])).toBe('reused');
   });
-  it('is a reuse when only some ids are stored, or in another order', () => {
-    expect(checkDuplicate([ID_A, ID_C], [recorded(ID_A, 0n), recorded(ID_B, 1n)])).toEqual({ kind: 'reused' });
-    expect(checkDuplicate([ID_B, ID_A], [recorded(ID_A, 0n), recorded(ID_B, 1n)])).toEqual({ kind: 'reused' });
+  it('is a conflict when none is there', () => {
+    expect(classifyRefused([ID_C], [recorded(ID_A, 0n)])).toBe('conflict');
+    expect(classifyRefused([ID_C], [])).toBe('conflict');
   });
 });
 
@@ -325,13 +475,13 @@ describe('checkDuplicate', () => {
 // ------------------------------------------------------------------------------------------------------------
 
 describe('EsdbEventStore.appendToStream', () => {
-  it('appends JSON events with our ids and metadata at the mapped expected revision', async () => {
+  it('appends JSON events with our ids and metadata at the mapped expected revision, reading nothing before', async () => {
     const { fake, store } = open();
-    fake.appendResult = { success: true, nextExpectedRevision: 1n, position: { commit: 900n, prepare: 900n } };
     const before = Date.now();
     const result = await store.appendToStream('report-1', [toAppend('A', ID_A), toAppend('B', ID_B)], 'no_stream');
 
-    expect(result).toEqual({ nextExpectedRevision: 1n, position: 900n, duplicate: false });
+    expect(result).toEqual({ nextExpectedRevision: 1n, position: fake.logEnd, duplicate: false });
+    expect(fake.calls[0]!.method).toBe('appendToStream');
     const [call] = fake.callsTo('appendToStream');
     const [stream, data, options] = call!.args as [string, ReturnType<typeof toEventData>[], { expectedRevision: unknown }];
     expect(stream).toBe('report-1');
@@ -345,68 +495,119 @@ describe('EsdbEventStore.appendToStream', () => {
     expect(Date.parse(metadata.recordedAt as string)).toBeGreaterThanOrEqual(before);
   });
 
-  it('checks the end of the stream for the same event ids first (backwards, one per event)', async () => {
+  it('then reads exactly one event: the last of the appended range, to tell a write from an absorbed retry', async () => {
     const { fake, store } = open();
-    await store.appendToStream('report-1', [toAppend('A', ID_A), toAppend('B', ID_B)], 'any');
-    expect(fake.callsTo('readStream')[0]!.args).toEqual(['report-1', { direction: BACKWARDS, fromRevision: END, maxCount: 2 }]);
-    expect(fake.callsTo('appendToStream')[0]!.args[2]).toEqual({ expectedRevision: ANY });
-  });
-
-  it('passes a revision as the expected revision', async () => {
-    const { fake, store } = open();
-    seed(fake, 'report-1', [toAppend('A', ID_A)]);
-    await store.appendToStream('report-1', [toAppend('B', ID_B)], 0n);
+    seed(fake, 'report-1', [toAppend('S', ID_C)]);
+    await store.appendToStream('report-1', [toAppend('A', ID_A), toAppend('B', ID_B)], 0n);
+    expect(fake.calls.map((c) => c.method)).toEqual(['appendToStream', 'readStream']);
     expect(fake.callsTo('appendToStream')[0]!.args[2]).toEqual({ expectedRevision: 0n });
+    expect(fake.callsTo('readStream')[0]!.args).toEqual(['report-1', { direction: FORWARDS, fromRevision: 2n, maxCount: 1 }]);
   });
 
-  it('reports a retried append as a duplicate without appending', async () => {
+  it('stores the attempt id with the events, and reads do not return it', async () => {
+    const { fake, store } = open();
+    await store.appendToStream('report-1', [toAppend('A', ID_A)], 'any');
+    const sent = (fake.callsTo('appendToStream')[0]!.args[1] as ReturnType<typeof toEventData>[])[0]!.metadata as Record<string, unknown>;
+    expect(typeof sent[APPEND_ATTEMPT_KEY]).toBe('string');
+    const [read] = await store.readStream('report-1');
+    expect(read!.metadata).toEqual({ ...toAppend('A', ID_A).metadata, recordedAt: expect.any(String) });
+  });
+
+  it.each([
+    ['no_stream', 'no_stream' as const],
+    ['a revision', 0n],
+    ['any (the id cache)', 'any' as const],
+  ])('reports a retry the server absorbed (%s) as a duplicate, with the stored revision and position', async (_, expected) => {
     const { fake, store } = open();
     const events = [toAppend('A', ID_A), toAppend('B', ID_B)];
-    seed(fake, 'report-1', events, 70n);
-    const result = await store.appendToStream('report-1', events, 'no_stream');
-    expect(result).toEqual({ nextExpectedRevision: 1n, position: 71n, duplicate: true });
-    expect(fake.callsTo('appendToStream')).toHaveLength(0);
+    if (expected === 0n) seed(fake, 'report-1', [toAppend('S', ID_C)], 60n);
+    const first = await store.appendToStream('report-1', events, expected);
+    const again = await store.appendToStream('report-1', events, expected);
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ nextExpectedRevision: first.nextExpectedRevision, position: first.position, duplicate: true });
+    expect(fake.streams.get('report-1')).toHaveLength(expected === 0n ? 3 : 2);
   });
 
-  it('finds a retried append that another append has since followed', async () => {
+  it('the same events appended twice at once: the server writes once; one answer is the append, the other a duplicate', async () => {
     const { fake, store } = open();
     const events = [toAppend('A', ID_A), toAppend('B', ID_B)];
-    seed(fake, 'report-1', events, 70n);
-    seed(fake, 'report-1', [toAppend('C', ID_C)], 80n);
-    const result = await store.appendToStream('report-1', events, 'no_stream');
-    expect(result).toEqual({ nextExpectedRevision: 1n, position: 71n, duplicate: true });
-    expect(fake.callsTo('appendToStream')).toHaveLength(0);
+    const [a, b] = await Promise.all([store.appendToStream('report-1', events, 'no_stream'), store.appendToStream('report-1', events, 'no_stream')]);
+    expect([a!.duplicate, b!.duplicate]).toEqual([false, true]);
+    expect(b!.position).toBe(a!.position);
+    expect(fake.streams.get('report-1')).toHaveLength(2);
   });
 
-  it('refuses event ids reused for different events', async () => {
+  it('a retry after the stream moved on is found where it was stored: a duplicate', async () => {
+    const { fake, store } = open();
+    const events = [toAppend('A', ID_A), toAppend('B', ID_B)];
+    const first = await store.appendToStream('report-1', events, 'no_stream');
+    await store.appendToStream('report-1', [toAppend('C', ID_C)], 1n);
+    const again = await store.appendToStream('report-1', events, 'no_stream');
+    expect(again).toEqual({ nextExpectedRevision: 1n, position: first.position, duplicate: true });
+    expect(fake.streams.get('report-1')).toHaveLength(3);
+  });
+
+  it('refuses event ids reused for different events (the server answers WrongExpectedVersion: "corrupted idempotency")', async () => {
     const { fake, store } = open();
     seed(fake, 'report-1', [toAppend('A', ID_A)]);
-    await expect(store.appendToStream('report-1', [toAppend('A', ID_A), toAppend('C', ID_C)], 0n)).rejects.toBeInstanceOf(EventIdReused);
-    expect(fake.callsTo('appendToStream')).toHaveLength(0);
+    await expect(store.appendToStream('report-1', [toAppend('A', ID_A), toAppend('C', ID_C)], 'no_stream')).rejects.toBeInstanceOf(EventIdReused);
+    await expect(store.appendToStream('report-1', [toAppend('A', ID_A), toAppend('C', ID_C)], 'any')).rejects.toBeInstanceOf(EventIdReused);
+    expect(fake.streams.get('report-1')).toHaveLength(1);
   });
 
-  it("translates the client's WrongExpectedVersionError", async () => {
+  it("translates the server's WrongExpectedVersion into WrongExpectedRevision with the actual revision", async () => {
     const { fake, store } = open();
     seed(fake, 'report-1', [toAppend('A', ID_A), toAppend('B', ID_B)]);
-    fake.appendResult = new WrongExpectedVersionError(undefined, { streamName: 'report-1', expected: 0n, current: 1n });
     const error = await store.appendToStream('report-1', [toAppend('C', ID_C)], 0n).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WrongExpectedRevision);
     expect(error).toMatchObject({ stream: 'report-1', expected: 0n, actual: 1n });
+    await expect(store.appendToStream('report-2', [toAppend('C', ID_C)], 'stream_exists')).rejects.toMatchObject({
+      expected: 'stream_exists',
+      actual: 'no_stream',
+    });
   });
 
   it('turns an unsuccessful result (throwOnAppendFailure off) into WrongExpectedRevision', async () => {
     const { fake, store } = open();
-    fake.appendResult = { success: false, nextExpectedRevision: -1n, position: undefined };
+    fake.throwOnAppendFailure = false;
     await expect(store.appendToStream('report-1', [toAppend('A', ID_A)], 'stream_exists')).rejects.toMatchObject({
       expected: 'stream_exists',
       actual: 'no_stream',
     });
   });
 
+  it('sends a timed-out append again: a duplicate the server dropped (not yet replicated) is then answered as one', async () => {
+    const { fake, store } = open();
+    const events = [toAppend('A', ID_A)];
+    await store.appendToStream('report-1', events, 'no_stream');
+    fake.dropNextDuplicate = true;
+    await expect(store.appendToStream('report-1', events, 'no_stream')).resolves.toMatchObject({ duplicate: true, nextExpectedRevision: 0n });
+    expect(fake.callsTo('appendToStream')).toHaveLength(3);
+  });
+
+  it('sends a timed-out append again: if the lost reply was for its own write, it is that append, not a duplicate', async () => {
+    const { fake, store } = open();
+    fake.loseNextReply = true;
+    await expect(store.appendToStream('report-1', [toAppend('A', ID_A)], 'no_stream')).resolves.toMatchObject({ duplicate: false, nextExpectedRevision: 0n });
+    expect(fake.streams.get('report-1')).toHaveLength(1);
+  });
+
+  it('gives up after a few timeouts', async () => {
+    const { fake, store } = open();
+    const timeout = new DeadlineExceededError();
+    let calls = 0;
+    fake.appendToStream = async () => {
+      calls++;
+      throw timeout;
+    };
+    await expect(store.appendToStream('report-1', [toAppend('A', ID_A)], 'no_stream')).rejects.toBe(timeout);
+    expect(calls).toBe(3);
+  });
+
   it('rethrows other client errors', async () => {
     const { fake, store } = open();
     const unavailable = new UnavailableError();
-    fake.appendResult = unavailable;
+    fake.failNextAppend = unavailable;
     await expect(store.appendToStream('report-1', [toAppend('A', ID_A)])).rejects.toBe(unavailable);
   });
 
@@ -509,6 +710,18 @@ describe('EsdbEventStore.headPosition', () => {
     fake.all = [system(1n), system(2n)];
     await expect(store.headPosition()).resolves.toBe(0n);
   });
+  it.each([
+    ['a binary event', resolved({ position: 30n, isJson: false })],
+    ['an event without our metadata', resolved({ position: 30n, metadata: { foo: 'bar' } })],
+    ['an event without metadata', resolved({ position: 30n, metadata: undefined })],
+  ])('skips a foreign event at the head (%s): the head is the last event readAll and subscriptions deliver', async (_, foreign) => {
+    const { fake, store } = open();
+    fake.all = [resolved({ position: 10n }), resolved({ position: 20n, id: ID_B }), foreign];
+    const head = await store.headPosition();
+    expect(head).toBe(20n);
+    const delivered = await store.readAll();
+    expect(delivered[delivered.length - 1]!.position).toBe(head);
+  });
 });
 
 describe('EsdbEventStore.subscribeToAll', () => {
@@ -583,3 +796,20 @@ describe('EsdbEventStore.subscribeToAll', () => {
     expect(fake.disposed).toBe(true);
   });
 });
+
+// ------------------------------------------------------------------------------------------------------------
+// The shared contract, on the fake server. No EventStoreDB runs here: esdb-event-store.int-spec.ts runs the same
+// contract against a real one when EVENTSTORE_CONNECTION_STRING is set. This run checks the adapter against the
+// server's documented behaviour as the fake encodes it (sources at FakeClient).
+// ------------------------------------------------------------------------------------------------------------
+
+eventStoreContract(
+  'EventStoreDB adapter over the fake server',
+  async () => {
+    const fake = new FakeClient();
+    fake.liveSubscriptions = true;
+    const store = new EsdbEventStore(fake as unknown as EventStoreDBClient);
+    return { store, dispose: () => store.close() };
+  },
+  { eventIdScope: 'stream' },
+);

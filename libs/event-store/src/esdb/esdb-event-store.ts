@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ANY,
   BACKWARDS,
@@ -53,9 +54,15 @@ const NO_POSITION = 2n ** 64n - 1n;
 
 const DEFAULT_READ_ALL_COUNT = 1000;
 const DEFAULT_BATCH_SIZE = 500;
-/** How far back (in events) a partial id match is re-checked before it is called a reuse of event ids. */
-const DUPLICATE_LOOKBACK = 1000;
 const HEAD_PAGE = 256;
+/**
+ * The metadata key that names the append attempt which wrote an event. The server answers an append it absorbed
+ * as a duplicate exactly as one it wrote (see `appendToStream`), so the attempt id stored with the events is what
+ * tells the two apart. It is not part of our metadata: reads drop it.
+ */
+export const APPEND_ATTEMPT_KEY = 'appendAttemptId';
+/** How often a timed-out append is sent again before the timeout is the caller's. */
+const APPEND_TIMEOUT_RETRIES = 2;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pure mapping functions (unit-tested without a server).
@@ -76,18 +83,19 @@ export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpect
   }
 }
 
-/** The metadata stored with an event: ours plus the time of the append. */
-export function toStoredMetadata(metadata: EventToAppend['metadata'], now: Date): EventMetadata {
-  return { ...metadata, schemaVersion: metadata.schemaVersion ?? 1, recordedAt: now.toISOString() };
+/** The metadata stored with an event: ours plus the time of the append and, when given, the append attempt's id. */
+export function toStoredMetadata(metadata: EventToAppend['metadata'], now: Date, attempt?: string): EventMetadata {
+  const stored = { ...metadata, schemaVersion: metadata.schemaVersion ?? 1, recordedAt: now.toISOString() };
+  return (attempt === undefined ? stored : { ...stored, [APPEND_ATTEMPT_KEY]: attempt }) as EventMetadata;
 }
 
 /** One event to append, as the client's JSON event whose id is our event id (ESDB is idempotent on it). */
-export function toEventData(event: EventToAppend, now: Date): EventData {
+export function toEventData(event: EventToAppend, now: Date, attempt?: string): EventData {
   return jsonEvent({
     id: event.metadata.eventId,
     type: event.type,
     data: (event.data ?? null) as JSONType,
-    metadata: toStoredMetadata(event.metadata, now),
+    metadata: toStoredMetadata(event.metadata, now, attempt),
   });
 }
 
@@ -110,7 +118,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function toRecordedEvent(resolved: EsdbResolvedEvent): RecordedEvent | undefined {
   const event = resolved.event;
   if (!event) return undefined;
-  const stored = isPlainObject(event.metadata) ? event.metadata : {};
+  const { [APPEND_ATTEMPT_KEY]: _attempt, ...stored } = isPlainObject(event.metadata) ? event.metadata : {};
   const metadata = {
     ...stored,
     eventId: typeof stored.eventId === 'string' ? stored.eventId : event.id,
@@ -133,7 +141,12 @@ export function isSystemEvent(resolved: EsdbResolvedEvent): boolean {
   return !event || event.type.startsWith('$') || event.streamId.startsWith('$');
 }
 
-/** An event this application wrote: a JSON, non-system event whose metadata is a JSON object carrying our event id. */
+/**
+ * An event this application wrote: a JSON, non-system event whose metadata is a JSON object carrying our event id.
+ * This is THE definition of the port's log on this store: readAll and subscribeToAll deliver exactly these events
+ * and headPosition is the position of the newest of them, so a subscriber that has seen everything is at the head
+ * even when system or foreign events were written after it.
+ */
 export function isApplicationEvent(resolved: EsdbResolvedEvent): boolean {
   const event = resolved.event;
   if (!event || isSystemEvent(resolved) || !event.isJson) return false;
@@ -173,10 +186,10 @@ function isWrongExpectedVersion(error: unknown): error is WrongExpectedVersionEr
   );
 }
 
-/** The client's WrongExpectedVersionError as our WrongExpectedRevision; any other error unchanged. */
-export function translateAppendError(error: unknown, stream: string, expected: ExpectedRevision): unknown {
-  if (isWrongExpectedVersion(error)) return new WrongExpectedRevision(stream, expected, toActualRevision(error.actualVersion));
-  return error;
+/** The server's or the client's timeout (TimeoutError, DeadlineExceededError): the append's outcome is unknown. */
+export function isTimeout(error: unknown): boolean {
+  const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+  return type === 'timeout' || type === 'deadline-exceeded';
 }
 
 export function isStreamNotFound(error: unknown): boolean {
@@ -186,27 +199,44 @@ export function isStreamNotFound(error: unknown): boolean {
   );
 }
 
-export type DuplicateCheck =
-  | { readonly kind: 'new' }
-  | { readonly kind: 'duplicate'; readonly last: RecordedEvent }
-  | { readonly kind: 'reused' };
+/**
+ * What the server did with an append it accepted, from the last event of the appended range as stored: written by
+ * this attempt (its attempt id), or already stored by an earlier one, which the server absorbed without writing.
+ * The same event id with another attempt id is that earlier append; anything else at that revision means the
+ * server accepted the append for events that are not ours, which it never does (an error, not a guess).
+ */
+export function classifyAccepted(stored: RecordedEventWithAttempt | undefined, lastEventId: string, attempt: string): 'written' | 'absorbed' {
+  if (!stored || stored.event.metadata.eventId.toLowerCase() !== lastEventId.toLowerCase()) {
+    throw new Error(`The append of ${lastEventId} was accepted, but the stream holds ${stored?.event.metadata.eventId ?? 'nothing'} at its revision`);
+  }
+  return stored.attempt === attempt ? 'written' : 'absorbed';
+}
+
+/** A stored event with the id of the append attempt that wrote it (undefined for events written without one). */
+export interface RecordedEventWithAttempt {
+  readonly event: RecordedEvent;
+  readonly attempt: string | undefined;
+}
+
+export function withAttempt(resolved: EsdbResolvedEvent): RecordedEventWithAttempt | undefined {
+  const event = toRecordedEvent(resolved);
+  if (!event) return undefined;
+  const metadata = resolved.event?.metadata;
+  const attempt = isPlainObject(metadata) && typeof metadata[APPEND_ATTEMPT_KEY] === 'string' ? metadata[APPEND_ATTEMPT_KEY] : undefined;
+  return { event, attempt };
+}
 
 /**
- * Compares the event ids of an append with the stream's latest events (oldest first). All ids found, once each,
- * consecutively and in the same order: the append is a retry already stored. None found: a new append. Anything
- * else: ids reused for different events.
+ * After the server refused an append (WrongExpectedVersion), the stream's events from the expected position on
+ * tell why: all our ids there, in order: a duplicate (stored by an earlier attempt); some of them: the ids were
+ * reused for different events (the server's "corrupted idempotency", also answered as WrongExpectedVersion);
+ * none: a real conflict.
  */
-export function checkDuplicate(eventIds: readonly string[], latest: readonly RecordedEvent[]): DuplicateCheck {
+export function classifyRefused(eventIds: readonly string[], from: readonly RecordedEvent[]): 'duplicate' | 'reused' | 'conflict' {
   const wanted = eventIds.map((id) => id.toLowerCase());
-  const matches: { index: number; event: RecordedEvent }[] = [];
-  latest.forEach((event, index) => {
-    if (wanted.includes(event.metadata.eventId.toLowerCase())) matches.push({ index, event });
-  });
-  if (matches.length === 0) return { kind: 'new' };
-  const inOrder =
-    matches.length === wanted.length &&
-    matches.every((m, i) => m.event.metadata.eventId.toLowerCase() === wanted[i] && m.index === matches[0]!.index + i);
-  return inOrder ? { kind: 'duplicate', last: matches[matches.length - 1]!.event } : { kind: 'reused' };
+  const stored = from.map((e) => e.metadata.eventId.toLowerCase());
+  if (wanted.every((id, i) => stored[i] === id)) return 'duplicate';
+  return wanted.some((id) => stored.includes(id)) ? 'reused' : 'conflict';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -223,30 +253,72 @@ export class EsdbEventStore implements EventStore {
     this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
   }
 
+  /**
+   * One append call; then one point read of the appended range's last event, because the server acknowledges an
+   * append it absorbed as a duplicate exactly as one it wrote (same success reply, see esdb-event-store.spec.ts
+   * for the sources), and only what is stored tells which. No read happens before the append: the server itself
+   * checks the event ids against the expected revision, atomically, so there is nothing to check-then-act.
+   */
   async appendToStream(
     stream: string,
     events: readonly EventToAppend[],
     expected: ExpectedRevision = 'any',
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const duplicate = await this.findDuplicate(stream, events);
-    if (duplicate) return duplicate;
-
+    const attempt = randomUUID();
     const now = new Date();
-    try {
-      const result = await this.client.appendToStream(
-        stream,
-        events.map((e) => toEventData(e, now)),
-        { expectedRevision: toEsdbExpectedRevision(expected) },
-      );
-      // Only when the client is built with throwOnAppendFailure=false; by default it throws instead.
-      if (!result.success) throw new WrongExpectedRevision(stream, expected, toActualRevision(result.nextExpectedRevision));
-      const commit = result.position?.commit;
-      const position = commit !== undefined && commit >= 0n && commit < NO_POSITION ? commit : await this.lastPosition(stream);
-      return { nextExpectedRevision: result.nextExpectedRevision, position, duplicate: false };
-    } catch (error) {
-      throw translateAppendError(error, stream, expected);
+    const data = events.map((e) => toEventData(e, now, attempt));
+    let result: Awaited<ReturnType<EventStoreDBClient['appendToStream']>>;
+    for (let timeouts = 0; ; timeouts++) {
+      try {
+        result = await this.client.appendToStream(stream, data, { expectedRevision: toEsdbExpectedRevision(expected) });
+        break;
+      } catch (error) {
+        if (isWrongExpectedVersion(error)) return this.refused(stream, events, expected, toActualRevision(error.actualVersion));
+        // A timed-out append may or may not have been written, and the server drops (without an answer) a
+        // duplicate of a write it has not replicated yet, waiting for the client to retry: send the same append
+        // again (same ids, same attempt, same expected revision), which the server absorbs if it was written.
+        if (!isTimeout(error) || timeouts >= APPEND_TIMEOUT_RETRIES) throw error;
+      }
     }
+    // Only when the client is built with throwOnAppendFailure=false; by default it throws instead.
+    if (!result.success) return this.refused(stream, events, expected, toActualRevision(result.nextExpectedRevision));
+
+    const [stored] = await this.readRaw(stream, { direction: FORWARDS, fromRevision: result.nextExpectedRevision, maxCount: 1 });
+    const last = stored ? withAttempt(stored) : undefined;
+    const outcome = classifyAccepted(last, events[events.length - 1]!.metadata.eventId, attempt);
+    const commit = result.position?.commit;
+    const reported = commit !== undefined && commit >= 0n && commit < NO_POSITION ? commit : undefined;
+    return {
+      nextExpectedRevision: result.nextExpectedRevision,
+      position: outcome === 'written' ? (reported ?? last!.event.position) : last!.event.position,
+      duplicate: outcome === 'absorbed',
+    };
+  }
+
+  /** The server refused the append: a duplicate stored at another revision, a reuse of event ids, or a conflict. */
+  private async refused(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+    actual: bigint | 'no_stream',
+  ): Promise<AppendResult> {
+    const ids = events.map((e) => e.metadata.eventId);
+    // Where our events would be: right after the expected revision; for any/stream_exists, the server's check is
+    // its cache of recent ids, so the ids may be anywhere: read the whole stream (a rare path).
+    const from = typeof expected === 'bigint' ? expected + 1n : expected === 'no_stream' ? 0n : undefined;
+    const read = await this.readStream(stream, from === undefined ? {} : { fromRevision: from, maxCount: events.length });
+    const start = from === undefined ? read.findIndex((e) => e.metadata.eventId.toLowerCase() === ids[0]!.toLowerCase()) : 0;
+    const candidates = start < 0 ? [] : read.slice(start, start + events.length);
+    const verdict = classifyRefused(ids, candidates);
+    if (verdict === 'duplicate') {
+      const last = candidates[candidates.length - 1]!;
+      return { nextExpectedRevision: last.revision, position: last.position, duplicate: true };
+    }
+    if (verdict === 'reused' || (from === undefined && read.some((e) => ids.some((id) => id.toLowerCase() === e.metadata.eventId.toLowerCase())))) {
+      throw new EventIdReused(stream, ids);
+    }
+    throw new WrongExpectedRevision(stream, expected, actual);
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -325,7 +397,8 @@ export class EsdbEventStore implements EventStore {
       }
       for (const resolved of page) {
         const position = commitPositionOf(resolved);
-        if (position !== undefined && !isSystemEvent(resolved)) return position;
+        // The same test as readAll and subscribeToAll: the head is the newest event a subscriber is given.
+        if (position !== undefined && isApplicationEvent(resolved)) return position;
       }
       const oldest = page.length > 0 ? commitPositionOf(page[page.length - 1]!) : undefined;
       // Backward reads are exclusive of their start position, so the oldest event of a page is where the next begins.
@@ -341,36 +414,12 @@ export class EsdbEventStore implements EventStore {
     await this.client.dispose();
   }
 
-  /** A retried append (same event ids at the end of the stream) is reported instead of appended again. */
-  private async findDuplicate(stream: string, events: readonly EventToAppend[]): Promise<AppendResult | undefined> {
-    const ids = events.map((e) => e.metadata.eventId);
-    let check = checkDuplicate(ids, await this.latest(stream, events.length));
-    // Some ids at the end: the retried events may sit a little further back (another append followed them).
-    if (check.kind === 'reused') check = checkDuplicate(ids, await this.latest(stream, events.length + DUPLICATE_LOOKBACK));
-    switch (check.kind) {
-      case 'new':
-        return undefined;
-      case 'reused':
-        throw new EventIdReused(stream, ids);
-      case 'duplicate':
-        return { nextExpectedRevision: check.last.revision, position: check.last.position, duplicate: true };
-    }
-  }
-
-  /** The last `count` events of a stream, oldest first. */
-  private async latest(stream: string, count: number): Promise<RecordedEvent[]> {
-    const resolved = await this.collect(() =>
-      this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: count }),
-    );
-    return resolved
-      .map(toRecordedEvent)
-      .filter((e): e is RecordedEvent => e !== undefined)
-      .reverse();
-  }
-
-  private async lastPosition(stream: string): Promise<bigint> {
-    const [last] = await this.latest(stream, 1);
-    return last?.position ?? 0n;
+  /** A stream read as the client returns it (with our stored metadata untouched). */
+  private readRaw(
+    stream: string,
+    options: { direction: typeof FORWARDS; fromRevision: bigint; maxCount: number },
+  ): Promise<ResolvedEvent[]> {
+    return this.collect(() => this.client.readStream(stream, options));
   }
 
   /** Drains a read; a stream that does not exist reads as empty. */

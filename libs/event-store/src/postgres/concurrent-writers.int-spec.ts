@@ -4,7 +4,8 @@ import { PostgresEventStore } from './postgres-event-store';
 
 /**
  * The no-gap guarantee: under concurrent appends a subscriber must never skip an event that commits late.
- * 8 writers x 1,000 appends while a subscriber reads: every event exactly once, in position order.
+ * 8 writers x 1,000 appends while a subscriber reads: every event exactly once, in position order, and recorded
+ * times non-decreasing in position order.
  * WRITERS / APPENDS_PER_WRITER can be raised for a longer run (npm run test:load).
  */
 const WRITERS = Number(process.env.WRITERS ?? 8);
@@ -23,13 +24,13 @@ describe('PostgresEventStore under concurrent writers', () => {
     await db.drop();
   });
 
-  it(`a live subscriber sees all ${WRITERS} x ${APPENDS_PER_WRITER} events exactly once, in position order`, async () => {
+  it(`a live subscriber sees all ${WRITERS} x ${APPENDS_PER_WRITER} events exactly once, in position order, recorded times non-decreasing`, async () => {
     const total = WRITERS * APPENDS_PER_WRITER;
     const controller = new AbortController();
-    const seen: { position: bigint; stream: string; revision: bigint }[] = [];
+    const seen: { position: bigint; stream: string; revision: bigint; recordedAt: string }[] = [];
     const subscriber = (async () => {
       for await (const batch of store.subscribeToAll({ after: 0n, batchSize: 250, signal: controller.signal })) {
-        for (const e of batch) seen.push({ position: e.position, stream: e.streamId, revision: e.revision });
+        for (const e of batch) seen.push({ position: e.position, stream: e.streamId, revision: e.revision, recordedAt: e.metadata.recordedAt });
         if (seen.length >= total) controller.abort();
       }
     })();
@@ -63,5 +64,8 @@ describe('PostgresEventStore under concurrent writers', () => {
       lastRevision.set(e.stream, e.revision);
     }
     expect(lastRevision.size).toBe(WRITERS);
+    // recorded times never go back in position order (audit reads time in log order), though appends waited
+    const earlierThanPrevious = seen.filter((e, i) => i > 0 && Date.parse(e.recordedAt) < Date.parse(seen[i - 1]!.recordedAt));
+    expect(earlierThanPrevious.map((e) => `${e.position}: ${e.recordedAt}`)).toEqual([]);
   }, 180_000);
 });

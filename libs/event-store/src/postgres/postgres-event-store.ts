@@ -64,7 +64,7 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     try {
-      // One round trip: see migrations/1763800000002_es-append-function.js.
+      // One round trip: see migrations/1763800000002_es-append-function.js and 1763800000003_append-hardening.js.
       const result = await this.pool.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
         'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])',
         [
@@ -200,9 +200,11 @@ function translate(error: unknown, stream: string, expected: ExpectedRevision, e
     return new WrongExpectedRevision(stream, expected, pgError.detail === 'no_stream' || !pgError.detail ? 'no_stream' : BigInt(pgError.detail));
   }
   if (pgError.code === 'BS002') return new EventIdReused(stream, events.map((e) => e.metadata.eventId));
-  // Two first appends to a new stream race past the row lock: the loser hits a unique constraint.
-  if (pgError.code === '23505' && (pgError.constraint === 'es_streams_pkey' || pgError.constraint === 'es_events_stream_revision_unique')) {
-    return new WrongExpectedRevision(stream, expected, 'no_stream');
+  // es_append holds the stream's lock (also for a new stream), so the same ids cannot race within one stream; two
+  // appends of the same ids to two streams at once can both pass the id check, and the second one's insert then
+  // meets the first one's ids: that is a reuse of event ids, as when they are found before the insert.
+  if (pgError.code === '23505' && pgError.constraint === 'es_events_event_id_unique') {
+    return new EventIdReused(stream, events.map((e) => e.metadata.eventId));
   }
   return error;
 }

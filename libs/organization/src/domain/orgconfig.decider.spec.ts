@@ -26,6 +26,23 @@ describe('org config decider', () => {
         .when({ type: 'DefinePublicationLevels', levels: [ladder[0]!, { ...ladder[1]!, rank: 10 }], now })
         .thenThrows(RuleViolation, 'level-rank-not-ascending');
     });
+    it('never records a level without a key, a name or an integer rank (the org-directory projection relies on them)', () => {
+      const refuse = (levels: unknown[]) =>
+        spec(orgConfigDecider).given([]).when({ type: 'DefinePublicationLevels', levels: levels as PublicationLevel[], now }).thenThrows(RuleViolation, 'level-invalid');
+      refuse([[]]);
+      refuse([{}]);
+      refuse([null]);
+      refuse([{ name: '市', rank: 1 }]);
+      refuse([{ key: 'city', name: '', rank: 1 }]);
+      refuse([{ key: 'city', name: '   ', rank: 1 }]);
+      refuse([{ key: 'city', name: '市', rank: 1.5 }]);
+      refuse([{ key: 'City!', name: '市', rank: 1 }]);
+      refuse([]);
+    });
+    it('never records a unit type without a key or a name', () => {
+      spec(orgConfigDecider).given([]).when({ type: 'DefineUnitType', key: '', name: '大队', description: null, now }).thenThrows(RuleViolation, 'unit-type-invalid');
+      spec(orgConfigDecider).given([]).when({ type: 'DefineUnitType', key: 'brigade', name: ' ', description: null, now }).thenThrows(RuleViolation, 'unit-type-invalid');
+    });
     it('refuses duplicate keys', () => {
       spec(orgConfigDecider).given([]).when({ type: 'DefinePublicationLevels', levels: [ladder[0]!, { ...ladder[1]!, key: 'unit' }], now }).thenThrows(RuleViolation, 'level-key-duplicate');
     });

@@ -26,6 +26,10 @@ export interface OrgConfigState {
 
 export const ORG_CONFIG_STREAM = 'orgconfig-default';
 
+const KEY = /^[a-z][a-z0-9-]{0,49}$/;
+const LEVEL_KEY = /^[a-z][a-z0-9_-]{0,49}$/;
+const isText = (value: unknown, max: number) => typeof value === 'string' && value.trim().length >= 1 && value.length <= max;
+
 export const orgConfigDecider: Decider<OrgConfigCommand, OrgConfigState, OrgConfigEvent> = {
   initialState: () => ({ unitTypes: new Map(), levels: [] }),
   evolve(state, event) {
@@ -41,13 +45,23 @@ export const orgConfigDecider: Decider<OrgConfigCommand, OrgConfigState, OrgConf
   decide(command, state) {
     switch (command.type) {
       case 'DefineUnitType': {
+        if (!KEY.test(command.key)) throw new RuleViolation('unit-type-invalid', 'A unit type key is a lowercase key such as brigade', { field: 'key' });
+        if (!isText(command.name, 50)) throw new RuleViolation('unit-type-invalid', 'A unit type has a name of 1-50 characters', { field: 'name' });
         const existing = state.unitTypes.get(command.key);
         if (existing && existing.name === command.name && existing.description === command.description) return [];
         return [{ type: 'UnitTypeDefined', data: { key: command.key, name: command.name, description: command.description, definedAt: command.now } }];
       }
       case 'DefinePublicationLevels': {
+        if (!Array.isArray(command.levels) || command.levels.length < 1 || command.levels.length > 20) {
+          throw new RuleViolation('level-invalid', 'The ladder has 1-20 levels', { field: 'levels' });
+        }
         const keys = new Set<string>();
         command.levels.forEach((level, i) => {
+          // What is recorded is what the read models rely on: a level always has a key, a name and a rank.
+          if (level === null || typeof level !== 'object') throw new RuleViolation('level-invalid', 'A level is an object with key, name and rank', { field: `levels[${i}]` });
+          if (typeof level.key !== 'string' || !LEVEL_KEY.test(level.key)) throw new RuleViolation('level-invalid', 'A level key is a lowercase key such as city', { field: `levels[${i}].key` });
+          if (!isText(level.name, 50)) throw new RuleViolation('level-invalid', 'A level has a name of 1-50 characters', { field: `levels[${i}].name` });
+          if (!Number.isInteger(level.rank) || level.rank < 0 || level.rank > 1000) throw new RuleViolation('level-invalid', 'A level rank is an integer from 0 to 1000', { field: `levels[${i}].rank` });
           if (keys.has(level.key)) throw new RuleViolation('level-key-duplicate', `Level ${level.key} appears twice`, { field: `levels[${i}].key` });
           keys.add(level.key);
           if (i > 0 && level.rank <= command.levels[i - 1]!.rank) {

@@ -1,4 +1,4 @@
-import { applyDecorators, HttpStatus, INestApplication, ParseIntPipe, ParseUUIDPipe, Type } from '@nestjs/common';
+import { applyDecorators, HttpStatus, INestApplication, Type } from '@nestjs/common';
 import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
@@ -6,6 +6,7 @@ import { ApiExtraModels, ApiOperation, ApiParam, ApiParamOptions, DECORATORS, Ap
 import { getMetadataStorage } from 'class-validator';
 import { POLICY_RULE_FAMILY, PROBLEM_CATALOGUE, PROBLEM_TYPE_PREFIX, ProblemCode, problemStatuses, problemTypeUri } from '@app/kernel';
 import { CommandCtx, IDEMPOTENCY_KEY_PATTERN } from './command-context';
+import { ARRAY_OF_OBJECTS, IntParamPipe, UuidParamPipe } from './validation';
 
 /**
  * The OpenAPI document, built from the code: one response schema per operation (the response classes beside each
@@ -31,6 +32,7 @@ export class ProblemDocument {
   @ApiPropertyOptional({ type: [FieldProblemDocument], description: 'validation-failed: each field or parameter at fault' }) errors?: FieldProblemDocument[];
   @ApiPropertyOptional({ description: 'The rule that refused the command (409, 422)' }) rule?: string;
   @ApiPropertyOptional({ description: 'The field at fault, when one is' }) field?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'payload-too-large: the limit in bytes' }) limit?: number;
 }
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -78,7 +80,7 @@ export function ProblemResponses(codes: readonly ProblemCode[], options: { polic
 const REQUEST_PROBLEMS: ProblemCode[] = ['validation-failed', 'http-400', 'internal'];
 const AUTH_PROBLEMS: ProblemCode[] = ['unauthenticated', 'forbidden'];
 /** Every command may meet these: a concurrent change, a stale If-Match, a reused key, an oversized body. */
-const COMMAND_PROBLEMS: ProblemCode[] = ['wrong-expected-revision', 'event-id-reused', 'stale-revision', 'idempotency-key-reused', 'payload-too-large', 'entity.too.large'];
+const COMMAND_PROBLEMS: ProblemCode[] = ['wrong-expected-revision', 'event-id-reused', 'stale-revision', 'idempotency-key-reused', 'payload-too-large'];
 
 interface EndpointOptions {
   summary: string;
@@ -198,6 +200,16 @@ function constraintSchema(meta: Meta, all: readonly Meta[]): Schema {
     }
     case 'isDateString':
       return { type: 'string', format: 'date-time' };
+    case 'isCalendarDate':
+      return { type: 'string', format: 'date' };
+    case 'isInstant':
+      return { type: 'string', format: 'date-time' };
+    case 'isTextMap': {
+      const limits = c[0] as { maxKeys: number; maxLength: number } | undefined;
+      return limits
+        ? { type: 'object', maxProperties: limits.maxKeys, additionalProperties: { type: 'string', maxLength: limits.maxLength } }
+        : { type: 'object', additionalProperties: { type: 'string' } };
+    }
     case 'isLength':
       return { type: 'string', ...(typeof c[0] === 'number' && c[0] > 0 ? { minLength: c[0] } : {}), ...(typeof c[1] === 'number' ? { maxLength: c[1] } : {}) };
     case 'minLength':
@@ -227,7 +239,8 @@ function constraintSchema(meta: Meta, all: readonly Meta[]): Schema {
 
 function arrayConstraint(meta: Meta): Schema {
   const c = meta.constraints ?? [];
-  if (meta.name === 'isArray') return { type: 'array' };
+  // ValidateNestedObjects: an array whose every element is an object of the nested class
+  if (meta.name === 'isArray' || meta.name === ARRAY_OF_OBJECTS) return { type: 'array' };
   if (meta.name === 'arrayMinSize') return { minItems: c[0] };
   if (meta.name === 'arrayMaxSize') return { maxItems: c[0] };
   return {};
@@ -289,7 +302,7 @@ export function documentValidationConstraints(): void {
         if (typeof type === 'string' && (designType || explicit.type === undefined)) {
           derived.type = SCALAR_TYPE[type];
           delete explicit.type;
-          if (type === 'object' && explicit.additionalProperties === undefined) derived.additionalProperties = true;
+          if (type === 'object' && explicit.additionalProperties === undefined && derived.additionalProperties === undefined) derived.additionalProperties = true;
         }
       }
       if (explicit.required === undefined) derived.required = !optional;
@@ -326,8 +339,8 @@ interface RouteArgument {
 
 export interface RouteHandler {
   readonly operationId: string;
-  /** Path parameters and the pipes that parse them. */
-  readonly pathParameters: { name: string; uuid: boolean; integer: boolean }[];
+  /** Path parameters and the pipes that parse them (an integer's bounds from its IntParamPipe). */
+  readonly pathParameters: { name: string; uuid: boolean; integer: { min: number; max: number } | null }[];
   /** The handler takes @CommandCtx(): it reads Idempotency-Key and If-Match. */
   readonly takesCommandContext: boolean;
 }
@@ -360,11 +373,14 @@ export function routeHandlers(app: INestApplication): RouteHandler[] {
           operationId: `${controller.name}_${method}`,
           pathParameters: entries
             .filter(([key, a]) => key.startsWith(`${RouteParamtypes.PARAM}:`) && typeof a.data === 'string')
-            .map(([, a]) => ({
-              name: a.data as string,
-              uuid: (a.pipes ?? []).some((p) => isPipe(p, ParseUUIDPipe)),
-              integer: (a.pipes ?? []).some((p) => isPipe(p, ParseIntPipe)),
-            })),
+            .map(([, a]) => {
+              const intPipe = (a.pipes ?? []).find((p) => isPipe(p, IntParamPipe));
+              return {
+                name: a.data as string,
+                uuid: (a.pipes ?? []).some((p) => isPipe(p, UuidParamPipe)),
+                integer: intPipe === undefined ? null : intPipe instanceof IntParamPipe ? { ...intPipe.bounds } : { ...new IntParamPipe().bounds },
+              };
+            }),
           takesCommandContext: entries.some(([, a]) => a.factory === contextFactory),
         });
       }
@@ -387,7 +403,8 @@ function operations(document: OpenAPIObject): Map<string, Operation> {
 }
 
 /**
- * What the route metadata knows: a path parameter parsed by ParseUUIDPipe is a uuid, by ParseIntPipe an integer;
+ * What the route metadata knows: a path parameter parsed by UuidParamPipe is a uuid, by IntParamPipe an integer
+ * within the pipe's bounds;
  * a handler that takes @CommandCtx() reads Idempotency-Key and If-Match.
  */
 function documentRouteMetadata(app: INestApplication, document: OpenAPIObject): void {
@@ -399,7 +416,7 @@ function documentRouteMetadata(app: INestApplication, document: OpenAPIObject): 
       const parameter = op.parameters?.find((x) => !('$ref' in x) && x.in === 'path' && x.name === p.name);
       if (!parameter || '$ref' in parameter) continue;
       if (p.uuid) parameter.schema = { ...parameter.schema, type: 'string', format: 'uuid' };
-      if (p.integer) parameter.schema = { ...parameter.schema, type: 'integer' };
+      if (p.integer) parameter.schema = { ...parameter.schema, type: 'integer', minimum: p.integer.min, maximum: p.integer.max };
     }
     if (handler.takesCommandContext) {
       const parameters = (op.parameters ?? []).filter((x) => '$ref' in x || x.in !== 'header' || !COMMAND_HEADERS.some((h) => h.name === x.name));

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, ErrorKind } from '@app/kernel';
+import { DomainError, ErrorKind, PayloadTooLarge } from '@app/kernel';
 
 const STATUS: Record<ErrorKind, number> = {
   validation: 400,
@@ -9,6 +9,7 @@ const STATUS: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   stale: 412,
+  too_large: 413,
   rule_violation: 422,
 };
 
@@ -68,7 +69,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     // body-parser errors (malformed JSON, too large) are plain errors with a status
-    const withStatus = exception as { status?: number; type?: string; message?: string };
+    const withStatus = exception as { status?: number; type?: string; message?: string; limit?: number };
+    if (withStatus?.type === 'entity.too.large' && typeof withStatus.limit === 'number') {
+      return this.toProblem(new PayloadTooLarge('A request body', withStatus.limit));
+    }
     if (typeof withStatus?.status === 'number' && withStatus.status >= 400 && withStatus.status < 500) {
       return {
         type: `urn:baosong:problem:${withStatus.type ?? `http-${withStatus.status}`}`,

@@ -15,7 +15,7 @@ import type {
   ReviewChainRule,
 } from './policy-document';
 import { DateTime } from 'luxon';
-import { WorkCalendar } from './calendar';
+import { DeadlineVerdict, WorkCalendar } from './calendar';
 
 /** Where a computed number comes from: the policy version, the clause and its parameters, the facts used. */
 export interface Provenance {
@@ -174,7 +174,8 @@ export class CompiledPolicy {
     return (this.document.rules.deadlines ?? []).find((d) => d.appliesTo.kind === kind) ?? null;
   }
 
-  deadline(from: Date, spec: DeadlineSpec): Date {
+  /** The deadline and whether it is provisional (working days counted in a year the calendar does not cover). */
+  deadline(from: Date, spec: DeadlineSpec): DeadlineVerdict {
     return this.calendar.deadline(from, spec);
   }
 
@@ -182,12 +183,12 @@ export class CompiledPolicy {
   timeliness(contentType: string, eventDate: string | null, submittedAt: Date) {
     const rule = this.deadlineRuleFor(contentType);
     if (!rule || (rule.from === 'event' && eventDate === null)) {
-      return { rule, deadline: null, lateByMinutes: 0, late: false };
+      return { rule, deadline: null, lateByMinutes: 0, late: false, provisional: null };
     }
     const from = rule.from === 'event' ? this.startOfDay(eventDate!) : submittedAt;
-    const deadline = this.calendar.deadline(from, rule.deadline);
+    const { at: deadline, provisional } = this.calendar.deadline(from, rule.deadline);
     const lateByMinutes = Math.max(0, Math.ceil((submittedAt.getTime() - deadline.getTime()) / 60_000));
-    return { rule, deadline, lateByMinutes, late: lateByMinutes > 0 };
+    return { rule, deadline, lateByMinutes, late: lateByMinutes > 0, provisional };
   }
 
   private startOfDay(date: string): Date {
@@ -349,12 +350,16 @@ export class CompiledPolicy {
     const due = this.calendar.deadline(occurredAt, rules.firstReport);
     const lateAfter = this.calendar.deadline(occurredAt, rules.lateAfter);
     const concealedAfter = this.calendar.deadline(occurredAt, rules.concealedAfter);
+    const written = this.calendar.deadline(occurredAt, rules.writtenReport);
     const t = firstReportedAt.getTime();
-    const verdict = t > concealedAfter.getTime() ? 'concealed' : t > lateAfter.getTime() ? 'late' : 'on_time';
+    const verdict = t > concealedAfter.at.getTime() ? 'concealed' : t > lateAfter.at.getTime() ? 'late' : 'on_time';
+    // a verdict resting on a working-day count outside the calendar's years says so
+    const provisional = [due, lateAfter, concealedAfter, written].find((d) => d.provisional)?.provisional ?? null;
     return {
       verdict,
-      firstReportDue: due,
-      writtenReportDue: this.calendar.deadline(occurredAt, rules.writtenReport),
+      provisional,
+      firstReportDue: due.at,
+      writtenReportDue: written.at,
       minutesAfterIncident: Math.round((t - occurredAt.getTime()) / 60_000),
       provenance: this.provenance(rules.id, { firstReport: rules.firstReport, lateAfter: rules.lateAfter, concealedAfter: rules.concealedAfter }),
     };

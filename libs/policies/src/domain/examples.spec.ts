@@ -182,7 +182,8 @@ describe('example policies', () => {
     });
     it('an emergency\'s written report is due within 1 working day (a Friday event: Monday)', () => {
       const due = p.deadline(new Date('2026-03-06T02:00:00Z'), p.deadlineFor('incident-written-report')!.deadline);
-      expect(due.toISOString()).toBe('2026-03-09T15:59:59.999Z');
+      expect(due.at.toISOString()).toBe('2026-03-09T15:59:59.999Z');
+      expect(due.provisional).toBeNull();
     });
     it('hedging words and figures without units are warnings, not refusals', () => {
       const check = p.checkDraft({ contentType: 'general', importance: 'general', destination: 'internal', title: '情况', body: '听说出动了120,可能有人受伤。', targetPlatforms: [], longForm: false, formFields: {} });

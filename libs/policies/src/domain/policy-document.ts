@@ -27,6 +27,11 @@ export interface PolicyDocument {
   readonly source?: string;
   readonly effectiveFrom: string;
   readonly effectiveTo?: string | null;
+  /**
+   * Precedence among policies whose review chains have equal scope specificity (higher wins, default 0): the
+   * most specific scope wins first, then priority; equal on both and overlapping is refused at publication.
+   */
+  readonly priority?: number;
   /** The whole institution ("*"), or selected unit types. */
   readonly scope: { readonly unitTypes: readonly string[] };
   readonly calendar?: CalendarSpec;
@@ -56,6 +61,7 @@ export interface PolicyRules {
   readonly penalties?: readonly PenaltyRule[];
   readonly incidentRules?: IncidentRules;
   readonly grading?: GradingRule;
+  readonly confidentialityRelease?: ConfidentialityReleaseRule;
 }
 
 export interface ContentTypeRule {
@@ -233,4 +239,13 @@ export interface GradingRule {
   readonly components: readonly { readonly key: string; readonly name: string; readonly weight: number }[];
   /** From the top: the first band whose minimum the score reaches. */
   readonly bands: readonly { readonly key: string; readonly name: string; readonly min: number; readonly boundary: Boundary }[];
+}
+
+/** What a "not to be published" verdict blocks beyond channel publication, which it always blocks (R7.10). */
+export interface ConfidentialityReleaseRule {
+  readonly id: string;
+  /** Publications whose adoption is a public release: adoption by them is refused (names without 《》). */
+  readonly publicPublications?: readonly string[];
+  /** Further outcomes refused: any adoption (internal bulletins too), excellent ratings, leader instructions. */
+  readonly notToPublishAlsoBlocks?: readonly ('adoption' | 'excellent' | 'instruction')[];
 }

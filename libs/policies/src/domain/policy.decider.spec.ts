@@ -2,7 +2,7 @@ import { InvalidState, RuleViolation } from '@app/kernel';
 import { spec } from '@app/kernel/testing';
 import { loadExamplePolicy } from '../testing/example-policies';
 import { diffPolicies } from './diff-policies';
-import type { PolicyDocument } from './policy-document';
+import type { PolicyDocument, ReviewChainRule } from './policy-document';
 import { policyDecider, PolicyDrafted, PolicyPublished } from './policy.decider';
 import { validatePolicy } from './validate-policy';
 
@@ -17,13 +17,17 @@ const v2: PolicyDocument = {
 const drafted = (doc: PolicyDocument): PolicyDrafted => ({ type: 'PolicyDrafted', data: { policyId: doc.id, version: doc.version, document: doc, draftedBy: 'admin', draftedAt: now } });
 const published = (doc: PolicyDocument): PolicyPublished => ({
   type: 'PolicyPublished',
-  data: { policyId: doc.id, version: doc.version, effectiveFrom: doc.effectiveFrom, effectiveTo: null, retroactive: true, publishedBy: 'admin', publishedAt: now },
+  data: { policyId: doc.id, version: doc.version, effectiveFrom: doc.effectiveFrom, effectiveTo: null, retroactive: true, publishedBy: 'admin', publishedAt: now, checkedAgainst: [] },
 });
 
 describe('policy decider', () => {
   describe('when the policy has no versions', () => {
     it('drafts version 1', () => {
       spec(policyDecider).given([]).when({ type: 'DraftPolicy', document: v1, actorId: 'admin', now }).then([drafted(v1)]);
+    });
+    it('never records a document that does not validate (here: an empty title)', () => {
+      const broken = { ...v1, title: '' } as unknown as typeof v1;
+      spec(policyDecider).given([]).when({ type: 'DraftPolicy', document: broken, actorId: 'admin', now }).thenThrows(RuleViolation, 'policy-invalid');
     });
     it('refuses to skip versions', () => {
       spec(policyDecider).given([]).when({ type: 'DraftPolicy', document: v2, actorId: 'admin', now }).thenThrows(RuleViolation, 'policy-version-sequence');
@@ -39,12 +43,12 @@ describe('policy decider', () => {
     it('publishes it, retroactively when its effective date is past', () => {
       spec(policyDecider)
         .given([drafted(v1)])
-        .when({ type: 'PublishPolicy', version: 1, actorId: 'admin', now })
+        .when({ type: 'PublishPolicy', version: 1, actorId: 'admin', now, published: [] })
         .thenMatches((events) => expect(events).toEqual([published(v1)]));
     });
     it('an invalid draft cannot be published (422 naming the JSON path)', () => {
       const broken = { ...v1, rules: { ...v1.rules, adoptionLadder: { ...v1.rules.adoptionLadder!, mode: 'sideways' } } } as unknown as PolicyDocument;
-      spec(policyDecider).given([drafted(broken)]).when({ type: 'PublishPolicy', version: 1, actorId: 'admin', now }).thenThrows(RuleViolation, 'policy-invalid');
+      spec(policyDecider).given([drafted(broken)]).when({ type: 'PublishPolicy', version: 1, actorId: 'admin', now, published: [] }).thenThrows(RuleViolation, 'policy-invalid');
     });
   });
   describe('when version 1 is published', () => {
@@ -54,9 +58,73 @@ describe('policy decider', () => {
     it('publishing version 2 supersedes version 1 where their dates overlap', () => {
       spec(policyDecider)
         .given([drafted(v1), published(v1), drafted(v2)])
-        .when({ type: 'PublishPolicy', version: 2, actorId: 'admin', now })
+        .when({ type: 'PublishPolicy', version: 2, actorId: 'admin', now, published: [] })
         .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['PolicyPublished', 'PolicySuperseded']));
     });
+  });
+});
+
+describe('precedence of review chains (docs/adr/0010)', () => {
+  const chain = (id: string, when: ReviewChainRule['when'] = {}): ReviewChainRule => ({
+    id,
+    when,
+    steps: [{ key: 'head', name: '负责人审核', role: 'unit_head', signature: 'signature' }],
+    rules: { twoPersonCheck: false, authorMayNotReview: true, confidentialityBeforePublication: false, onReturn: 'restart' },
+  });
+  const doc = (id: string, extra: Partial<PolicyDocument> = {}, chains = [chain(`${id}-chain`)]): PolicyDocument => ({
+    id,
+    version: 1,
+    title: id,
+    rationale: 'precedence spec',
+    effectiveFrom: '2026-01-01',
+    scope: { unitTypes: ['*'] },
+    rules: { reviewChains: chains },
+    ...extra,
+  });
+  const publish = (candidate: PolicyDocument, published: PolicyDocument[]) =>
+    spec(policyDecider).given([drafted(candidate)]).when({ type: 'PublishPolicy', version: candidate.version, actorId: 'admin', now, published });
+
+  it('refuses a version whose chain ties with another policy (same scope, same priority, overlapping dates): 422 naming the other policy and version', () => {
+    const other = { ...doc('bureau-wide'), version: 3 };
+    expect(() => policyDecider.decide({ type: 'PublishPolicy', version: 1, actorId: 'admin', now, published: [other] }, policyDecider.evolve(policyDecider.initialState(), drafted(doc('office-wide'))))).toThrow(
+      expect.objectContaining({
+        code: 'policy-chain-tie',
+        message: expect.stringContaining('policy bureau-wide version 3'),
+        details: expect.objectContaining({ conflictsWith: { policyId: 'bureau-wide', version: 3, ruleId: 'bureau-wide-chain' } }),
+      }),
+    );
+  });
+  it('publishes when the other policy ends before this one starts, recording the versions it was checked against', () => {
+    publish(doc('office-wide'), [doc('bureau-wide', { effectiveFrom: '2020-01-01', effectiveTo: '2025-12-31' })]).thenMatches((events) =>
+      expect(events).toEqual([expect.objectContaining({ type: 'PolicyPublished', data: expect.objectContaining({ checkedAgainst: [{ policyId: 'bureau-wide', version: 1 }] }) })]),
+    );
+  });
+  it('compares with the dates a superseded version still governs: v1 keeps the dates before v2', () => {
+    const v1Other = doc('bureau-wide', { effectiveFrom: '2020-01-01', effectiveTo: null });
+    const v2Other = { ...doc('bureau-wide', { effectiveFrom: '2026-01-01' }), version: 2, priority: 5 };
+    // 2024-2025 is governed by v1 (priority 0, like the candidate): a tie; from 2026 v2 (priority 5) governs
+    publish(doc('office-wide', { effectiveFrom: '2024-01-01' }), [v1Other, v2Other]).thenThrows(RuleViolation, 'policy-chain-tie');
+    publish(doc('office-wide', { effectiveFrom: '2026-01-01' }), [v1Other, v2Other]).thenMatches((events) => expect(events).toHaveLength(1));
+  });
+  it('a different priority, or a more specific scope, is no tie', () => {
+    publish(doc('office-wide', { priority: 1 }), [doc('bureau-wide')]).thenMatches((events) => expect(events).toHaveLength(1));
+    publish(doc('squads', { scope: { unitTypes: ['squad'] } }), [doc('bureau-wide')]).thenMatches((events) => expect(events).toHaveLength(1));
+    publish(doc('squad-chain', {}, [chain('squads', { unitTypes: ['squad'] })]), [doc('bureau-wide')]).thenMatches((events) => expect(events).toHaveLength(1));
+  });
+  it('chains that can never match the same draft are no tie; two unit-type chains for the same unit type are', () => {
+    publish(doc('internal-only', {}, [chain('internal', { destination: ['internal'] })]), [doc('external-only', {}, [chain('external', { destination: ['external'] })])]).thenMatches((events) =>
+      expect(events).toHaveLength(1),
+    );
+    publish(doc('squads', { scope: { unitTypes: ['squad', 'brigade'] } }), [doc('squad-chain', {}, [chain('squads', { unitTypes: ['squad'] })])]).thenThrows(RuleViolation, 'policy-chain-tie');
+    publish(doc('brigades', { scope: { unitTypes: ['brigade'] } }), [doc('squad-chain', {}, [chain('squads', { unitTypes: ['squad'] })])]).thenMatches((events) => expect(events).toHaveLength(1));
+  });
+  it('a newer version of the same policy never ties with its own older versions', () => {
+    const v1Same = doc('bureau-wide');
+    const v2Same = { ...doc('bureau-wide'), version: 2 };
+    spec(policyDecider)
+      .given([drafted(v1Same), published(v1Same), drafted(v2Same)])
+      .when({ type: 'PublishPolicy', version: 2, actorId: 'admin', now, published: [v1Same] })
+      .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['PolicyPublished', 'PolicySuperseded']));
   });
 });
 

@@ -1,13 +1,24 @@
 import { assertNever, Decider, DomainEvent, InvalidState, RuleViolation } from '@app/kernel';
 import type { PolicyDocument } from './policy-document';
 import { PolicyProblem, validatePolicy } from './validate-policy';
+import { chainTies } from './chain-precedence';
 
 /** A policy's lifecycle, one stream per policy id (`policy-<id>`), every version in it. */
 export type PolicyDrafted = DomainEvent<'PolicyDrafted', { policyId: string; version: number; document: PolicyDocument; draftedBy: string; draftedAt: string }>;
 export type PolicyValidated = DomainEvent<'PolicyValidated', { policyId: string; version: number; problems: PolicyProblem[]; validatedAt: string }>;
 export type PolicyPublished = DomainEvent<
   'PolicyPublished',
-  { policyId: string; version: number; effectiveFrom: string; effectiveTo: string | null; retroactive: boolean; publishedBy: string; publishedAt: string }
+  {
+    policyId: string;
+    version: number;
+    effectiveFrom: string;
+    effectiveTo: string | null;
+    retroactive: boolean;
+    publishedBy: string;
+    publishedAt: string;
+    /** The other policies' versions the review-chain tie check compared with (from the catalog), so a replay can explain it. */
+    checkedAgainst?: { policyId: string; version: number }[];
+  }
 >;
 export type PolicySuperseded = DomainEvent<'PolicySuperseded', { policyId: string; version: number; supersededBy: number; supersededAt: string }>;
 export type PolicyEvent = PolicyDrafted | PolicyValidated | PolicyPublished | PolicySuperseded;
@@ -15,7 +26,17 @@ export type PolicyEvent = PolicyDrafted | PolicyValidated | PolicyPublished | Po
 export type PolicyCommand =
   | { type: 'DraftPolicy'; document: PolicyDocument; actorId: string; now: string }
   | { type: 'ValidatePolicy'; version: number; now: string }
-  | { type: 'PublishPolicy'; version: number; actorId: string; now: string };
+  | {
+      type: 'PublishPolicy';
+      version: number;
+      actorId: string;
+      now: string;
+      /**
+       * The published versions (superseded ones included) of every other policy, fetched by the handler: a
+       * version whose review chains would tie with one of theirs is refused (docs/adr/0010).
+       */
+      published: readonly PolicyDocument[];
+    };
 
 export interface PolicyVersionState {
   readonly version: number;
@@ -61,6 +82,9 @@ export const policyDecider: Decider<PolicyCommand, PolicyState, PolicyEvent> = {
     switch (command.type) {
       case 'DraftPolicy': {
         const { document } = command;
+        // the read models and the policy engine rely on a valid document: the decider checks it, not only HTTP
+        const problems = validatePolicy(document);
+        if (problems.length > 0) throw new RuleViolation('policy-invalid', `${problems.length} problem(s): ${problems[0]!.path} ${problems[0]!.message}`, { problems });
         const existing = state.versions.get(document.version);
         if (existing && existing.status !== 'draft') {
           throw new InvalidState('policy-version-published', `Version ${document.version} of ${document.id} is ${existing.status}: draft a new version`);
@@ -83,6 +107,16 @@ export const policyDecider: Decider<PolicyCommand, PolicyState, PolicyEvent> = {
           throw new RuleViolation('policy-invalid', `Version ${v.version} has ${problems.length} problem(s): ${problems[0]!.path} ${problems[0]!.message}`, { problems });
         }
         const d = v.document;
+        const ties = chainTies(d, command.published);
+        if (ties.length > 0) {
+          const t = ties[0]!;
+          throw new RuleViolation(
+            'policy-chain-tie',
+            `Review chain ${t.ruleId} would tie with chain ${t.otherRuleId} of policy ${t.policyId} version ${t.version} from ${t.from} ` +
+              `(both ${t.specificity === 'institution' ? 'institution-wide' : 'unit-type scoped'}, priority ${t.priority}): give one a different priority or a narrower scope`,
+            { conflictsWith: { policyId: t.policyId, version: t.version, ruleId: t.otherRuleId }, ties },
+          );
+        }
         const events: PolicyEvent[] = [
           {
             type: 'PolicyPublished',
@@ -95,6 +129,7 @@ export const policyDecider: Decider<PolicyCommand, PolicyState, PolicyEvent> = {
               retroactive: d.effectiveFrom < command.now.slice(0, 10),
               publishedBy: command.actorId,
               publishedAt: command.now,
+              checkedAgainst: command.published.filter((o) => o.id !== d.id).map((o) => ({ policyId: o.id, version: o.version })),
             },
           },
         ];

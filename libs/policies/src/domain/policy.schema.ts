@@ -32,6 +32,12 @@ export const POLICY_SCHEMA = {
     source: { type: 'string', maxLength: 100 },
     effectiveFrom: date,
     effectiveTo: { anyOf: [date, { type: 'null' }] },
+    priority: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 1000,
+      description: 'Precedence among policies of equal scope specificity (higher wins; default 0); see docs/adr/0010-policy-precedence.md',
+    },
     scope: {
       type: 'object',
       additionalProperties: false,
@@ -314,6 +320,22 @@ export const POLICY_SCHEMA = {
                 properties: { key, name: { type: 'string' }, min: { type: 'number' }, boundary },
               },
             },
+          },
+        },
+        confidentialityRelease: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id'],
+          description: 'What a "not to be published" confidentiality verdict blocks beyond channel publication (R7.10)',
+          properties: {
+            id,
+            publicPublications: {
+              type: 'array',
+              items: { type: 'string', minLength: 1, maxLength: 200 },
+              uniqueItems: true,
+              description: 'Publications whose adoption is a public release (names as adoptions record them, without 《》)',
+            },
+            notToPublishAlsoBlocks: { type: 'array', items: { enum: ['adoption', 'excellent', 'instruction'] }, uniqueItems: true },
           },
         },
       },

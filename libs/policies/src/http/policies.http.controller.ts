@@ -1,35 +1,39 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import * as yaml from 'js-yaml';
 import type { Pool } from 'pg';
 import { Clock, CLOCK, CommandContext, NotFound, RuleViolation, ValidationFailed } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, CommandEndpoint, Endpoint, etag, PG_POOL } from '@app/platform';
+import { CommandCtx, CommandEndpoint, Endpoint, etag, guardInput, IntParamPipe, PG_POOL } from '@app/platform';
 import { diffPolicies } from '../domain/diff-policies';
 import type { PolicyDocument } from '../domain/policy-document';
 import { POLICY_SCHEMA } from '../domain/policy.schema';
 import { policyDecider, policyStream } from '../domain/policy.decider';
 import { validatePolicy } from '../domain/validate-policy';
 import { JsonSchemaResponse, POLICY_DOCUMENT_BODY, POLICY_ID_PARAMETER, PolicyDiffResponse, PolicyDraftedResponse, PolicyPublishedResponse, PolicyValidationResponse, PolicyVersionDetailResponse, PolicyVersionResponse } from './policies.responses';
+import { PolicyCatalog } from '../read/policy-catalog';
 
 export class DiffQuery {
-  @ApiPropertyOptional() @Type(() => Number) @IsInt() @Min(1) from!: number;
-  @ApiPropertyOptional() @Type(() => Number) @IsInt() @Min(1) to!: number;
+  @ApiPropertyOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647) from!: number;
+  @ApiPropertyOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647) to!: number;
 }
 
 /** A policy document from a JSON body, or YAML (Content-Type application/yaml or text/yaml). */
 function documentFrom(req: Request, body: unknown): unknown {
   if (typeof body === 'string') {
+    let parsed: unknown;
     try {
-      return yaml.load(body);
+      parsed = yaml.load(body);
     } catch (error) {
       throw new ValidationFailed([{ field: 'body', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }]);
     }
+    // YAML is decoded here, after the input guard saw only its text: the same rules apply to what it holds.
+    body = guardInput(parsed, '');
   }
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationFailed([{ field: 'body', message: `expected a policy document (JSON object or YAML), got ${req.headers['content-type'] ?? 'no content type'}` }]);
@@ -48,6 +52,7 @@ export class PoliciesHttpController {
     private readonly commands: CommandBus,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalog: PolicyCatalog,
   ) {}
 
   @Get('schema')
@@ -91,23 +96,25 @@ export class PoliciesHttpController {
   @Post(':policyId/versions/:version/publish')
   @HttpCode(200)
   @Access('policies.manage')
-  @CommandEndpoint({ summary: 'Publish a draft version; a past effectiveFrom is allowed (retroactive) and supersedes overlapping versions', response: PolicyPublishedResponse,
+  @CommandEndpoint({ summary: 'Publish a draft version; a past effectiveFrom is allowed (retroactive) and supersedes overlapping versions; a review chain that would tie with another policy\'s is 422 policy-chain-tie', response: PolicyPublishedResponse,
     params: [POLICY_ID_PARAMETER],
-    problems: ['not-found', 'policy-version-unknown', 'policy-version-published', 'policy-invalid'] })
+    problems: ['not-found', 'policy-version-unknown', 'policy-version-published', 'policy-invalid', 'policy-chain-tie'] })
   async publish(
     @Param('policyId') policyId: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', new IntParamPipe()) version: number,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
     @Res({ passthrough: true }) res: Response,
   ) {
+    // what the tie check needs from other policies is fetched here and passed in (the decider stays pure)
+    const published = (await this.catalog.published()).documents();
     const result = await runDecider(
       this.commands,
       policyStream(policyId),
       policyDecider,
       (state) => {
         if (state.versions.size === 0) throw new NotFound('Policy', policyId);
-        return { type: 'PublishPolicy' as const, version, actorId: actor.memberId, now: this.clock.now().toISOString() };
+        return { type: 'PublishPolicy' as const, version, actorId: actor.memberId, now: this.clock.now().toISOString(), published };
       },
       context,
     );
@@ -125,7 +132,7 @@ export class PoliciesHttpController {
   @Get(':policyId/versions/:version')
   @Access('policies.read')
   @Endpoint({ summary: 'One version: the document and its status', response: PolicyVersionDetailResponse, params: [POLICY_ID_PARAMETER], problems: ['not-found'] })
-  async get(@Param('policyId') policyId: string, @Param('version', ParseIntPipe) version: number) {
+  async get(@Param('policyId') policyId: string, @Param('version', new IntParamPipe()) version: number) {
     const row = await this.pool.query(`SELECT ${VERSION_COLUMNS}, document FROM rm.policy_versions WHERE policy_id = $1 AND version = $2`, [policyId, version]);
     if (!row.rows[0]) throw new NotFound('Policy version', `${policyId} v${version}`);
     return row.rows[0];

@@ -1,22 +1,29 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { Endpoint, PG_POOL } from '@app/platform';
-import { Access } from '@app/access';
+import { Endpoint, IntParamPipe, PG_POOL } from '@app/platform';
+import { Access, Actor, CurrentActor } from '@app/access';
 import { ProjectionRuntime } from '../projection-runtime';
 import { projectionStatus, ProjectionStatus } from '../projection-status';
-import { DeadLetter, listDeadLetters, retryDeadLetter, RetryOutcome } from '../dead-letters';
-import { DeadLetterResponse, ProjectionStatusResponse, RetryOutcomeResponse } from './projections.responses';
+import { DeadLetter, listDeadLetters, retryDeadLetter, RetryOutcome, skipDeadLetter, SkipOutcome } from '../dead-letters';
+import { DeadLetterResponse, ProjectionStatusResponse, RetryOutcomeResponse, SkipOutcomeResponse } from './projections.responses';
 
 export class ListDeadLettersQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) projection?: string;
   @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @IsIn(['open', 'resolved']) status?: 'open' | 'resolved';
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
+}
+
+export class SkipDeadLetterRequest {
+  @ApiProperty({ example: 'Event appended before the level-key check existed; the ladder was redefined since', description: 'Why the read model may lack this event (recorded with who and when)' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
 }
 
 export class RebuildStarted {
@@ -58,8 +65,15 @@ export class ProjectionsHttpController {
 
   @Post('dead-letters/:id/retry')
   @Access('ops.manage')
-  @Endpoint({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event', response: RetryOutcomeResponse, problems: ['not-found', 'dead-letter-resolved', 'dead-letter-build-retired'] })
-  retry(@Param('id', ParseIntPipe) id: number): Promise<RetryOutcome> {
+  @Endpoint({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event', response: RetryOutcomeResponse, status: 201, problems: ['not-found', 'dead-letter-resolved', 'dead-letter-build-retired'] })
+  retry(@Param('id', new IntParamPipe({ min: 1, max: Number.MAX_SAFE_INTEGER })) id: number): Promise<RetryOutcome> {
     return retryDeadLetter(this.pool, this.store, this.runtime, String(id));
+  }
+
+  @Post('dead-letters/:id/skip')
+  @Access('ops.manage')
+  @Endpoint({ summary: 'Skip a poison event for good (with a reason): the projection resumes past it, and rebuilds skip it too', response: SkipOutcomeResponse, status: 201, problems: ['not-found', 'dead-letter-resolved'] })
+  skip(@Param('id', new IntParamPipe({ min: 1, max: Number.MAX_SAFE_INTEGER })) id: number, @Body() body: SkipDeadLetterRequest, @CurrentActor() actor: Actor): Promise<SkipOutcome> {
+    return skipDeadLetter(this.pool, this.runtime, String(id), { actorId: actor.memberId, reason: body.reason });
   }
 }

@@ -42,6 +42,15 @@ export class DeadLetterResponse {
   @ApiProperty({ type: 'integer' }) attempts!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt!: string | null;
+  @ApiProperty({ type: String, enum: ['applied', 'skipped'], nullable: true, description: '`applied` (a retry or the resumed build got past it) or `skipped` (an operator skipped the event); null while open' })
+  resolution!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The member who skipped it (null unless skipped)' }) resolvedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it was skipped (null unless skipped)' }) reason!: string | null;
+}
+
+export class SkipOutcomeResponse {
+  @ApiProperty({ enum: ['skipped'] }) outcome!: string;
+  @ApiProperty({ type: DeadLetterResponse }) deadLetter!: DeadLetterResponse;
 }
 
 export class RetryOutcomeResponse {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { LocalDiskAttachmentStorage, PayloadTooLarge } from './attachment-storage';
+import { AttachmentTooLarge, LocalDiskAttachmentStorage } from './attachment-storage';
 
 describe('LocalDiskAttachmentStorage', () => {
   let root: string;
@@ -24,7 +24,7 @@ describe('LocalDiskAttachmentStorage', () => {
   });
 
   it('refuses more than the limit and leaves nothing behind', async () => {
-    await expect(storage.put(Readable.from([Buffer.alloc(2000)]), 1000)).rejects.toBeInstanceOf(PayloadTooLarge);
+    await expect(storage.put(Readable.from([Buffer.alloc(2000)]), 1000)).rejects.toBeInstanceOf(AttachmentTooLarge);
     expect(fs.readdirSync(root)).toEqual([]);
   });
 

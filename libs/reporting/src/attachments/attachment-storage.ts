@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DomainError, NotFound } from '@app/kernel';
+import { NotFound, PayloadTooLarge } from '@app/kernel';
 
 export interface StoredFile {
   readonly storageKey: string;
@@ -20,9 +20,10 @@ export interface AttachmentStorage {
 }
 export const ATTACHMENT_STORAGE = Symbol('ATTACHMENT_STORAGE');
 
-export class PayloadTooLarge extends DomainError {
+/** An upload over the limit: 413 `payload-too-large`, the same problem as a JSON body over its limit. */
+export class AttachmentTooLarge extends PayloadTooLarge {
   constructor(maxBytes: number) {
-    super('validation', 'attachment-too-large', `Attachments are limited to ${maxBytes} bytes`, { maxBytes });
+    super('An attachment', maxBytes);
   }
 }
 
@@ -46,7 +47,7 @@ export class LocalDiskAttachmentStorage implements AttachmentStorage {
         async function* (source: AsyncIterable<Buffer>) {
           for await (const chunk of source) {
             size += chunk.length;
-            if (size > maxBytes) throw new PayloadTooLarge(maxBytes);
+            if (size > maxBytes) throw new AttachmentTooLarge(maxBytes);
             hash.update(chunk);
             yield chunk;
           }

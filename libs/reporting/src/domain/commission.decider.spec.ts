@@ -48,7 +48,7 @@ describe('commission decider (约稿)', () => {
       spec(commissionDecider)
         .given([issued, { type: 'CommissionCancelled', data: { commissionId: 'c1', reason: 'x', cancelledBy: 'o', cancelledAt: now } }])
         .when({ type: 'CancelCommission', reason: 'x', actorId: 'o', now })
-        .thenThrows(InvalidState, 'commission-cancelled');
+        .thenThrows(InvalidState, 'commission-already-cancelled');
     });
   });
   describe('a unit\'s status, from the deadline and its first submission', () => {

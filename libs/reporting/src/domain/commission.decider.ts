@@ -65,7 +65,7 @@ export const commissionDecider: Decider<CommissionCommand, CommissionState, Comm
       }
       case 'CancelCommission':
         if (state.status === 'none') throw new InvalidState('commission-not-found', 'The commission does not exist');
-        if (state.status === 'cancelled') throw new InvalidState('commission-cancelled', 'The commission is already cancelled');
+        if (state.status === 'cancelled') throw new InvalidState('commission-already-cancelled', 'The commission is already cancelled');
         return [{ type: 'CommissionCancelled', data: { commissionId: state.commissionId, reason: command.reason, cancelledBy: command.actorId, cancelledAt: command.now } }];
       default:
         return assertNever(command, 'commission command');

@@ -3,10 +3,10 @@ import type { ChainStep, DraftContent, ResolvedChain } from './draft.types';
 import type { ActingMember } from './draft.decider';
 
 export const T0 = '2026-03-02T01:00:00.000Z';
-export const reporter: ActingMember = { memberId: 'reporter-1', rolesCoveringUnit: ['reporter'] };
-export const head: ActingMember = { memberId: 'head-1', rolesCoveringUnit: ['unit_head'] };
-export const secrecy: ActingMember = { memberId: 'secrecy-1', rolesCoveringUnit: ['confidentiality_reviewer'] };
-export const office: ActingMember = { memberId: 'office-1', rolesCoveringUnit: ['office_reviewer'] };
+export const reporter: ActingMember = { memberId: 'reporter-1', rolesCoveringUnit: ['reporter'], unitLineage: ['unit-1', 'root'] };
+export const head: ActingMember = { memberId: 'head-1', rolesCoveringUnit: ['unit_head'], unitLineage: ['unit-1', 'root'] };
+export const secrecy: ActingMember = { memberId: 'secrecy-1', rolesCoveringUnit: ['confidentiality_reviewer'], unitLineage: ['unit-1', 'root'] };
+export const office: ActingMember = { memberId: 'office-1', rolesCoveringUnit: ['office_reviewer'], unitLineage: ['unit-1', 'root'] };
 
 export const content: DraftContent = {
   title: '我局开展夏季治安打击整治行动',
@@ -84,3 +84,9 @@ export const signedOff: DraftEvent = { type: 'DraftSignedOff', data: { draftId: 
 
 export const inReviewHistory = [created, submitted()];
 export const signedOffHistory = [created, submitted(), approved(0, 'head-1'), approved(1, 'secrecy-1', 'may_publish'), approved(2, 'office-1'), signedOff];
+
+/** 保密审查 referred step 1 to the 机要和保密局 (R7.12). */
+export const referred: DraftEvent = {
+  type: 'DraftReferredToSecrecyAuthority',
+  data: { draftId: 'd1', round: 1, stepIndex: 1, stepKey: 'secrecy', reviewerId: 'secrecy-1', comment: '难以确定是否涉密', referredAt: T0, coverage: { roles: ['confidentiality_reviewer'], unitLineage: ['unit-1', 'root'] } },
+};

@@ -5,6 +5,8 @@ export type Destination = 'internal' | 'external';
 export type Source = 'original' | 'repost';
 export type FirstRelease = 'exclusive' | 'published_elsewhere';
 export type ConfidentialityVerdict = 'may_publish' | 'not_to_publish' | 'refer_to_secrecy_authority';
+/** What the secrecy authority (机要和保密局) decides on a referred draft (R7.12): the verdict the referral waited for. */
+export type SecrecyAuthorityOutcome = 'may_publish' | 'not_to_publish';
 
 export interface Attachment {
   readonly name: string;
@@ -87,4 +89,54 @@ export interface Timeliness {
   readonly lateByMinutes: number;
   readonly late: boolean;
   readonly unit: 'calendar_days' | 'working_days' | 'hours' | 'minutes' | 'none';
+  /** Set when the deadline counted working days in years the policy's calendar does not cover: why (never silent). */
+  readonly provisional?: { readonly years: readonly number[]; readonly reason: string } | null;
+}
+
+/** An outcome beyond channel publication and public adoption that a policy may also block after "not to publish". */
+export type BlockableOutcome = 'adoption' | 'excellent' | 'instruction';
+
+/**
+ * What a "not to be published" verdict blocks (R7.10 涉密信息不公开), from the policies in force at submission.
+ * Channel publication is always blocked; adoption by a publication listed here as public is a public release and is
+ * blocked too; anything else is blocked only when the policy says so.
+ */
+export interface ReleaseRules {
+  /** The policies whose confidentialityRelease rules were combined (provenance for a replay). */
+  readonly sources: readonly { readonly policyId: string; readonly policyVersion: number; readonly ruleId: string }[];
+  /** Publications that are public (names as the adoption records them, without 《》). */
+  readonly publicPublications: readonly string[];
+  /** What else "not to be published" blocks: any adoption, excellent ratings, leader instructions. */
+  readonly notToPublishAlsoBlocks: readonly BlockableOutcome[];
+}
+
+/** No policy said anything: only channel publication is blocked (what drafts submitted before D11 fold to). */
+export const NO_RELEASE_RULES: ReleaseRules = { sources: [], publicPublications: [], notToPublishAlsoBlocks: [] };
+
+/** A publication's name as policies list it: trimmed, without the 《》 title marks. */
+export function publicationKey(name: string): string {
+  return name.trim().replace(/^《(.*)》$/u, '$1').trim();
+}
+
+/** Where review resumes after a resubmission, as the decider decided it (projections read this, never re-derive). */
+export interface ReviewResumption {
+  /** The step that waits for a decision first (0-based, as every step index). */
+  readonly stepIndex: number;
+  /** The approvals of the earlier round that still count. */
+  readonly approvals: readonly { readonly stepIndex: number; readonly reviewerId: string; readonly verdict: ConfidentialityVerdict | null }[];
+}
+
+/**
+ * What a decision about a member's roles over the draft's unit was based on: the roles, and the unit's lineage
+ * (itself, then its ancestors) as the org-tree read model gave it. Recorded so a replay can explain the decision.
+ */
+export interface Coverage {
+  readonly roles: readonly Role[];
+  readonly unitLineage: readonly string[];
+}
+
+/** A policy version in force that a submission was checked against. */
+export interface PolicyRef {
+  readonly policyId: string;
+  readonly policyVersion: number;
 }

@@ -1,4 +1,4 @@
-import type { DraftContent, ResolvedChain, SubmissionCheck, Timeliness } from './draft.types';
+import type { DraftContent, PolicyRef, ReleaseRules, ResolvedChain, SubmissionCheck, Timeliness } from './draft.types';
 
 /** What the reporting workflow asks of the policy in force (libs/policies answers; see policy-adapter). */
 export interface SubmissionContext {
@@ -15,9 +15,17 @@ export interface SubmissionRules {
   readonly timeliness: Timeliness;
 }
 
+/** The policy versions in force for a submission, and what they say a "not to be published" verdict blocks. */
+export interface PoliciesInForce {
+  readonly policies: readonly PolicyRef[];
+  readonly release: ReleaseRules;
+}
+
 export interface ReportingPolicy {
   /** Resolves chain, limits, form and timeliness for a submission; throws RuleViolation when no policy applies. */
   evaluateSubmission(content: DraftContent, context: SubmissionContext): Promise<SubmissionRules>;
+  /** The policies in force for the submission (recorded with it) and their combined confidentiality-release rules. */
+  policiesInForce(context: SubmissionContext): Promise<PoliciesInForce>;
   /** Content types the policy in force knows (for validating drafts at creation). */
   contentTypes(unitType: string, at: string): Promise<readonly string[]>;
 }

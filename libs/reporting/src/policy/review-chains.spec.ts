@@ -1,3 +1,4 @@
+import { BusinessDates } from '@app/access';
 import { PolicyCatalog, PolicyDocument, PolicySet, ReviewChainRule, validatePolicy } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
 import type { DraftContent } from '../domain/draft.types';
@@ -86,7 +87,7 @@ const content: DraftContent = {
   formFields: {},
 };
 
-const adapter = (...docs: PolicyDocument[]) => new PolicyEngineReportingPolicy({ published: async () => new PolicySet(docs) } as unknown as PolicyCatalog);
+const adapter = (...docs: PolicyDocument[]) => new PolicyEngineReportingPolicy({ published: async () => new PolicySet(docs) } as unknown as PolicyCatalog, new BusinessDates('Asia/Shanghai'));
 const chainOf = async (docs: PolicyDocument[], unitType: string, extra: Partial<DraftContent> = {}) =>
   (await adapter(...docs).evaluateSubmission({ ...content, ...extra }, { unitId: 'u', unitType, submittedAt: '2026-03-02T02:00:00.000Z' })).chain;
 
@@ -133,6 +134,43 @@ describe('review chains resolved from policies', () => {
 
   it('a unit type the policy gives no chain for is refused with no-review-chain (422)', async () => {
     await expect(chainOf([byUnitType001C], 'town')).rejects.toMatchObject({ kind: 'rule_violation', code: 'no-review-chain' });
+  });
+
+  describe('when several policies in force prescribe a chain (precedence, docs/adr/0010)', () => {
+    const oneStep = (id: string, role: ReviewChainRule['steps'][number]['role'], when: ReviewChainRule['when'] = {}) => ({ id, when, steps: [{ key: id, name: id, role, signature: 'signature' as const }], rules: rules() });
+    // ids chosen so that the old rule (first id in sort order wins) picks the wrong policy every time
+    const institutionWide = policy('aaa-institution', [oneStep('institution-chain', 'office_reviewer')]);
+    const squadsOnly = policy('zzz-squads', [oneStep('squad-chain', 'unit_head')], { scope: { unitTypes: ['squad'] } });
+    const squadChainInWidePolicy = policy('zzz-wide-with-squad-chain', [oneStep('squad-rule', 'leader_in_charge', { unitTypes: ['squad'] })]);
+
+    it('a policy scoped to the unit type beats an institution-wide one, whatever the ids', async () => {
+      const chain = await chainOf([institutionWide, squadsOnly], 'squad');
+      expect(chain).toMatchObject({ policyId: 'zzz-squads', ruleId: 'squad-chain' });
+      expect((await chainOf([institutionWide, squadsOnly], 'brigade')).policyId).toBe('aaa-institution');
+    });
+
+    it('a chain that names the unit type is as specific as a unit-type scoped policy, and beats an institution-wide chain', async () => {
+      expect(await chainOf([institutionWide, squadChainInWidePolicy], 'squad')).toMatchObject({ policyId: 'zzz-wide-with-squad-chain', ruleId: 'squad-rule' });
+    });
+
+    it('a specific scope wins even against a higher priority on an institution-wide policy', async () => {
+      expect((await chainOf([{ ...institutionWide, priority: 100 }, squadsOnly], 'squad')).policyId).toBe('zzz-squads');
+    });
+
+    it('equal specificity: the higher declared priority wins, whatever the ids', async () => {
+      const low = policy('aaa-low', [oneStep('low-chain', 'office_reviewer')], { priority: 1 });
+      const high = policy('zzz-high', [oneStep('high-chain', 'principal_leader')], { priority: 2 });
+      expect(await chainOf([low, high], 'section')).toMatchObject({ policyId: 'zzz-high', ruleId: 'high-chain' });
+      expect((await chainOf([{ ...low, priority: 3 }, high], 'section')).policyId).toBe('aaa-low');
+    });
+
+    it('equal specificity and priority (published before ties were refused) is 422 review-chain-tie naming both, never a guess', async () => {
+      const other = policy('zzz-other', [oneStep('other-chain', 'unit_head')]);
+      await expect(chainOf([institutionWide, other], 'section')).rejects.toMatchObject({
+        code: 'review-chain-tie',
+        details: expect.objectContaining({ policies: [expect.objectContaining({ policyId: 'aaa-institution' }), expect.objectContaining({ policyId: 'zzz-other' })] }),
+      });
+    });
   });
 
   it('the policy in force on the submission date is used: a version effective later does not apply yet', async () => {

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -7,8 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -17,11 +14,10 @@ import {
   Max,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import type { CommandResult } from '@app/event-store';
 import type { Response } from 'express';
-import { etag } from '@app/platform';
+import { etag, IsCalendarDate, IsTextMap, ValidateNestedObjects } from '@app/platform';
 import type { DraftContent } from '../domain/draft.types';
 
 export class AttachmentRequest {
@@ -55,14 +51,14 @@ export class DraftContentRequest {
   @IsUUID('all', { each: true })
   authors!: string[];
   @ApiPropertyOptional({ description: 'Member who recommended a repost' }) @IsOptional() @IsUUID() recommenderId?: string;
-  @ApiPropertyOptional({ example: '2026-03-01', description: 'When the reported event happened' }) @IsOptional() @IsISO8601({ strict: true }) @Length(10, 10) eventDate?: string;
+  @ApiPropertyOptional({ example: '2026-03-01', description: 'When the reported event happened' }) @IsOptional() @IsCalendarDate() eventDate?: string;
   @ApiProperty({ enum: ['general', 'important'] }) @IsIn(['general', 'important']) importance!: 'general' | 'important';
   @ApiProperty({ enum: ['internal', 'external'] }) @IsIn(['internal', 'external']) destination!: 'internal' | 'external';
   @ApiPropertyOptional({ description: 'Marked long-form (lifts e.g. the Weibo 140-character limit)' }) @IsOptional() @IsBoolean() longForm?: boolean;
-  @ApiPropertyOptional({ type: [AttachmentRequest] }) @IsOptional() @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => AttachmentRequest) attachments?: AttachmentRequest[];
+  @ApiPropertyOptional({ type: [AttachmentRequest] }) @IsOptional() @ValidateNestedObjects(() => AttachmentRequest) @ArrayMaxSize(30) attachments?: AttachmentRequest[];
   @ApiPropertyOptional({ description: 'Further 报送表 fields the policy defines', example: { providingDepartment: '宣传科' } })
   @IsOptional()
-  @IsObject()
+  @IsTextMap({ maxKeys: 30, maxLength: 2000 })
   formFields?: Record<string, string>;
 }
 

@@ -13,9 +13,15 @@ export class StoredFileResponse {
   @ApiProperty({ type: 'integer', description: 'Bytes' }) size!: number;
 }
 
-/** A draft command the state of the draft may refuse (409 with the state as the code). */
-export const DRAFT_STATE_PROBLEMS: ProblemCode[] = ['not-found', 'draft-not-found', 'draft-draft', 'draft-in-review', 'draft-returned', 'draft-signed-off', 'draft-rejected', 'draft-retracted'];
-/** The decisions on a review step. */
-export const REVIEW_STEP_PROBLEMS: ProblemCode[] = [...DRAFT_STATE_PROBLEMS, 'review-step-moved', 'author-may-not-review', 'two-person-check'];
+/** Every command on an existing draft: it may not exist (404 before the decider reads it, 409 when it does). */
+const DRAFT_PROBLEMS: ProblemCode[] = ['not-found', 'draft-not-found'];
+/** Edit and submit: the draft must be a draft or returned for revision. */
+export const EDITABLE_DRAFT_PROBLEMS: ProblemCode[] = [...DRAFT_PROBLEMS, 'draft-not-editable'];
+/** The decisions on a review step: the draft must be in review (not held for the secrecy authority), at that step. */
+export const REVIEW_STEP_PROBLEMS: ProblemCode[] = [...DRAFT_PROBLEMS, 'draft-not-in-review', 'review-held-for-secrecy-authority', 'review-step-moved', 'author-may-not-review', 'two-person-check'];
+/** Recording the secrecy authority's answer: the draft must be referred, at that step. */
+export const SECRECY_ANSWER_PROBLEMS: ProblemCode[] = [...DRAFT_PROBLEMS, 'draft-not-referred', 'review-step-moved'];
+/** Outcomes and retraction: the draft must be signed off. */
+export const SIGNED_OFF_DRAFT_PROBLEMS: ProblemCode[] = [...DRAFT_PROBLEMS, 'draft-not-signed-off'];
 /** Outcomes recorded at a level of the ladder. */
-export const OUTCOME_PROBLEMS: ProblemCode[] = [...DRAFT_STATE_PROBLEMS, 'publication-level-unknown'];
+export const OUTCOME_PROBLEMS: ProblemCode[] = [...SIGNED_OFF_DRAFT_PROBLEMS, 'publication-level-unknown'];

@@ -1,11 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { Access } from '@app/access';
-import { Endpoint, etag, PG_POOL } from '@app/platform';
+import { Endpoint, etag, PG_POOL, UuidParamPipe } from '@app/platform';
 import { PLATFORMS } from '../../domain/channel.decider';
 import { page, PageRequest } from './page';
 import { ChannelDetailResponse, ChannelListItemResponse } from './directory.responses';
@@ -42,7 +42,7 @@ export class ChannelDirectoryHttpController {
   @Get(':channelId')
   @Access('org.read')
   @Endpoint({ summary: 'A channel with its follower history (engagement rewards use the count at publication time)', response: ChannelDetailResponse, etag: true, problems: ['not-found'] })
-  async channel(@Param('channelId', new ParseUUIDPipe()) channelId: string, @Res({ passthrough: true }) res: Response) {
+  async channel(@Param('channelId', new UuidParamPipe()) channelId: string, @Res({ passthrough: true }) res: Response) {
     const row = await this.pool.query<{ revision: string }>(`SELECT ${CHANNEL} FROM rm.channels c WHERE c.channel_id = $1`, [channelId]);
     if (!row.rows[0]) throw new NotFound('Channel', channelId);
     const history = await this.pool.query(

@@ -1,11 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { Access, ROLES } from '@app/access';
-import { Endpoint, etag, PG_POOL } from '@app/platform';
+import { Endpoint, etag, IsCalendarDate, PG_POOL, UuidParamPipe } from '@app/platform';
 import { page, PageRequest } from './page';
 import { AppointmentListItemResponse, MemberDetailResponse, MemberListItemResponse } from './directory.responses';
 
@@ -19,7 +19,7 @@ export class AppointmentsRequest extends PageRequest {
   @ApiPropertyOptional() @IsOptional() @IsUUID() unitId?: string;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() memberId?: string;
-  @ApiPropertyOptional({ description: 'In force on this date (YYYY-MM-DD)' }) @IsOptional() @IsISO8601({ strict: true }) @Length(10, 10) inForceOn?: string;
+  @ApiPropertyOptional({ description: 'In force on this date (YYYY-MM-DD)' }) @IsOptional() @IsCalendarDate() inForceOn?: string;
 }
 
 const APPOINTMENT = `a.appointment_id AS "appointmentId", a.member_id AS "memberId", a.role, a.unit_id AS "unitId", u.name AS "unitName",
@@ -53,7 +53,7 @@ export class MembersHttpController {
   @Get('members/:memberId')
   @Access('org.read')
   @Endpoint({ summary: 'A member with all appointments (past, current, future); the ETag is the revision for If-Match', response: MemberDetailResponse, etag: true, problems: ['not-found'] })
-  async member(@Param('memberId', new ParseUUIDPipe()) memberId: string, @Res({ passthrough: true }) res: Response) {
+  async member(@Param('memberId', new UuidParamPipe()) memberId: string, @Res({ passthrough: true }) res: Response) {
     const member = await this.pool.query<{ revision: string }>(
       `SELECT member_id AS "memberId", name, phone, email, status, registered_at AS "registeredAt", revision::text AS revision FROM rm.members WHERE member_id = $1`,
       [memberId],

@@ -1,10 +1,10 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { NotFound } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { Endpoint, etag } from '@app/platform';
+import { Endpoint, etag, UuidParamPipe } from '@app/platform';
 import { Access } from '@app/access';
 import { unitStream } from '../../domain/unit.decider';
 import { GetUnitQuery, GetUnitTreeQuery, UnitView } from './get-units.query';
@@ -36,7 +36,7 @@ export class OrgTreeHttpController {
   @Get(':unitId')
   @Access('org.read')
   @Endpoint({ summary: 'One unit; its ETag is the revision to send in If-Match', response: UnitResponse, etag: true, problems: ['not-found'] })
-  async unit(@Param('unitId', new ParseUUIDPipe()) unitId: string, @Res({ passthrough: true }) res: Response): Promise<UnitView> {
+  async unit(@Param('unitId', new UuidParamPipe()) unitId: string, @Res({ passthrough: true }) res: Response): Promise<UnitView> {
     const view = await this.queries.execute<GetUnitQuery, UnitView>(new GetUnitQuery(unitId));
     res.setHeader('ETag', etag(BigInt(view.revision)));
     return view;
@@ -46,7 +46,7 @@ export class OrgTreeHttpController {
   @Get(':unitId/history')
   @Access('org.read')
   @Endpoint({ summary: "Everything that happened to a unit (registration, renames, moves, dissolution), from its stream", response: UnitHistoryEntryResponse, isArray: true, problems: ['not-found'] })
-  async history(@Param('unitId', new ParseUUIDPipe()) unitId: string): Promise<UnitHistoryEntry[]> {
+  async history(@Param('unitId', new UuidParamPipe()) unitId: string): Promise<UnitHistoryEntry[]> {
     const events = await this.store.readStream(unitStream(unitId));
     if (events.length === 0) throw new NotFound('Unit', unitId);
     return events.map((e) => ({ revision: e.revision.toString(), type: e.type, data: e.data, actorId: e.metadata.actorId, recordedAt: e.metadata.recordedAt }));

@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { Clock, CLOCK } from '@app/kernel';
-import { Access, businessDate, ROLES } from '@app/access';
+import { Access, BusinessDates, ROLES } from '@app/access';
 import { GetReviewCoverageQuery, ReviewCoverageRow } from './get-review-coverage.query';
-import { Endpoint } from '@app/platform';
+import { Endpoint, IsCalendarDate } from '@app/platform';
 import { ReviewCoverageResponse } from './review-coverage.responses';
 
 export class ReviewCoverageRequest {
@@ -15,11 +15,10 @@ export class ReviewCoverageRequest {
   @ApiPropertyOptional({ description: 'Only what this member covers' }) @IsOptional() @IsUUID() memberId?: string;
   @ApiPropertyOptional({ description: 'Appointments in force on this date (YYYY-MM-DD, default today)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Length(10, 10)
+  @IsCalendarDate()
   on?: string;
   @ApiPropertyOptional({ default: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10000) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
 }
 
 @ApiTags('organization')
@@ -28,6 +27,7 @@ export class ReviewCoverageHttpController {
   constructor(
     private readonly queries: QueryBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dates: BusinessDates,
   ) {}
 
   @Get()
@@ -40,7 +40,7 @@ export class ReviewCoverageHttpController {
   })
   coverage(@Query() q: ReviewCoverageRequest): Promise<ReviewCoverageRow[]> {
     return this.queries.execute(
-      new GetReviewCoverageQuery(q.on ?? businessDate(this.clock.now()), { unitId: q.unitId, role: q.role, memberId: q.memberId }, q.limit ?? 1000, q.offset ?? 0),
+      new GetReviewCoverageQuery(q.on ?? this.dates.of(this.clock.now()), { unitId: q.unitId, role: q.role, memberId: q.memberId }, q.limit ?? 1000, q.offset ?? 0),
     );
   }
 }

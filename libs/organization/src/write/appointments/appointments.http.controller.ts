@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsUUID, Length } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, entityIdFor } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access, ROLES, Role } from '@app/access';
-import { CommandCtx, CommandEndpoint } from '@app/platform';
+import { CommandCtx, CommandEndpoint, IsCalendarDate, UuidParamPipe } from '@app/platform';
 import { memberDecider, memberStream } from '../../domain/member.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
@@ -19,12 +19,12 @@ export class AppointMemberRequest {
   @IsIn(ROLES)
   role!: Role;
   @ApiProperty() @IsUUID() unitId!: string;
-  @ApiProperty({ example: '2026-01-01' }) @IsISO8601({ strict: true }) @Length(10, 10) startsOn!: string;
-  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @IsISO8601({ strict: true }) @Length(10, 10) endsOn?: string;
+  @ApiProperty({ example: '2026-01-01' }) @IsCalendarDate() startsOn!: string;
+  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @IsCalendarDate() endsOn?: string;
   @ApiPropertyOptional({ description: 'Units a leader in charge (分管领导) oversees' }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IsUUID('all', { each: true }) oversees?: string[];
 }
 export class EndAppointmentRequest {
-  @ApiProperty({ example: '2026-06-30' }) @IsISO8601({ strict: true }) @Length(10, 10) endsOn!: string;
+  @ApiProperty({ example: '2026-06-30' }) @IsCalendarDate() endsOn!: string;
 }
 
 @ApiTags('organization')
@@ -41,7 +41,7 @@ export class AppointmentsHttpController {
   @Access('appointments.manage')
   @CommandEndpoint({ summary: 'Appoint a member to a role in a unit, from a date (and optionally to a date)', response: AppointmentCommandResponse, status: 201,
     problems: ['not-found', 'member-not-registered', 'member-not-active', 'appointment-unit-unknown', 'appointment-unit-dissolved', 'appointment-ends-before-start', 'leader-oversees-nothing', 'oversees-only-for-leader-in-charge', 'overseen-unit-unknown', 'appointment-overlaps'] })
-  async appoint(@Param('memberId', new ParseUUIDPipe()) memberId: string, @Body() body: AppointMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async appoint(@Param('memberId', new UuidParamPipe()) memberId: string, @Body() body: AppointMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const appointmentId = entityIdFor(body.appointmentId, context, 'appointment');
     const oversees = body.oversees ?? [];
     const result = await runDecider(
@@ -73,8 +73,8 @@ export class AppointmentsHttpController {
   @Access('appointments.manage')
   @CommandEndpoint({ summary: 'End an appointment on a date (not before it started)', response: AppointmentCommandResponse, problems: ['not-found', 'member-not-registered', 'appointment-unknown', 'appointment-date-invalid', 'appointment-ends-before-start'] })
   async end(
-    @Param('memberId', new ParseUUIDPipe()) memberId: string,
-    @Param('appointmentId', new ParseUUIDPipe()) appointmentId: string,
+    @Param('memberId', new UuidParamPipe()) memberId: string,
+    @Param('appointmentId', new UuidParamPipe()) appointmentId: string,
     @Body() body: EndAppointmentRequest,
     @CommandCtx() context: CommandContext,
     @Res({ passthrough: true }) res: Response,

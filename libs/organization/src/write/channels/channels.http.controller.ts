@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, CommandEndpoint } from '@app/platform';
+import { CommandCtx, CommandEndpoint, IsInstant, UuidParamPipe } from '@app/platform';
 import { ChannelCommand, channelDecider, channelIdFor, ChannelState, channelStream, Platform, PLATFORMS } from '../../domain/channel.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
@@ -21,7 +21,7 @@ export class RegisterChannelRequest {
 }
 export class RecordFollowerCountRequest {
   @ApiProperty({ example: 12500 }) @IsInt() @Min(0) @Max(2_000_000_000) count!: number;
-  @ApiPropertyOptional({ description: 'When the count was read (default now)' }) @IsOptional() @IsISO8601({ strict: true }) asOf?: string;
+  @ApiPropertyOptional({ description: 'When the count was read (default now)' }) @IsOptional() @IsInstant() asOf?: string;
 }
 export class RetireChannelRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) reason?: string;
@@ -72,7 +72,7 @@ export class ChannelsHttpController {
   @HttpCode(201)
   @Access('channels.manage')
   @CommandEndpoint({ summary: 'Record the follower count (engagement rewards are relative to followers at publication time)', response: ChannelCommandResponse, status: 201, problems: ['not-found', 'channel-not-found', 'channel-retired'] })
-  async followers(@Param('channelId', new ParseUUIDPipe()) channelId: string, @Body() body: RecordFollowerCountRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async followers(@Param('channelId', new UuidParamPipe()) channelId: string, @Body() body: RecordFollowerCountRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const now = this.clock.now().toISOString();
     const result = await runDecider(
       this.commands,
@@ -88,7 +88,7 @@ export class ChannelsHttpController {
   @HttpCode(200)
   @Access('channels.manage')
   @CommandEndpoint({ summary: 'Retire a channel (its history stays)', response: ChannelCommandResponse, problems: ['not-found', 'channel-not-found'] })
-  async retire(@Param('channelId', new ParseUUIDPipe()) channelId: string, @Body() body: RetireChannelRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async retire(@Param('channelId', new UuidParamPipe()) channelId: string, @Body() body: RetireChannelRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,
       channelStream(channelId),

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, entityIdFor, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, CommandEndpoint } from '@app/platform';
+import { CommandCtx, CommandEndpoint, UuidParamPipe } from '@app/platform';
 import { MemberCommand, memberDecider, MemberState, memberStream } from '../../domain/member.decider';
 import { commandResponse } from '../command-response';
 import { MemberCommandResponse } from '../command.responses';
@@ -63,7 +63,7 @@ export class ManageMembersHttpController {
   @Patch(':memberId')
   @Access('members.manage')
   @CommandEndpoint({ summary: 'Update name and contact details', response: MemberCommandResponse, problems: ['not-found', 'member-not-registered'] })
-  async update(@Param('memberId', new ParseUUIDPipe()) memberId: string, @Body() body: UpdateMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async update(@Param('memberId', new UuidParamPipe()) memberId: string, @Body() body: UpdateMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,
       memberStream(memberId),
@@ -78,7 +78,7 @@ export class ManageMembersHttpController {
   @HttpCode(200)
   @Access('members.manage')
   @CommandEndpoint({ summary: 'Change status (active, suspended, left); a member who is not active cannot sign in', response: MemberCommandResponse, problems: ['not-found', 'member-not-registered'] })
-  async status(@Param('memberId', new ParseUUIDPipe()) memberId: string, @Body() body: ChangeMemberStatusRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async status(@Param('memberId', new UuidParamPipe()) memberId: string, @Body() body: ChangeMemberStatusRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,
       memberStream(memberId),

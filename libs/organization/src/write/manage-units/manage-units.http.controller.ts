@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, CommandEndpoint } from '@app/platform';
+import { CommandCtx, CommandEndpoint, IsCalendarDate, UuidParamPipe } from '@app/platform';
 import { unitDecider, unitStream } from '../../domain/unit.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
@@ -19,7 +19,7 @@ export class MoveUnitRequest {
   parentId!: string | null;
 }
 export class DissolveUnitRequest {
-  @ApiProperty({ example: '2026-06-30' }) @IsISO8601({ strict: true }) @Length(10, 10) dissolvedOn!: string;
+  @ApiProperty({ example: '2026-06-30' }) @IsCalendarDate() dissolvedOn!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) reason?: string;
 }
 
@@ -46,7 +46,7 @@ export class ManageUnitsHttpController {
   @HttpCode(200)
   @Access('org.manage')
   @CommandEndpoint({ summary: 'Move a unit under another parent (never under itself or a descendant)', response: UnitChangeResponse, problems: ['not-found', 'unit-dissolved', 'unit-parent-unknown', 'unit-parent-dissolved', 'unit-move-cycle'] })
-  async move(@Param('unitId', new ParseUUIDPipe()) unitId: string, @Body() body: MoveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async move(@Param('unitId', new UuidParamPipe()) unitId: string, @Body() body: MoveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const parentId = body.parentId ?? null;
     const result = await this.run(
       unitId,
@@ -66,7 +66,7 @@ export class ManageUnitsHttpController {
   @HttpCode(200)
   @Access('org.manage')
   @CommandEndpoint({ summary: 'Dissolve a unit; its history (and items) stay', response: UnitChangeResponse, problems: ['not-found', 'unit-dissolved', 'unit-date-invalid'] })
-  async dissolve(@Param('unitId', new ParseUUIDPipe()) unitId: string, @Body() body: DissolveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async dissolve(@Param('unitId', new UuidParamPipe()) unitId: string, @Body() body: DissolveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await this.run(unitId, { type: 'DissolveUnit', dissolvedOn: body.dissolvedOn, reason: body.reason ?? null, now: this.clock.now().toISOString() }, context);
     return commandResponse('unitId', unitId, result, res);
   }

@@ -7,7 +7,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, CommandEndpoint } from '@app/platform';
+import { CommandCtx, CommandEndpoint, ValidateNestedObjects } from '@app/platform';
 import { ORG_CONFIG_STREAM, orgConfigDecider } from '../../domain/orgconfig.decider';
 import { commandResponse } from '../command-response';
 import { PublicationLevelsCommandResponse, UnitTypeCommandResponse } from '../command.responses';
@@ -26,11 +26,9 @@ export class PublicationLevelRequest {
 }
 export class DefinePublicationLevelsRequest {
   @ApiProperty({ type: [PublicationLevelRequest], description: 'From the lowest rank up' })
-  @IsArray()
+  @ValidateNestedObjects(() => PublicationLevelRequest)
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => PublicationLevelRequest)
   levels!: PublicationLevelRequest[];
 }
 
@@ -45,7 +43,7 @@ export class OrgConfigHttpController {
   @Post('unit-types')
   @HttpCode(201)
   @Access('org.manage')
-  @CommandEndpoint({ summary: 'Define (or redefine) a unit type: quotas and review chains refer to it', response: UnitTypeCommandResponse, status: 201 })
+  @CommandEndpoint({ summary: 'Define (or redefine) a unit type: quotas and review chains refer to it', response: UnitTypeCommandResponse, status: 201, problems: ['unit-type-invalid'] })
   async defineUnitType(@Body() body: DefineUnitTypeRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,
@@ -56,7 +54,7 @@ export class OrgConfigHttpController {
 
   @Put('publication-levels')
   @Access('org.manage')
-  @CommandEndpoint({ summary: 'Replace the ordered publication ladder (own unit, district, city, province, national …)', response: PublicationLevelsCommandResponse, problems: ['level-key-duplicate', 'level-rank-not-ascending'] })
+  @CommandEndpoint({ summary: 'Replace the ordered publication ladder (own unit, district, city, province, national …)', response: PublicationLevelsCommandResponse, problems: ['level-invalid', 'level-key-duplicate', 'level-rank-not-ascending'] })
   async defineLevels(@Body() body: DefinePublicationLevelsRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,

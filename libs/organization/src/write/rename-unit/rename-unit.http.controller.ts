@@ -1,4 +1,4 @@
-import { Body, Controller, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import type { CommandResult } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, CommandEndpoint } from '@app/platform';
+import { CommandCtx, CommandEndpoint, UuidParamPipe } from '@app/platform';
 import { unitResponse, UnitCommandResponse } from '../register-unit/register-unit.http.controller';
 import { RenameUnitCommand } from './rename-unit.command';
 
@@ -26,7 +26,7 @@ export class RenameUnitHttpController {
   @Access('org.manage')
   @CommandEndpoint({ summary: 'Rename a unit (the old name stays in its history)', response: UnitCommandResponse, problems: ['not-found', 'unit-not-registered', 'unit-dissolved'] })
   async rename(
-    @Param('unitId', new ParseUUIDPipe()) unitId: string,
+    @Param('unitId', new UuidParamPipe()) unitId: string,
     @Body() body: RenameUnitRequest,
     @CommandCtx() context: CommandContext,
     @Res({ passthrough: true }) res: Response,

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { PG_POOL } from '@app/platform';
 import { commissionUnitStatus } from '../../domain/commission.decider';
+import { CursorPage, CursorRequest, Keyset, keysetSql, toPage } from '../cursor';
 
 interface CommissionRow {
   commissionId: string;
@@ -14,51 +15,61 @@ interface CommissionRow {
   issuedBy: string;
   issuedAt: Date;
   cancelledAt: Date | null;
+  status: 'cancelled' | 'fulfilled' | 'missed' | 'open';
   units: { unitId: string; firstDraftId: string | null; firstSubmittedAt: string | null }[];
 }
 
-const SELECT = `SELECT c.commission_id AS "commissionId", c.topic, c.requirements, c.purpose, c.deadline, c.contact, c.issued_by AS "issuedBy",
+/**
+ * A commission's status as of $1, in SQL so that a status filter applies before the page's limit: cancelled;
+ * fulfilled when every unit has submitted (on time or late); missed when a unit has not and the deadline has
+ * passed; open otherwise (the units' own statuses come from commissionUnitStatus, the same facts).
+ */
+const WITH_STATUS = `SELECT c.commission_id AS "commissionId", c.topic, c.requirements, c.purpose, c.deadline, c.contact, c.issued_by AS "issuedBy",
   c.issued_at AS "issuedAt", c.cancelled_at AS "cancelledAt",
-  json_agg(json_build_object('unitId', u.unit_id, 'firstDraftId', u.first_draft_id, 'firstSubmittedAt', u.first_submitted_at) ORDER BY u.unit_id) AS units
+  CASE WHEN c.cancelled_at IS NOT NULL THEN 'cancelled'
+       WHEN bool_and(u.first_submitted_at IS NOT NULL) THEN 'fulfilled'
+       WHEN $1::timestamptz > c.deadline THEN 'missed'
+       ELSE 'open' END AS status,
+  json_agg(json_build_object('unitId', u.unit_id, 'firstDraftId', u.first_draft_id, 'firstSubmittedAt', u.first_submitted_at) ORDER BY u.unit_id) AS units,
+  c.issued_at AS issued_at_key, c.commission_id AS commission_id_key
   FROM rm.commissions c JOIN rm.commission_units u ON u.commission_id = c.commission_id`;
+const GROUP = `GROUP BY c.commission_id, c.topic, c.requirements, c.purpose, c.deadline, c.contact, c.issued_by, c.issued_at, c.cancelled_at`;
+const NEWEST_ISSUED: Keyset = { columns: [{ expr: 'issued_at_key', type: 'timestamptz' }, { expr: 'commission_id_key', type: 'uuid' }], direction: 'DESC' };
 
 /** Commissions with each unit's status as of a time: fulfilled, late, missed or open (from facts, not a clock). */
 @Injectable()
 export class CommissionQueries {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async list(filter: { unitId?: string; status?: string }, asOf: string, page: { limit: number; offset: number }) {
-    const rows = await this.pool.query<CommissionRow>(
-      `${SELECT} WHERE ($1::uuid IS NULL OR c.commission_id IN (SELECT commission_id FROM rm.commission_units WHERE unit_id = $1))
-        GROUP BY c.commission_id, c.topic, c.requirements, c.purpose, c.deadline, c.contact, c.issued_by, c.issued_at, c.cancelled_at
-        ORDER BY c.issued_at DESC LIMIT $2 OFFSET $3`,
-      [filter.unitId ?? null, page.limit, page.offset],
+  async list(filter: { unitId?: string; status?: string }, asOf: string, page: CursorRequest): Promise<CursorPage<ReturnType<typeof view>>> {
+    const k = keysetSql(NEWEST_ISSUED, page, 4);
+    const rows = await this.pool.query<CommissionRow & Record<string, unknown>>(
+      `SELECT s.*, ${k.select} FROM (
+         ${WITH_STATUS}
+         WHERE ($2::uuid IS NULL OR c.commission_id IN (SELECT commission_id FROM rm.commission_units WHERE unit_id = $2))
+         ${GROUP}
+       ) s WHERE ($3::text IS NULL OR s.status = $3) AND ${k.after}
+       ORDER BY ${k.orderBy} LIMIT ${k.limit}`,
+      [asOf, filter.unitId ?? null, filter.status ?? null, ...k.params],
     );
-    const views = rows.rows.map((r) => view(r, asOf));
-    return filter.status ? views.filter((v) => v.status === filter.status) : views;
+    const found = toPage<CommissionRow>(rows.rows, NEWEST_ISSUED, page);
+    return { items: found.items.map((r) => view(r, asOf)), next: found.next };
   }
 
   async get(commissionId: string, asOf: string) {
-    const rows = await this.pool.query<CommissionRow>(`${SELECT} WHERE c.commission_id = $1
-      GROUP BY c.commission_id, c.topic, c.requirements, c.purpose, c.deadline, c.contact, c.issued_by, c.issued_at, c.cancelled_at`, [commissionId]);
+    const rows = await this.pool.query<CommissionRow>(`${WITH_STATUS} WHERE c.commission_id = $2 ${GROUP}`, [asOf, commissionId]);
     if (!rows.rows[0]) throw new NotFound('Commission', commissionId);
     return view(rows.rows[0], asOf);
   }
 }
 
-function view(r: CommissionRow, asOf: string) {
+function view(row: CommissionRow, asOf: string) {
+  const { issued_at_key: _i, commission_id_key: _c, ...r } = row as CommissionRow & { issued_at_key?: unknown; commission_id_key?: unknown };
   const deadline = new Date(r.deadline).toISOString();
   const units = r.units.map((u) => ({
     ...u,
     firstSubmittedAt: u.firstSubmittedAt ? new Date(u.firstSubmittedAt).toISOString() : null,
     status: commissionUnitStatus(deadline, u.firstSubmittedAt ? new Date(u.firstSubmittedAt).toISOString() : null, asOf),
   }));
-  const status = r.cancelledAt
-    ? 'cancelled'
-    : units.every((u) => u.status === 'fulfilled' || u.status === 'late')
-      ? 'fulfilled'
-      : units.some((u) => u.status === 'missed')
-        ? 'missed'
-        : 'open';
-  return { ...r, deadline, asOf, status, units };
+  return { ...r, deadline, asOf, units };
 }

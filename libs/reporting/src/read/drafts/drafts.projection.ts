@@ -4,13 +4,16 @@ import type { CommissionEvent } from '../../domain/commission.decider';
 import type { DraftEvent } from '../../domain/draft.events';
 
 /**
- * The reporting read models: drafts (my drafts, review inbox), each draft's history, the publication register
- * (登记) and commissions with their units. Every statement is guarded by the stream revision, so a redelivered
- * event changes nothing.
+ * The reporting read models: drafts (my drafts, review inbox, the draft's current content), each draft's history,
+ * the publication register (登记) and commissions with their units. Every statement is guarded by the stream
+ * revision, so a redelivered event changes nothing. Where review resumes after a resubmission is read from the
+ * event (DraftSubmitted.resumeAt), never re-derived from the decider's rules.
+ *
+ * v2: current content (E18), referral to the secrecy authority (D11), resumeAt (D12).
  */
 export const reportingProjection: ProjectionDefinition = {
   name: 'reporting',
-  version: 1,
+  version: 2,
   tables: ['drafts', 'draft_history', 'register_entries', 'register_outcomes', 'commissions', 'commission_units'],
   async setup(client, t) {
     await client.query(`
@@ -20,6 +23,7 @@ export const reportingProjection: ProjectionDefinition = {
         created_by text NOT NULL,
         authors text[] NOT NULL,
         title text NOT NULL,
+        content jsonb NOT NULL,
         content_type text NOT NULL,
         importance text NOT NULL,
         destination text NOT NULL,
@@ -40,6 +44,7 @@ export const reportingProjection: ProjectionDefinition = {
         missing_fields jsonb,
         warnings jsonb,
         last_return_comments text,
+        referred_by text,
         signed_off_at timestamptz,
         commission_id uuid,
         created_at timestamptz NOT NULL,
@@ -123,29 +128,52 @@ async function applyDraft(e: RecordedEvent & DraftEvent, ctx: ProjectionContext)
     case 'DraftCreated': {
       const c = e.data.content;
       await client.query(
-        `INSERT INTO ${t('drafts')} (draft_id, unit_id, created_by, authors, title, content_type, importance, destination, source, status, commission_id, created_at, updated_at, revision)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11, $12) ON CONFLICT DO NOTHING`,
-        [e.data.draftId, e.data.unitId, e.data.createdBy, c.authors, c.title, c.contentType, c.importance, c.destination, c.source, e.data.commissionId, e.data.createdAt, rev],
+        `INSERT INTO ${t('drafts')} (draft_id, unit_id, created_by, authors, title, content, content_type, importance, destination, source, status, commission_id, created_at, updated_at, revision)
+         VALUES ($1, $2, $3, $4, $5, $13, $6, $7, $8, $9, 'draft', $10, $11, $11, $12) ON CONFLICT DO NOTHING`,
+        [e.data.draftId, e.data.unitId, e.data.createdBy, c.authors, c.title, c.contentType, c.importance, c.destination, c.source, e.data.commissionId, e.data.createdAt, rev, JSON.stringify(c)],
       );
       await history(e, ctx, e.data.draftId, e.data.createdAt);
       return;
     }
     case 'DraftEdited': {
       const c = e.data.content;
-      await update(`title = $4, content_type = $5, importance = $6, destination = $7, source = $8, authors = $9`, [c.title, c.contentType, c.importance, c.destination, c.source, c.authors]);
+      await update(`title = $4, content_type = $5, importance = $6, destination = $7, source = $8, authors = $9, content = $10`, [
+        c.title,
+        c.contentType,
+        c.importance,
+        c.destination,
+        c.source,
+        c.authors,
+        JSON.stringify(c),
+      ]);
       await history(e, ctx, e.data.draftId, e.data.editedAt);
       return;
     }
     case 'DraftSubmitted': {
       const d = e.data;
-      const resume = d.chain.rules.onReturn === 'returning_step';
-      // current step: restart at 0, or (resume) keep the returning step recorded by DraftReturnedForRevision
+      // Where review resumes, as the decider recorded it. Events stored before resumeAt fall back to the rule the
+      // projection applied to them then, so an old log projects as it always did.
+      const resumeAt = d.resumeAt ? { step: d.resumeAt.stepIndex, approvers: d.resumeAt.approvals.map((a) => a.reviewerId) } : null;
+      const legacyResume = d.chain.rules.onReturn === 'returning_step';
       await update(
         `status = 'in_review', round = $4, chain = $5, submitted_at = $6, waiting_since = $6, deadline = $7, late = $8, late_by_minutes = $9,
-         form_complete = $10, missing_fields = $11, warnings = $12,
-         current_step = CASE WHEN $13 AND status = 'returned' THEN current_step ELSE 0 END,
-         approvers = CASE WHEN $13 AND status = 'returned' THEN approvers ELSE '{}' END`,
-        [d.round, JSON.stringify(d.chain), d.submittedAt, d.timeliness.deadline, d.timeliness.late, d.timeliness.lateByMinutes, d.check.formComplete, JSON.stringify(d.check.missingFields), JSON.stringify(d.check.warnings), resume],
+         form_complete = $10, missing_fields = $11, warnings = $12, referred_by = NULL,
+         current_step = CASE WHEN $14::int IS NOT NULL THEN $14::int WHEN $13 AND status = 'returned' THEN current_step ELSE 0 END,
+         approvers = CASE WHEN $14::int IS NOT NULL THEN $15::text[] WHEN $13 AND status = 'returned' THEN approvers ELSE '{}' END`,
+        [
+          d.round,
+          JSON.stringify(d.chain),
+          d.submittedAt,
+          d.timeliness.deadline,
+          d.timeliness.late,
+          d.timeliness.lateByMinutes,
+          d.check.formComplete,
+          JSON.stringify(d.check.missingFields),
+          JSON.stringify(d.check.warnings),
+          legacyResume,
+          resumeAt?.step ?? null,
+          resumeAt?.approvers ?? [],
+        ],
       );
       await client.query(
         `UPDATE ${t('drafts')} SET waiting_role = chain->'steps'->current_step->>'role', current_step_name = chain->'steps'->current_step->>'name' WHERE draft_id = $1`,
@@ -167,6 +195,23 @@ async function applyDraft(e: RecordedEvent & DraftEvent, ctx: ProjectionContext)
         [d.stepIndex, d.reviewerId, d.approvedAt],
       );
       await history(e, ctx, d.draftId, d.approvedAt);
+      return;
+    }
+    case 'DraftReferredToSecrecyAuthority': {
+      // The step keeps waiting (its role holders record the authority's answer): the draft stays in their inbox.
+      const d = e.data;
+      await update(`status = 'referred', current_step = $4, referred_by = $5`, [d.stepIndex, d.reviewerId]);
+      await history(e, ctx, d.draftId, d.referredAt);
+      return;
+    }
+    case 'SecrecyAuthorityAnswerRecorded': {
+      const d = e.data;
+      await update(
+        `status = 'in_review', referred_by = NULL, current_step = $4 + 1, waiting_role = chain->'steps'->($4 + 1)->>'role',
+         current_step_name = chain->'steps'->($4 + 1)->>'name', approvers = array_append(approvers, $5), waiting_since = $6`,
+        [d.stepIndex, d.referredBy, d.recordedAt],
+      );
+      await history(e, ctx, d.draftId, d.recordedAt);
       return;
     }
     case 'DraftSignedOff': {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-const STATUSES = ['draft', 'in_review', 'returned', 'signed_off', 'rejected', 'retracted'];
+const STATUSES = ['draft', 'in_review', 'referred', 'returned', 'signed_off', 'rejected', 'retracted'];
 const OUTCOME_KINDS = ['publication', 'adoption', 'excellent', 'instruction'];
 
 export class RuleWarning {
@@ -33,6 +33,7 @@ export class DraftSummaryResponse {
   @ApiProperty({ type: [String], nullable: true }) missingFields!: string[] | null;
   @ApiProperty({ type: [RuleWarning], nullable: true, description: 'Soft rules the submission broke' }) warnings!: RuleWarning[] | null;
   @ApiProperty({ type: String, nullable: true }) lastReturnComments!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'While `referred`: the reviewer who referred the step to the secrecy authority (机要和保密局)' }) referredBy!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) signedOffAt!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) commissionId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -60,7 +61,35 @@ export class DraftHistoryEntryResponse {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event data' }) data!: Record<string, unknown>;
 }
 
+export class DraftAttachmentResponse {
+  @ApiProperty({ example: '现场照片.jpg' }) name!: string;
+  @ApiProperty({ example: 'image/jpeg' }) mediaType!: string;
+  @ApiProperty({ type: 'integer', description: 'Bytes' }) size!: number;
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) sha256!: string;
+  @ApiProperty({ description: 'Where the storage adapter keeps the bytes' }) storageKey!: string;
+}
+
+/** The draft's current content: what PUT /v1/drafts/{draftId} sends back after 退回修改. */
+export class DraftContentResponse {
+  @ApiProperty() title!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty({ example: 'dynamic' }) contentType!: string;
+  @ApiProperty({ enum: ['original', 'repost'] }) source!: string;
+  @ApiProperty({ type: String, nullable: true }) originalOutlet!: string | null;
+  @ApiProperty({ enum: ['exclusive', 'published_elsewhere'] }) firstRelease!: string;
+  @ApiProperty({ type: [String] }) targetPlatforms!: string[];
+  @ApiProperty({ type: [String], description: 'Member ids, first author first' }) authors!: string[];
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) recommenderId!: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true }) eventDate!: string | null;
+  @ApiProperty({ enum: ['general', 'important'] }) importance!: string;
+  @ApiProperty({ enum: ['internal', 'external'] }) destination!: string;
+  @ApiProperty() longForm!: boolean;
+  @ApiProperty({ type: [DraftAttachmentResponse] }) attachments!: DraftAttachmentResponse[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Further 报送表 fields the policy defines' }) formFields!: Record<string, string>;
+}
+
 export class DraftDetailResponse extends DraftSummaryResponse {
+  @ApiProperty({ type: DraftContentResponse, description: 'The current content (as last created or edited)' }) content!: DraftContentResponse;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The review chain the policy chose at submission' }) chain!: Record<string, unknown> | null;
   @ApiProperty({ type: [DraftOutcomeDetailResponse] }) outcomes!: DraftOutcomeDetailResponse[];
   @ApiProperty({ type: [DraftHistoryEntryResponse] }) history!: DraftHistoryEntryResponse[];
@@ -85,6 +114,19 @@ export class CommissionUnitResponse {
   @ApiProperty({ enum: ['open', 'fulfilled', 'late', 'missed'] }) status!: string;
 }
 
+/** A page of a keyset-paged list: pass `next` back as `cursor` for the following page. */
+const NEXT = { type: String, nullable: true, description: 'The cursor of the next page (send it as `cursor`), null on the last page' } as const;
+
+export class DraftPageResponse {
+  @ApiProperty({ type: [DraftSummaryResponse] }) items!: DraftSummaryResponse[];
+  @ApiProperty(NEXT) next!: string | null;
+}
+
+export class RegisterPageResponse {
+  @ApiProperty({ type: [RegisterEntryResponse] }) items!: RegisterEntryResponse[];
+  @ApiProperty(NEXT) next!: string | null;
+}
+
 export class CommissionResponse {
   @ApiProperty({ format: 'uuid' }) commissionId!: string;
   @ApiProperty() topic!: string;
@@ -98,4 +140,9 @@ export class CommissionResponse {
   @ApiProperty({ format: 'date-time', description: 'The instant the statuses are computed for' }) asOf!: string;
   @ApiProperty({ enum: ['open', 'fulfilled', 'missed', 'cancelled'] }) status!: string;
   @ApiProperty({ type: [CommissionUnitResponse] }) units!: CommissionUnitResponse[];
+}
+
+export class CommissionPageResponse {
+  @ApiProperty({ type: [CommissionResponse] }) items!: CommissionResponse[];
+  @ApiProperty(NEXT) next!: string | null;
 }

@@ -29,8 +29,8 @@ export class CreateDraftHandler implements ICommandHandler<CreateDraftCommand, C
 
   async execute(c: CreateDraftCommand): Promise<CommandResult> {
     const unit = await this.lookups.unit(c.unitId);
-    if (!unit) throw new RuleViolation('unit-unknown', `Unit ${c.unitId} does not exist`, { field: 'unitId' });
-    if (!unit.active) throw new RuleViolation('unit-dissolved', `Unit ${c.unitId} is dissolved`, { field: 'unitId' });
+    if (!unit) throw new RuleViolation('draft-unit-unknown', `Unit ${c.unitId} does not exist`, { field: 'unitId' });
+    if (!unit.active) throw new RuleViolation('draft-unit-dissolved', `Unit ${c.unitId} is dissolved: it no longer reports`, { field: 'unitId' });
     if (c.commissionId !== null) {
       const commission = await this.lookups.commission(c.commissionId);
       if (commission.status === 'none') throw new RuleViolation('commission-unknown', `Commission ${c.commissionId} does not exist`, { field: 'commissionId' });
@@ -39,7 +39,8 @@ export class CreateDraftHandler implements ICommandHandler<CreateDraftCommand, C
         throw new RuleViolation('commission-not-for-unit', `Commission ${c.commissionId} was not issued to unit ${c.unitId}`, { field: 'commissionId' });
       }
     }
-    const actor = { memberId: c.actor.memberId, rolesCoveringUnit: await this.access.rolesCovering(c.actor, c.unitId) };
+    const { roles, lineage } = await this.access.coverage(c.actor, c.unitId);
+    const actor = { memberId: c.actor.memberId, rolesCoveringUnit: roles, unitLineage: lineage };
     return this.runner.run(
       draftStream(c.draftId),
       draftDecider,

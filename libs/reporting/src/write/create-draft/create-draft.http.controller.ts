@@ -25,7 +25,7 @@ export class CreateDraftHttpController {
   @HttpCode(201)
   @Access('drafts.create', { body: 'unitId' })
   @CommandEndpoint({ summary: 'Create a draft (信息稿件) for a unit', response: DraftCommandResponse, status: 201, location: '/v1/drafts/{draftId}',
-    problems: ['draft-exists', 'unit-unknown', 'unit-dissolved', 'commission-unknown', 'commission-not-for-unit', 'commission-cancelled'] })
+    problems: ['draft-exists', 'draft-unit-unknown', 'draft-unit-dissolved', 'draft-content-invalid', 'commission-unknown', 'commission-not-for-unit', 'commission-cancelled'] })
   async create(
     @Body() body: CreateDraftRequest,
     @CurrentActor() actor: Actor,

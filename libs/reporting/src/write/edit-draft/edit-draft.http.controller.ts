@@ -1,12 +1,12 @@
-import { Body, Controller, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, CommandEndpoint } from '@app/platform';
+import { CommandCtx, CommandEndpoint, UuidParamPipe } from '@app/platform';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, DraftContentRequest, draftResponse, toContent } from '../draft-content.request';
-import { DRAFT_STATE_PROBLEMS } from '../reporting-command.responses';
+import { EDITABLE_DRAFT_PROBLEMS } from '../reporting-command.responses';
 
 @ApiTags('reporting')
 @Controller('v1/drafts')
@@ -15,9 +15,9 @@ export class EditDraftHttpController {
 
   @Put(':draftId')
   @Access('drafts.write')
-  @CommandEndpoint({ summary: 'Edit a draft (before submission, or after it was returned for revision)', response: DraftCommandResponse, problems: DRAFT_STATE_PROBLEMS })
+  @CommandEndpoint({ summary: 'Edit a draft (before submission, or after it was returned for revision)', response: DraftCommandResponse, problems: [...EDITABLE_DRAFT_PROBLEMS, 'draft-content-invalid'] })
   async edit(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: DraftContentRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, entityIdFor } from '@app/kernel';
 import { CommandResult, CommandRunner } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, CommandEndpoint, etag } from '@app/platform';
+import { CommandCtx, CommandEndpoint, etag, IsInstant, UuidParamPipe } from '@app/platform';
 import { CommissionCommand, commissionDecider, commissionStream } from '../../domain/commission.decider';
 import { OrgLookups } from '../org-lookups';
 import { CommissionCommandResponse } from '../reporting-command.responses';
@@ -16,7 +16,7 @@ export class IssueCommissionRequest {
   @ApiProperty({ example: '夏季治安整治成效', description: '受理题目' }) @IsString() @Length(1, 200) topic!: string;
   @ApiProperty({ example: '800字以内,附图片2张', description: '写法要求' }) @IsString() @Length(1, 5000) requirements!: string;
   @ApiProperty({ example: '市局《信息专报》专题', description: '报送目的' }) @IsString() @Length(1, 2000) purpose!: string;
-  @ApiProperty({ example: '2026-03-06T10:00:00+08:00', description: '报送时限' }) @IsISO8601({ strict: true }) deadline!: string;
+  @ApiProperty({ example: '2026-03-06T10:00:00+08:00', description: '报送时限' }) @IsInstant() deadline!: string;
   @ApiProperty({ example: '办公室 王科长 0632-1234567', description: '联系人' }) @IsString() @Length(1, 200) contact!: string;
   @ApiProperty({ description: '受理单位' }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsUUID('all', { each: true }) unitIds!: string[];
 }
@@ -90,9 +90,9 @@ export class IssueCommissionHttpController {
   @Post(':commissionId/cancel')
   @HttpCode(200)
   @Access('commissions.manage')
-  @CommandEndpoint({ summary: 'Cancel a commission', response: CommissionCommandResponse, problems: ['commission-not-found', 'commission-cancelled'] })
+  @CommandEndpoint({ summary: 'Cancel a commission', response: CommissionCommandResponse, problems: ['commission-not-found', 'commission-already-cancelled'] })
   async cancel(
-    @Param('commissionId', new ParseUUIDPipe()) commissionId: string,
+    @Param('commissionId', new UuidParamPipe()) commissionId: string,
     @Body() body: CancelCommissionRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,

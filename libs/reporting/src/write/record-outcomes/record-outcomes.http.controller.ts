@@ -1,38 +1,38 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CommandContext, deterministicUuid } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, CommandEndpoint } from '@app/platform';
+import { CommandCtx, CommandEndpoint, IsInstant, UuidParamPipe } from '@app/platform';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
 import { OrgLookups } from '../org-lookups';
-import { DRAFT_STATE_PROBLEMS, OUTCOME_PROBLEMS } from '../reporting-command.responses';
+import { OUTCOME_PROBLEMS, SIGNED_OFF_DRAFT_PROBLEMS } from '../reporting-command.responses';
 
 const LEVEL = /^[a-z][a-z0-9_-]{0,49}$/;
 
 export class RecordPublicationRequest {
   @ApiProperty({ description: 'A registered channel (official account, website …)' }) @IsUUID() channelId!: string;
   @ApiProperty({ example: 'https://mp.weixin.qq.com/s/abc' }) @IsUrl({ require_protocol: true }) url!: string;
-  @ApiProperty({ example: '2026-03-03T02:00:00Z' }) @IsISO8601({ strict: true }) publishedAt!: string;
+  @ApiProperty({ example: '2026-03-03T02:00:00Z' }) @IsInstant() publishedAt!: string;
   @ApiProperty({ description: '独家首发: exclusive first release' }) @IsBoolean() exclusiveFirstRelease!: boolean;
 }
 export class RecordAdoptionRequest {
   @ApiProperty({ example: '《市委信息》' }) @IsString() @Length(1, 200) publicationName!: string;
   @ApiProperty({ example: 'city', description: 'A level of the publication ladder' }) @Matches(LEVEL) levelKey!: string;
   @ApiPropertyOptional({ example: '第12期' }) @IsOptional() @IsString() @Length(1, 50) issue?: string;
-  @ApiProperty() @IsISO8601({ strict: true }) adoptedAt!: string;
+  @ApiProperty() @IsInstant() adoptedAt!: string;
 }
 export class RateExcellentRequest {
   @ApiProperty({ example: 'city' }) @Matches(LEVEL) levelKey!: string;
-  @ApiProperty() @IsISO8601({ strict: true }) ratedAt!: string;
+  @ApiProperty() @IsInstant() ratedAt!: string;
 }
 export class RecordInstructionRequest {
   @ApiProperty({ example: 'city' }) @Matches(LEVEL) levelKey!: string;
   @ApiProperty({ example: '李市长' }) @IsString() @Length(1, 100) leader!: string;
   @ApiProperty({ example: '此经验很好,请在全市推广' }) @IsString() @Length(1, 5000) text!: string;
-  @ApiProperty() @IsISO8601({ strict: true }) instructedAt!: string;
+  @ApiProperty() @IsInstant() instructedAt!: string;
 }
 export class RetractDraftRequest {
   @ApiProperty({ example: '数据有误' }) @IsString() @Length(1, 2000) reason!: string;
@@ -55,9 +55,9 @@ export class RecordOutcomesHttpController {
   @Access('drafts.record')
   @CommandEndpoint({ summary: 'Record publication on a channel (blocked unless the confidentiality review said it may be published)', response: DraftCommandResponse,
     status: 201,
-    problems: [...DRAFT_STATE_PROBLEMS, 'confidentiality-blocks-publication', 'confidentiality-review-missing', 'channel-unknown', 'channel-retired', 'already-published-on-channel'] })
+    problems: [...SIGNED_OFF_DRAFT_PROBLEMS, 'confidentiality-blocks-publication', 'confidentiality-review-missing', 'channel-unknown', 'channel-retired', 'already-published-on-channel'] })
   async publish(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordPublicationRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -78,9 +78,9 @@ export class RecordOutcomesHttpController {
   @Post('adoptions')
   @HttpCode(201)
   @Access('drafts.record')
-  @CommandEndpoint({ summary: '采用: record adoption by a publication at a level of the ladder', response: DraftCommandResponse, status: 201, problems: OUTCOME_PROBLEMS })
+  @CommandEndpoint({ summary: '采用: record adoption by a publication at a level of the ladder', response: DraftCommandResponse, status: 201, problems: [...OUTCOME_PROBLEMS, 'confidentiality-blocks-adoption'] })
   async adopt(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordAdoptionRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -102,9 +102,9 @@ export class RecordOutcomesHttpController {
   @Post('excellent-ratings')
   @HttpCode(201)
   @Access('drafts.record')
-  @CommandEndpoint({ summary: '优秀信息: rate the item excellent at a level where it was adopted', response: DraftCommandResponse, status: 201, problems: [...OUTCOME_PROBLEMS, 'excellent-requires-adoption'] })
+  @CommandEndpoint({ summary: '优秀信息: rate the item excellent at a level where it was adopted', response: DraftCommandResponse, status: 201, problems: [...OUTCOME_PROBLEMS, 'excellent-requires-adoption', 'confidentiality-blocks-excellent-rating'] })
   async rate(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RateExcellentRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -123,9 +123,9 @@ export class RecordOutcomesHttpController {
   @Post('instructions')
   @HttpCode(201)
   @Access('drafts.record')
-  @CommandEndpoint({ summary: '批示: record a leader instruction at a level where the item was adopted', response: DraftCommandResponse, status: 201, problems: [...OUTCOME_PROBLEMS, 'instruction-requires-adoption'] })
+  @CommandEndpoint({ summary: '批示: record a leader instruction at a level where the item was adopted', response: DraftCommandResponse, status: 201, problems: [...OUTCOME_PROBLEMS, 'instruction-requires-adoption', 'confidentiality-blocks-instruction'] })
   async instruct(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordInstructionRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,
@@ -147,9 +147,9 @@ export class RecordOutcomesHttpController {
   @Post('retract')
   @HttpCode(200)
   @Access('drafts.record')
-  @CommandEndpoint({ summary: 'Retract a signed-off item, with its reason', response: DraftCommandResponse, problems: [...DRAFT_STATE_PROBLEMS, 'retraction-needs-reason'] })
+  @CommandEndpoint({ summary: 'Retract a signed-off item, with its reason', response: DraftCommandResponse, problems: [...SIGNED_OFF_DRAFT_PROBLEMS, 'retraction-needs-reason'] })
   async retract(
-    @Param('draftId', new ParseUUIDPipe()) draftId: string,
+    @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RetractDraftRequest,
     @CurrentActor() actor: Actor,
     @CommandCtx() context: CommandContext,

@@ -3,7 +3,7 @@ import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { NotFound } from '@app/kernel';
 import { Access } from '@app/access';
-import { ATTACHMENT_STORAGE, AttachmentStorage, StoredFile } from '../../attachments/attachment-storage';
+import { ATTACHMENT_STORAGE, AttachmentStorage, StoredFile, AttachmentTooLarge } from '../../attachments/attachment-storage';
 import { Endpoint } from '@app/platform';
 import { StoredFileResponse } from '../reporting-command.responses';
 
@@ -21,10 +21,14 @@ export class AttachmentsHttpController {
   @Post()
   @HttpCode(201)
   @Access('attachments.upload')
-  @Endpoint({ summary: `Upload attachment bytes (any content type, raw body, at most ${MAX_ATTACHMENT_BYTES} bytes)`, response: StoredFileResponse, status: 201, problems: ['attachment-too-large', 'payload-too-large'] })
+  @Endpoint({ summary: `Upload attachment bytes (any content type, raw body, at most ${MAX_ATTACHMENT_BYTES} bytes)`, response: StoredFileResponse, status: 201, problems: ['payload-too-large'] })
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   upload(@Req() req: Request): Promise<StoredFile> {
+    // A declared length over the limit is refused before a byte is stored; without one (chunked), the storage
+    // stops at the limit. Both answer 413 payload-too-large.
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return Promise.reject(new AttachmentTooLarge(MAX_ATTACHMENT_BYTES));
     return this.storage.put(req, MAX_ATTACHMENT_BYTES);
   }
 
