@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CommandContext, deterministicUuid } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
