@@ -191,4 +191,34 @@ describe('the OpenAPI document', () => {
     expect(doc.components.schemas.IssueCommissionRequest.properties.deadline).toMatchObject({ type: 'string', format: 'date-time' });
     expect(doc.components.schemas.DraftContentRequest.properties.title).toMatchObject({ type: 'string', maxLength: 200, minLength: 1 });
   });
+
+  it('reads the shared validators: IsCalendarDate is a date, IsInstant a date-time, IsTextMap bounded text fields, ValidateNestedObjects an array of the class', () => {
+    const content = doc.components.schemas.DraftContentRequest.properties;
+    expect(content.eventDate).toMatchObject({ type: 'string', format: 'date' });
+    expect(content.formFields).toMatchObject({ type: 'object', maxProperties: 30, additionalProperties: { type: 'string', maxLength: 2000 } });
+    expect(content.attachments).toMatchObject({ type: 'array', maxItems: 30, items: { $ref: '#/components/schemas/AttachmentRequest' } });
+    expect(doc.components.schemas.DefinePublicationLevelsRequest.properties.levels).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/PublicationLevelRequest' } });
+    const drafts = (doc.paths['/v1/drafts'].get.parameters as Schema[]).find((p) => p.name === 'from');
+    expect(drafts?.schema).toMatchObject({ type: 'string', format: 'date-time' });
+  });
+
+  it('types path parameters from the shared pipes: UuidParamPipe a uuid, IntParamPipe an integer within its bounds', () => {
+    const param = (path: string, method: string, name: string) => (doc.paths[path][method].parameters as Schema[]).find((p) => p.name === name)?.schema;
+    expect(param('/v1/drafts/{draftId}', 'get', 'draftId')).toMatchObject({ type: 'string', format: 'uuid' });
+    expect(param('/v1/drafts/{draftId}/steps/{stepIndex}/secrecy-authority-answer', 'post', 'stepIndex')).toMatchObject({ type: 'integer', minimum: 0, maximum: 2_147_483_647 });
+    expect(param('/v1/ops/dead-letters/{id}/skip', 'post', 'id')).toMatchObject({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+    expect(param('/v1/policies/{policyId}/versions/{version}', 'get', 'version')).toMatchObject({ type: 'integer', minimum: 0 });
+  });
+
+  it('answers lists as cursor pages and the draft with its content and revision', () => {
+    const schema = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
+    for (const path of ['/v1/drafts', '/v1/drafts/mine', '/v1/review-inbox', '/v1/register', '/v1/commissions']) {
+      const page = doc.components.schemas[String(schema(path).$ref).replace('#/components/schemas/', '')];
+      expect({ path, required: page.required, next: page.properties.next }).toEqual({ path, required: ['items', 'next'], next: expect.objectContaining({ type: 'string', nullable: true }) });
+    }
+    const detail = doc.components.schemas.DraftDetailResponse;
+    expect(detail.properties.content).toMatchObject({ allOf: [{ $ref: '#/components/schemas/DraftContentResponse' }] });
+    expect(detail.required).toEqual(expect.arrayContaining(['content', 'revision']));
+    expect(detail.properties.revision).toMatchObject({ type: 'string' });
+  });
 });
