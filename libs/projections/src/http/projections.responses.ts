@@ -42,7 +42,7 @@ export class DeadLetterResponse {
   @ApiProperty({ type: 'integer' }) attempts!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt!: string | null;
-  @ApiProperty({ type: String, enum: ['applied', 'skipped'], nullable: true, description: '`applied` (a retry or the resumed build got past it) or `skipped` (an operator skipped the event); null while open' })
+  @ApiProperty({ type: String, enum: ['applied', 'skipped', null], nullable: true, description: '`applied` (a retry or the resumed build got past it) or `skipped` (an operator skipped the event); null while open' })
   resolution!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The member who skipped it (null unless skipped)' }) resolvedBy!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Why it was skipped (null unless skipped)' }) reason!: string | null;
