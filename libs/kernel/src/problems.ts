@@ -26,7 +26,7 @@ const RELOAD = 'Reload the resource, check its state and decide again.';
 export const PROBLEM_CATALOGUE = {
   // ---- the request itself (400, 413, 415) --------------------------------------------------------------------
   'validation-failed': { status: 400, meaning: 'The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.', action: FIX },
-  'http-400': { status: 400, meaning: 'The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).', action: FIX },
+  'http-400': { status: 400, meaning: 'The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).', action: FIX },
   'payload-too-large': { status: 413, meaning: 'The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored).', action: 'Send a smaller body; for files use POST /v1/attachments, within its limit.' },
   'http-415': { status: 415, meaning: 'The Content-Type is not one the operation accepts.', action: 'Send application/json (or a type the operation lists).' },
   'charset.unsupported': { status: 415, meaning: 'The body\'s charset is not one the body parser reads (send UTF-8).', action: 'Send the body as UTF-8 (Content-Type: application/json; charset=utf-8).' },
