@@ -2469,7 +2469,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -2576,7 +2576,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -2666,7 +2666,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -2792,7 +2792,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -3061,7 +3061,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -3232,7 +3232,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -3411,7 +3411,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -3596,7 +3596,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -3845,7 +3845,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -4078,7 +4078,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -4244,7 +4244,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -4345,7 +4345,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -4499,7 +4499,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -4614,7 +4614,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -4791,7 +4791,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -4968,7 +4968,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -5164,7 +5164,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -5341,7 +5341,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -5442,7 +5442,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -5613,7 +5613,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -5796,7 +5796,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -5964,7 +5964,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -6068,7 +6068,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -6178,7 +6178,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -6270,7 +6270,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -6382,7 +6382,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -6557,7 +6557,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -6741,7 +6741,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -6908,7 +6908,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -7070,7 +7070,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -7178,7 +7178,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -7291,7 +7291,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -7392,7 +7392,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -7560,7 +7560,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -7675,7 +7675,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -7854,7 +7854,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -8031,7 +8031,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -8225,7 +8225,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -8407,7 +8407,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -8599,7 +8599,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -8790,7 +8790,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -8983,7 +8983,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -9168,7 +9168,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -9355,7 +9355,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -9542,7 +9542,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -9720,7 +9720,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -9821,7 +9821,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -9990,7 +9990,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -10146,7 +10146,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -10250,7 +10250,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -10357,7 +10357,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -10449,7 +10449,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -10549,7 +10549,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
@@ -10647,7 +10647,7 @@ export interface operations {
             /**
              * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
              *
-             *     `http-400`: The body is not well-formed JSON, or a path parameter is malformed (not a UUID, not an integer).
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
              */
             400: {
                 headers: {
