@@ -48,6 +48,9 @@ describe('API skeleton (HTTP)', () => {
     it('answers 400 for malformed JSON', async () => {
       const res = await t.http.post('/v1/units').set(admin).set('Content-Type', 'application/json').send('{"name":').expect(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      // a type from the problem catalogue that the operation's documented 400 lists
+      const documented = (await t.http.get('/docs-json').expect(200)).body.paths['/v1/units'].post.responses['400'].content['application/problem+json'].schema.allOf[1].properties.type.enum;
+      expect(documented).toContain(res.body.type);
     });
     it('answers 404 problem+json for an unknown unit', async () => {
       const res = await t.http.get('/v1/units/7d1f2a4e-0000-4000-8000-000000000000').set(admin).expect(404);

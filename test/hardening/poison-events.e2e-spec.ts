@@ -2,6 +2,7 @@ import { deterministicUuid, newId } from '@app/kernel';
 import { CommandRunner } from '@app/event-store';
 import { DemoOrganization, seedDemoOrganization } from '@app/organization';
 import { startTestApp, TestApp } from '@test/support';
+import { ResponseConformance } from '../openapi/conformance';
 import { expectRefused } from './refused';
 
 /**
@@ -78,11 +79,18 @@ describe('poison events (HTTP)', () => {
       ]);
       await until(async () => (await orgDirectory()).builds[0]!.state === 'stopped');
       await t.http.get('/health/ready').expect(503);
-      const [letter] = (await t.http.get('/v1/ops/dead-letters?status=open&projection=org-directory').set(admin).expect(200)).body as { id: string; error: string }[];
+      // every answer of the operations endpoints is what the OpenAPI document declares (closed schemas)
+      const conformance = new ResponseConformance((await t.http.get('/docs-json').expect(200)).body);
+      const answers: string[] = [];
+      const listed = await t.http.get('/v1/ops/dead-letters?status=open&projection=org-directory').set(admin).expect(200);
+      answers.push(...conformance.errors('GET', '/v1/ops/dead-letters', 200, listed.body));
+      const [letter] = listed.body as { id: string; error: string }[];
       expect(letter!.error).toMatch(/null value in column "key"/);
 
       // Retrying cannot help: the event itself is bad.
-      expect((await t.http.post(`/v1/ops/dead-letters/${letter!.id}/retry`).set(admin).expect(201)).body.outcome).toBe('resumed');
+      const retried = await t.http.post(`/v1/ops/dead-letters/${letter!.id}/retry`).set(admin).expect(201);
+      answers.push(...conformance.errors('POST', '/v1/ops/dead-letters/{id}/retry', 201, retried.body));
+      expect(retried.body.outcome).toBe('resumed');
       await until(async () => (await orgDirectory()).builds[0]!.state === 'stopped');
 
       // Skipping needs a reason and the permission retry needs.
@@ -94,6 +102,7 @@ describe('poison events (HTTP)', () => {
         .set(admin)
         .send({ reason: 'A level without a key, appended before levels were validated; the ladder is redefined below' })
         .expect(201);
+      answers.push(...conformance.errors('POST', '/v1/ops/dead-letters/{id}/skip', 201, skipped.body));
       expect(skipped.body).toMatchObject({
         outcome: 'skipped',
         deadLetter: { id: letter!.id, status: 'resolved', resolution: 'skipped', resolvedBy: t.adminId, reason: expect.stringMatching(/^A level without a key/), resolvedAt: expect.any(String) },
@@ -103,7 +112,10 @@ describe('poison events (HTTP)', () => {
       await t.http.put('/v1/publication-levels').set(admin).send({ levels: [{ key: 'city', name: '市', rank: 30 }] }).expect(200);
       await t.settle();
       expect((await t.http.get('/v1/publication-levels').set(admin).expect(200)).body).toEqual([expect.objectContaining({ key: 'city', name: '市', rank: 30 })]);
-      await expectRefused(t, 409, () => t.http.post(`/v1/ops/dead-letters/${letter!.id}/skip`).set(admin).send({ reason: 'again' }));
+      const again = await expectRefused(t, 409, () => t.http.post(`/v1/ops/dead-letters/${letter!.id}/skip`).set(admin).send({ reason: 'again' }));
+      answers.push(...conformance.errors('POST', '/v1/ops/dead-letters/{id}/skip', 409, again));
+      answers.push(...conformance.errors('GET', '/v1/ops/dead-letters', 200, (await t.http.get('/v1/ops/dead-letters?status=resolved').set(admin).expect(200)).body));
+      expect(answers).toEqual([]);
 
       // A rebuild replays the whole log and leaves the skipped event out instead of stopping on it again.
       const rebuild = await t.http.post('/v1/ops/projections/org-directory/rebuild').set(admin).expect(202);

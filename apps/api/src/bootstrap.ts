@@ -1,7 +1,7 @@
 import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { Clock, systemClock } from '@app/kernel';
 import { BusinessDates, TokenService } from '@app/access';
@@ -10,6 +10,7 @@ import { bootstrapAdministrator } from './bootstrap-admin';
 import { AnyProjection } from '@app/projections';
 import {
   AppConfig,
+  createOpenApiDocument,
   EmbeddedDatabase,
   migrate,
   PathParamGuardPipe,
@@ -52,15 +53,7 @@ export async function createApp(
     app.useGlobalFilters(new ProblemDetailsFilter());
     app.set('etag', false); // ETags carry stream revisions, never response hashes
     await bootstrapAdministrator(app.get(CommandRunner), (options.clock ?? systemClock).now(), app.get(BusinessDates), bootLog);
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Baosong API')
-        .setDescription('信息报送: drafts, review chains, publication, adoption, points and payouts, event-sourced.')
-        .setVersion('1')
-        .addBearerAuth()
-        .build(),
-    );
+    const document = createOpenApiDocument(app);
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
     return {
       app,

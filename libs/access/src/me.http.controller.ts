@@ -1,11 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Clock, CLOCK } from '@app/kernel';
+import { Endpoint } from '@app/platform';
 import { Access } from './access.decorator';
 import { AccessPolicy } from './access-policy';
 import type { Actor } from './actor';
 import { BusinessDates } from './business-dates';
 import { CurrentActor } from './current-actor.decorator';
+import { MeResponse } from './me.responses';
 
 /** Who the bearer of the token is and what they may do, so a client never decodes its own token. */
 @ApiTags('me')
@@ -19,8 +21,9 @@ export class MeHttpController {
 
   @Get()
   @Access('me.read')
-  @ApiOperation({
+  @Endpoint({
     summary: 'The authenticated member, the appointments in force today (business time zone) and the permissions they grant, per unit (from the access policy the guard applies)',
+    response: MeResponse,
   })
   async me(@CurrentActor() actor: Actor) {
     // the guard loaded the actor with the appointments in force on this business date

@@ -1,8 +1,9 @@
 import { Controller, Get, HttpException, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
-import { PG_POOL } from '@app/platform';
+import { Endpoint, PG_POOL } from '@app/platform';
 import { Public } from '@app/access';
+import { LivenessResponse, ReadinessResponse } from './health.responses';
 
 @ApiTags('health')
 @Public()
@@ -11,13 +12,13 @@ export class HealthHttpController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @Endpoint({ summary: 'Liveness: the process answers', response: LivenessResponse, public: true })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the database answers and no projection is stopped on a dead letter' })
+  @Endpoint({ summary: 'Readiness: the database answers and no projection is stopped on a dead letter', response: ReadinessResponse, public: true, problems: ['http-503'] })
   async ready(): Promise<{ status: 'ready'; database: 'ok'; stoppedProjections: string[] }> {
     let stopped: string[];
     try {

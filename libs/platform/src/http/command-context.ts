@@ -20,7 +20,7 @@ export function etag(revision: bigint | undefined): string {
   return `"${revision ?? -1}"`;
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
  * The Idempotency-Key header: a bare key, or the draft's Structured Field string (`"key"`). Undefined without
@@ -30,7 +30,7 @@ export function parseIdempotencyKey(header: string | undefined): string | undefi
   if (header === undefined) return undefined;
   const quoted = /^"(.*)"$/.exec(header);
   const key = quoted ? quoted[1]! : header;
-  if (!IDEMPOTENCY_KEY.test(key)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new ValidationFailed([{ field: 'Idempotency-Key', message: 'expected 8-128 characters of A-Z a-z 0-9 . _ : -' }]);
   }
   return key;

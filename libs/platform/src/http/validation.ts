@@ -4,7 +4,7 @@ import { IsArray, IsObject, isISO8601, registerDecorator, ValidateNested, Valida
 import { FieldProblem, isUuid, ValidationFailed } from '@app/kernel';
 import { unstorableText } from './input-guard';
 
-const ARRAY_OF_OBJECTS = 'arrayOfObjects';
+export const ARRAY_OF_OBJECTS = 'arrayOfObjects';
 const isPlainObject = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
@@ -50,7 +50,7 @@ export class PathParamGuardPipe implements PipeTransform {
 
 /** An integer path parameter within bounds (`version`, `stepIndex`, a dead letter's id); the 400 names it. */
 export class IntParamPipe implements PipeTransform<unknown, number> {
-  constructor(private readonly bounds: { min: number; max: number } = { min: 0, max: 2_147_483_647 }) {}
+  constructor(readonly bounds: { readonly min: number; readonly max: number } = { min: 0, max: 2_147_483_647 }) {}
 
   transform(value: unknown, metadata: ArgumentMetadata): number {
     const name = metadata.data ?? 'parameter';
@@ -115,12 +115,14 @@ export function isInstant(value: unknown): boolean {
   );
 }
 
-function predicate(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions): PropertyDecorator {
+/** `constraints` are kept in the validation metadata (the OpenAPI document reads them, see openapi.ts). */
+function predicate(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions, constraints: unknown[] = []): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name,
       target: target.constructor,
       propertyName: propertyName as string,
+      constraints,
       options: { message: ({ property }) => `${property} ${message}`, ...options },
       validator: { validate: test },
     });
@@ -142,5 +144,6 @@ export function IsTextMap(limits: { maxKeys: number; maxLength: number }, option
       Object.entries(value).every(([k, v]) => k.length >= 1 && k.length <= 50 && typeof v === 'string' && v.length <= limits.maxLength),
     `must be an object of at most ${limits.maxKeys} text fields (keys of 1-50 characters, values of at most ${limits.maxLength})`,
     options,
+    [limits],
   );
 }

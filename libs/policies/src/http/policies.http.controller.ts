@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -9,12 +9,13 @@ import type { Pool } from 'pg';
 import { Clock, CLOCK, CommandContext, NotFound, RuleViolation, ValidationFailed } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, etag, guardInput, IntParamPipe, PG_POOL } from '@app/platform';
+import { CommandCtx, CommandEndpoint, Endpoint, etag, guardInput, IntParamPipe, PG_POOL } from '@app/platform';
 import { diffPolicies } from '../domain/diff-policies';
 import type { PolicyDocument } from '../domain/policy-document';
 import { POLICY_SCHEMA } from '../domain/policy.schema';
 import { policyDecider, policyStream } from '../domain/policy.decider';
 import { validatePolicy } from '../domain/validate-policy';
+import { JsonSchemaResponse, POLICY_DOCUMENT_BODY, POLICY_ID_PARAMETER, PolicyDiffResponse, PolicyDraftedResponse, PolicyPublishedResponse, PolicyValidationResponse, PolicyVersionDetailResponse, PolicyVersionResponse } from './policies.responses';
 import { PolicyCatalog } from '../read/policy-catalog';
 
 export class DiffQuery {
@@ -56,7 +57,7 @@ export class PoliciesHttpController {
 
   @Get('schema')
   @Access('policies.read')
-  @ApiOperation({ summary: 'The JSON Schema of policy documents (point your editor at it for completion)' })
+  @Endpoint({ summary: 'The JSON Schema of policy documents (point your editor at it for completion)', response: JsonSchemaResponse })
   schema() {
     return POLICY_SCHEMA;
   }
@@ -64,9 +65,9 @@ export class PoliciesHttpController {
   @Post('validate')
   @HttpCode(200)
   @Access('policies.read')
-  @ApiOperation({ summary: 'Dry run: validate a document (JSON or YAML); problems point at JSON paths; nothing is stored' })
+  @Endpoint({ summary: 'Dry run: validate a document (JSON or YAML); problems point at JSON paths; nothing is stored', response: PolicyValidationResponse })
   @ApiConsumes('application/json', 'application/yaml')
-  @ApiBody({ schema: { type: 'object' } })
+  @ApiBody({ schema: POLICY_DOCUMENT_BODY })
   validate(@Req() req: Request, @Body() body: unknown) {
     const problems = validatePolicy(documentFrom(req, body));
     return { valid: problems.length === 0, problems };
@@ -75,9 +76,12 @@ export class PoliciesHttpController {
   @Post()
   @HttpCode(201)
   @Access('policies.manage')
-  @ApiOperation({ summary: 'Draft a policy version (the next version number of its id); invalid documents are 422 with JSON paths' })
+  @CommandEndpoint({ summary: 'Draft a policy version (the next version number of its id); invalid documents are 422 with JSON paths', response: PolicyDraftedResponse,
+    status: 201,
+    location: '/v1/policies/{policyId}/versions/{version}',
+    problems: ['policy-invalid', 'policy-version-published', 'policy-version-sequence'] })
   @ApiConsumes('application/json', 'application/yaml')
-  @ApiBody({ schema: { type: 'object' } })
+  @ApiBody({ schema: POLICY_DOCUMENT_BODY })
   async draft(@Req() req: Request, @Body() body: unknown, @CurrentActor() actor: Actor, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const document = documentFrom(req, body);
     const problems = validatePolicy(document);
@@ -92,7 +96,9 @@ export class PoliciesHttpController {
   @Post(':policyId/versions/:version/publish')
   @HttpCode(200)
   @Access('policies.manage')
-  @ApiOperation({ summary: 'Publish a draft version; a past effectiveFrom is allowed (retroactive) and supersedes overlapping versions; a review chain that would tie with another policy\'s is 422 policy-chain-tie' })
+  @CommandEndpoint({ summary: 'Publish a draft version; a past effectiveFrom is allowed (retroactive) and supersedes overlapping versions; a review chain that would tie with another policy\'s is 422 policy-chain-tie', response: PolicyPublishedResponse,
+    params: [POLICY_ID_PARAMETER],
+    problems: ['not-found', 'policy-version-unknown', 'policy-version-published', 'policy-invalid', 'policy-chain-tie'] })
   async publish(
     @Param('policyId') policyId: string,
     @Param('version', new IntParamPipe()) version: number,
@@ -118,14 +124,14 @@ export class PoliciesHttpController {
 
   @Get()
   @Access('policies.read')
-  @ApiOperation({ summary: 'Every policy version with its status and effective dates' })
+  @Endpoint({ summary: 'Every policy version with its status and effective dates', response: PolicyVersionResponse, isArray: true })
   async list() {
     return (await this.pool.query(`SELECT ${VERSION_COLUMNS} FROM rm.policy_versions ORDER BY policy_id, version`)).rows;
   }
 
   @Get(':policyId/versions/:version')
   @Access('policies.read')
-  @ApiOperation({ summary: 'One version: the document and its status' })
+  @Endpoint({ summary: 'One version: the document and its status', response: PolicyVersionDetailResponse, params: [POLICY_ID_PARAMETER], problems: ['not-found'] })
   async get(@Param('policyId') policyId: string, @Param('version', new IntParamPipe()) version: number) {
     const row = await this.pool.query(`SELECT ${VERSION_COLUMNS}, document FROM rm.policy_versions WHERE policy_id = $1 AND version = $2`, [policyId, version]);
     if (!row.rows[0]) throw new NotFound('Policy version', `${policyId} v${version}`);
@@ -134,7 +140,7 @@ export class PoliciesHttpController {
 
   @Get(':policyId/diff')
   @Access('policies.read')
-  @ApiOperation({ summary: 'Which parameters changed between two versions (JSON pointers, before and after)' })
+  @Endpoint({ summary: 'Which parameters changed between two versions (JSON pointers, before and after)', response: PolicyDiffResponse, params: [POLICY_ID_PARAMETER], problems: ['not-found'] })
   async diff(@Param('policyId') policyId: string, @Query() q: DiffQuery) {
     const docs = await this.pool.query<{ version: number; document: PolicyDocument }>(
       `SELECT version, document FROM rm.policy_versions WHERE policy_id = $1 AND version = ANY($2::int[])`,

@@ -1,18 +1,19 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { IntParamPipe, PG_POOL } from '@app/platform';
+import { Endpoint, IntParamPipe, PG_POOL } from '@app/platform';
 import { Access, Actor, CurrentActor } from '@app/access';
 import { ProjectionRuntime } from '../projection-runtime';
 import { projectionStatus, ProjectionStatus } from '../projection-status';
 import { DeadLetter, listDeadLetters, retryDeadLetter, RetryOutcome, skipDeadLetter, SkipOutcome } from '../dead-letters';
+import { DeadLetterResponse, ProjectionStatusResponse, RetryOutcomeResponse, SkipOutcomeResponse } from './projections.responses';
 
 export class ListDeadLettersQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() projection?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) projection?: string;
   @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @IsIn(['open', 'resolved']) status?: 'open' | 'resolved';
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
@@ -41,7 +42,7 @@ export class ProjectionsHttpController {
 
   @Get('projections')
   @Access('ops.read')
-  @ApiOperation({ summary: 'Each projection: version, position, lag (events, seconds), state, rebuild progress, dead letters' })
+  @Endpoint({ summary: 'Each projection: version, position, lag (events, seconds), state, rebuild progress, dead letters', response: ProjectionStatusResponse, isArray: true })
   status(): Promise<ProjectionStatus[]> {
     return projectionStatus(this.pool, this.store, this.runtime.definitions);
   }
@@ -49,7 +50,7 @@ export class ProjectionsHttpController {
   @Post('projections/:name/rebuild')
   @Access('ops.manage')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Rebuild a projection from position 0 beside the live build; it takes over when caught up' })
+  @Endpoint({ summary: 'Rebuild a projection from position 0 beside the live build; it takes over when caught up', response: RebuildStarted, status: 202, problems: ['not-found'] })
   async rebuild(@Param('name') name: string): Promise<RebuildStarted> {
     if (!this.runtime.definition(name)) throw new NotFound('Projection', name);
     return { projection: name, buildId: await this.runtime.requestRebuild(name) };
@@ -57,21 +58,21 @@ export class ProjectionsHttpController {
 
   @Get('dead-letters')
   @Access('ops.read')
-  @ApiOperation({ summary: 'Events a projection failed to apply, with the error' })
+  @Endpoint({ summary: 'Events a projection failed to apply, with the error', response: DeadLetterResponse, isArray: true })
   deadLetters(@Query() query: ListDeadLettersQuery): Promise<DeadLetter[]> {
     return listDeadLetters(this.pool, query);
   }
 
   @Post('dead-letters/:id/retry')
   @Access('ops.manage')
-  @ApiOperation({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event' })
+  @Endpoint({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event', response: RetryOutcomeResponse, status: 201, problems: ['not-found', 'dead-letter-resolved', 'dead-letter-build-retired'] })
   retry(@Param('id', new IntParamPipe({ min: 1, max: Number.MAX_SAFE_INTEGER })) id: number): Promise<RetryOutcome> {
     return retryDeadLetter(this.pool, this.store, this.runtime, String(id));
   }
 
   @Post('dead-letters/:id/skip')
   @Access('ops.manage')
-  @ApiOperation({ summary: 'Skip a poison event for good (with a reason): the projection resumes past it, and rebuilds skip it too' })
+  @Endpoint({ summary: 'Skip a poison event for good (with a reason): the projection resumes past it, and rebuilds skip it too', response: SkipOutcomeResponse, status: 201, problems: ['not-found', 'dead-letter-resolved'] })
   skip(@Param('id', new IntParamPipe({ min: 1, max: Number.MAX_SAFE_INTEGER })) id: number, @Body() body: SkipDeadLetterRequest, @CurrentActor() actor: Actor): Promise<SkipOutcome> {
     return skipDeadLetter(this.pool, this.runtime, String(id), { actorId: actor.memberId, reason: body.reason });
   }

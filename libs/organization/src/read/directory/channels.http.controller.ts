@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { Access } from '@app/access';
-import { etag, PG_POOL, UuidParamPipe } from '@app/platform';
+import { Endpoint, etag, PG_POOL, UuidParamPipe } from '@app/platform';
 import { PLATFORMS } from '../../domain/channel.decider';
 import { page, PageRequest } from './page';
+import { ChannelDetailResponse, ChannelListItemResponse } from './directory.responses';
 
 export class ChannelsRequest extends PageRequest {
   @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
@@ -25,7 +26,7 @@ export class ChannelDirectoryHttpController {
 
   @Get()
   @Access('org.read')
-  @ApiOperation({ summary: 'Channels with their latest follower count' })
+  @Endpoint({ summary: 'Channels with their latest follower count', response: ChannelListItemResponse, isArray: true })
   async channels(@Query() q: ChannelsRequest) {
     const rows = await this.pool.query(
       `SELECT ${CHANNEL},
@@ -40,7 +41,7 @@ export class ChannelDirectoryHttpController {
 
   @Get(':channelId')
   @Access('org.read')
-  @ApiOperation({ summary: 'A channel with its follower history (engagement rewards use the count at publication time)' })
+  @Endpoint({ summary: 'A channel with its follower history (engagement rewards use the count at publication time)', response: ChannelDetailResponse, etag: true, problems: ['not-found'] })
   async channel(@Param('channelId', new UuidParamPipe()) channelId: string, @Res({ passthrough: true }) res: Response) {
     const row = await this.pool.query<{ revision: string }>(`SELECT ${CHANNEL} FROM rm.channels c WHERE c.channel_id = $1`, [channelId]);
     if (!row.rows[0]) throw new NotFound('Channel', channelId);

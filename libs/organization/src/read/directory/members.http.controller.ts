@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { Access, ROLES } from '@app/access';
-import { etag, IsCalendarDate, PG_POOL, UuidParamPipe } from '@app/platform';
+import { Endpoint, etag, IsCalendarDate, PG_POOL, UuidParamPipe } from '@app/platform';
 import { page, PageRequest } from './page';
+import { AppointmentListItemResponse, MemberDetailResponse, MemberListItemResponse } from './directory.responses';
 
 export class MemberDirectoryRequest extends PageRequest {
   @ApiPropertyOptional({ description: 'Members with an appointment in this unit' }) @IsOptional() @IsUUID() unitId?: string;
@@ -32,7 +33,7 @@ export class MembersHttpController {
 
   @Get('members')
   @Access('org.read')
-  @ApiOperation({ summary: 'Member directory (filter by unit, role, status, name; limit/offset)' })
+  @Endpoint({ summary: 'Member directory (filter by unit, role, status, name; limit/offset)', response: MemberListItemResponse, isArray: true })
   async members(@Query() q: MemberDirectoryRequest) {
     const rows = await this.pool.query(
       `SELECT m.member_id AS "memberId", m.name, m.phone, m.email, m.status, m.revision::text AS revision,
@@ -51,7 +52,7 @@ export class MembersHttpController {
 
   @Get('members/:memberId')
   @Access('org.read')
-  @ApiOperation({ summary: 'A member with all appointments (past, current, future); the ETag is the revision for If-Match' })
+  @Endpoint({ summary: 'A member with all appointments (past, current, future); the ETag is the revision for If-Match', response: MemberDetailResponse, etag: true, problems: ['not-found'] })
   async member(@Param('memberId', new UuidParamPipe()) memberId: string, @Res({ passthrough: true }) res: Response) {
     const member = await this.pool.query<{ revision: string }>(
       `SELECT member_id AS "memberId", name, phone, email, status, registered_at AS "registeredAt", revision::text AS revision FROM rm.members WHERE member_id = $1`,
@@ -68,7 +69,7 @@ export class MembersHttpController {
 
   @Get('appointments')
   @Access('org.read')
-  @ApiOperation({ summary: 'Appointments (filter by unit, role, member, in force on a date)' })
+  @Endpoint({ summary: 'Appointments (filter by unit, role, member, in force on a date)', response: AppointmentListItemResponse, isArray: true })
   async appointments(@Query() q: AppointmentsRequest) {
     const rows = await this.pool.query(
       `SELECT ${APPOINTMENT}, m.name AS "memberName", m.status AS "memberStatus"

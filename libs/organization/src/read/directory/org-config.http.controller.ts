@@ -1,8 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
 import { Access } from '@app/access';
-import { PG_POOL } from '@app/platform';
+import { Endpoint, PG_POOL } from '@app/platform';
+import { PublicationLevelResponse, UnitTypeResponse } from './directory.responses';
 
 /** Configuration as data: unit types and the publication ladder. */
 @ApiTags('organization')
@@ -12,14 +13,14 @@ export class OrgConfigReadHttpController {
 
   @Get('unit-types')
   @Access('org.read')
-  @ApiOperation({ summary: 'Configured unit types (quotas and review chains refer to them)' })
+  @Endpoint({ summary: 'Configured unit types (quotas and review chains refer to them)', response: UnitTypeResponse, isArray: true })
   async unitTypes() {
     return (await this.pool.query('SELECT key, name, description FROM rm.unit_types ORDER BY key')).rows;
   }
 
   @Get('publication-levels')
   @Access('org.read')
-  @ApiOperation({ summary: 'The publication ladder, lowest rank first' })
+  @Endpoint({ summary: 'The publication ladder, lowest rank first', response: PublicationLevelResponse, isArray: true })
   async levels() {
     return (await this.pool.query('SELECT key, name, rank FROM rm.publication_levels ORDER BY rank')).rows;
   }

@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { NotFound } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { etag, UuidParamPipe } from '@app/platform';
+import { Endpoint, etag, UuidParamPipe } from '@app/platform';
 import { Access } from '@app/access';
 import { unitStream } from '../../domain/unit.decider';
 import { GetUnitQuery, GetUnitTreeQuery, UnitView } from './get-units.query';
+import { UnitHistoryEntryResponse, UnitResponse, UnitTreeNodeResponse } from './org-tree.responses';
 
 export interface UnitHistoryEntry {
   revision: string;
@@ -27,14 +28,14 @@ export class OrgTreeHttpController {
 
   @Get()
   @Access('org.read')
-  @ApiOperation({ summary: 'The unit tree (roots with nested children; dissolved units stay, with dissolvedOn)' })
+  @Endpoint({ summary: 'The unit tree (roots with nested children; dissolved units stay, with dissolvedOn)', response: UnitTreeNodeResponse, isArray: true })
   tree(): Promise<UnitView[]> {
     return this.queries.execute(new GetUnitTreeQuery());
   }
 
   @Get(':unitId')
   @Access('org.read')
-  @ApiOperation({ summary: 'One unit; its ETag is the revision to send in If-Match' })
+  @Endpoint({ summary: 'One unit; its ETag is the revision to send in If-Match', response: UnitResponse, etag: true, problems: ['not-found'] })
   async unit(@Param('unitId', new UuidParamPipe()) unitId: string, @Res({ passthrough: true }) res: Response): Promise<UnitView> {
     const view = await this.queries.execute<GetUnitQuery, UnitView>(new GetUnitQuery(unitId));
     res.setHeader('ETag', etag(BigInt(view.revision)));
@@ -44,7 +45,7 @@ export class OrgTreeHttpController {
   /** History comes from the unit's own stream: the names it had, where it sat, when it was dissolved, and who did it. */
   @Get(':unitId/history')
   @Access('org.read')
-  @ApiOperation({ summary: "Everything that happened to a unit (registration, renames, moves, dissolution), from its stream" })
+  @Endpoint({ summary: "Everything that happened to a unit (registration, renames, moves, dissolution), from its stream", response: UnitHistoryEntryResponse, isArray: true, problems: ['not-found'] })
   async history(@Param('unitId', new UuidParamPipe()) unitId: string): Promise<UnitHistoryEntry[]> {
     const events = await this.store.readStream(unitStream(unitId));
     if (events.length === 0) throw new NotFound('Unit', unitId);

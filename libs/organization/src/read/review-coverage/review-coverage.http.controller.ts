@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { Clock, CLOCK } from '@app/kernel';
 import { Access, BusinessDates, ROLES } from '@app/access';
 import { GetReviewCoverageQuery, ReviewCoverageRow } from './get-review-coverage.query';
-import { IsCalendarDate } from '@app/platform';
+import { Endpoint, IsCalendarDate } from '@app/platform';
+import { ReviewCoverageResponse } from './review-coverage.responses';
 
 export class ReviewCoverageRequest {
   @ApiPropertyOptional({ description: 'Only this unit' }) @IsOptional() @IsUUID() unitId?: string;
@@ -31,10 +32,11 @@ export class ReviewCoverageHttpController {
 
   @Get()
   @Access('org.read')
-  @ApiOperation({
+  @Endpoint({
     summary: 'Who reviews what: for each unit, the members whose appointment in force covers it, by role',
     description:
       "Coverage follows ROLE_COVERAGE: 'unit' (reporter, unit head) = that unit; 'subtree' (principal leader, office and confidentiality reviewers, duty officer) = the unit and its descendants; 'oversees' (leader in charge 分管领导) = the overseen units and their descendants; 'institution' (finance, auditor, administrator) = every unit.",
+    response: ReviewCoverageResponse, isArray: true,
   })
   coverage(@Query() q: ReviewCoverageRequest): Promise<ReviewCoverageRow[]> {
     return this.queries.execute(

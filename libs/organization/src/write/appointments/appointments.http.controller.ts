@@ -1,16 +1,17 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, entityIdFor } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access, ROLES, Role } from '@app/access';
-import { CommandCtx, IsCalendarDate, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, IsCalendarDate, UuidParamPipe } from '@app/platform';
 import { memberDecider, memberStream } from '../../domain/member.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
 import { onMember } from '../manage-members/manage-members.http.controller';
+import { AppointmentCommandResponse } from '../command.responses';
 
 export class AppointMemberRequest {
   @ApiPropertyOptional() @IsOptional() @IsUUID() appointmentId?: string;
@@ -38,7 +39,8 @@ export class AppointmentsHttpController {
   @Post()
   @HttpCode(201)
   @Access('appointments.manage')
-  @ApiOperation({ summary: 'Appoint a member to a role in a unit, from a date (and optionally to a date)' })
+  @CommandEndpoint({ summary: 'Appoint a member to a role in a unit, from a date (and optionally to a date)', response: AppointmentCommandResponse, status: 201,
+    problems: ['not-found', 'member-not-registered', 'member-not-active', 'appointment-unit-unknown', 'appointment-unit-dissolved', 'appointment-ends-before-start', 'leader-oversees-nothing', 'oversees-only-for-leader-in-charge', 'overseen-unit-unknown', 'appointment-overlaps'] })
   async appoint(@Param('memberId', new UuidParamPipe()) memberId: string, @Body() body: AppointMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const appointmentId = entityIdFor(body.appointmentId, context, 'appointment');
     const oversees = body.oversees ?? [];
@@ -69,7 +71,7 @@ export class AppointmentsHttpController {
   @Post(':appointmentId/end')
   @HttpCode(200)
   @Access('appointments.manage')
-  @ApiOperation({ summary: 'End an appointment on a date (not before it started)' })
+  @CommandEndpoint({ summary: 'End an appointment on a date (not before it started)', response: AppointmentCommandResponse, problems: ['not-found', 'member-not-registered', 'appointment-unknown', 'appointment-date-invalid', 'appointment-ends-before-start'] })
   async end(
     @Param('memberId', new UuidParamPipe()) memberId: string,
     @Param('appointmentId', new UuidParamPipe()) appointmentId: string,

@@ -1,15 +1,16 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, IsInstant, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, IsInstant, UuidParamPipe } from '@app/platform';
 import { ChannelCommand, channelDecider, channelIdFor, ChannelState, channelStream, Platform, PLATFORMS } from '../../domain/channel.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
+import { ChannelCommandResponse } from '../command.responses';
 
 export class RegisterChannelRequest {
   @ApiProperty({ example: '某市公安局微信公众号' }) @IsString() @Length(1, 100) name!: string;
@@ -43,7 +44,7 @@ export class ChannelsHttpController {
   @Post()
   @HttpCode(201)
   @Access('channels.manage')
-  @ApiOperation({ summary: 'Register a channel (website, WeChat, Weibo, Tieba, bulletin 《信息专报》, newspaper …); a handle is unique per platform (409)' })
+  @CommandEndpoint({ summary: 'Register a channel (website, WeChat, Weibo, Tieba, bulletin 《信息专报》, newspaper …); a handle is unique per platform (409)', response: ChannelCommandResponse, status: 201, location: '/v1/channels/{channelId}', problems: ['channel-handle-taken', 'channel-owner-unknown', 'channel-owner-dissolved', 'publication-level-unknown'] })
   async register(@Body() body: RegisterChannelRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const channelId = channelIdFor(body.platform, body.handle);
     const result = await runDecider(
@@ -70,7 +71,7 @@ export class ChannelsHttpController {
   @Post(':channelId/follower-counts')
   @HttpCode(201)
   @Access('channels.manage')
-  @ApiOperation({ summary: 'Record the follower count (engagement rewards are relative to followers at publication time)' })
+  @CommandEndpoint({ summary: 'Record the follower count (engagement rewards are relative to followers at publication time)', response: ChannelCommandResponse, status: 201, problems: ['not-found', 'channel-not-found', 'channel-retired'] })
   async followers(@Param('channelId', new UuidParamPipe()) channelId: string, @Body() body: RecordFollowerCountRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const now = this.clock.now().toISOString();
     const result = await runDecider(
@@ -86,7 +87,7 @@ export class ChannelsHttpController {
   @Post(':channelId/retire')
   @HttpCode(200)
   @Access('channels.manage')
-  @ApiOperation({ summary: 'Retire a channel (its history stays)' })
+  @CommandEndpoint({ summary: 'Retire a channel (its history stays)', response: ChannelCommandResponse, problems: ['not-found', 'channel-not-found'] })
   async retire(@Param('channelId', new UuidParamPipe()) channelId: string, @Body() body: RetireChannelRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,

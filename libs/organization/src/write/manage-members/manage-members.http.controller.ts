@@ -1,14 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Param, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, entityIdFor, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, UuidParamPipe } from '@app/platform';
 import { MemberCommand, memberDecider, MemberState, memberStream } from '../../domain/member.decider';
 import { commandResponse } from '../command-response';
+import { MemberCommandResponse } from '../command.responses';
 
 export class RegisterMemberRequest {
   @ApiPropertyOptional() @IsOptional() @IsUUID() memberId?: string;
@@ -45,8 +46,7 @@ export class ManageMembersHttpController {
   @Post()
   @HttpCode(201)
   @Access('members.manage')
-  @ApiOperation({ summary: 'Register a member (a person)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @CommandEndpoint({ summary: 'Register a member (a person)', response: MemberCommandResponse, status: 201, location: '/v1/members/{memberId}', problems: ['member-already-registered'] })
   async register(@Body() body: RegisterMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const memberId = entityIdFor(body.memberId, context, 'member');
     const result = await runDecider(
@@ -62,8 +62,7 @@ export class ManageMembersHttpController {
 
   @Patch(':memberId')
   @Access('members.manage')
-  @ApiOperation({ summary: 'Update name and contact details' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @CommandEndpoint({ summary: 'Update name and contact details', response: MemberCommandResponse, problems: ['not-found', 'member-not-registered'] })
   async update(@Param('memberId', new UuidParamPipe()) memberId: string, @Body() body: UpdateMemberRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,
@@ -78,7 +77,7 @@ export class ManageMembersHttpController {
   @Post(':memberId/status')
   @HttpCode(200)
   @Access('members.manage')
-  @ApiOperation({ summary: 'Change status (active, suspended, left); a member who is not active cannot sign in' })
+  @CommandEndpoint({ summary: 'Change status (active, suspended, left); a member who is not active cannot sign in', response: MemberCommandResponse, problems: ['not-found', 'member-not-registered'] })
   async status(@Param('memberId', new UuidParamPipe()) memberId: string, @Body() body: ChangeMemberStatusRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,

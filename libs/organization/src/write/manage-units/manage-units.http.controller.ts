@@ -1,18 +1,19 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, NotFound } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, IsCalendarDate, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, IsCalendarDate, UuidParamPipe } from '@app/platform';
 import { unitDecider, unitStream } from '../../domain/unit.decider';
 import { OrgReads } from '../org-reads';
 import { commandResponse } from '../command-response';
+import { UnitChangeResponse } from '../command.responses';
 
 export class MoveUnitRequest {
-  @ApiPropertyOptional({ nullable: true, description: 'The new parent; null makes the unit a root' })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The new parent; null makes the unit a root' })
   @ValidateIf((o: MoveUnitRequest) => o.parentId !== null)
   @IsUUID()
   parentId!: string | null;
@@ -44,7 +45,7 @@ export class ManageUnitsHttpController {
   @Post('move')
   @HttpCode(200)
   @Access('org.manage')
-  @ApiOperation({ summary: 'Move a unit under another parent (never under itself or a descendant)' })
+  @CommandEndpoint({ summary: 'Move a unit under another parent (never under itself or a descendant)', response: UnitChangeResponse, problems: ['not-found', 'unit-dissolved', 'unit-parent-unknown', 'unit-parent-dissolved', 'unit-move-cycle'] })
   async move(@Param('unitId', new UuidParamPipe()) unitId: string, @Body() body: MoveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const parentId = body.parentId ?? null;
     const result = await this.run(
@@ -64,7 +65,7 @@ export class ManageUnitsHttpController {
   @Post('dissolve')
   @HttpCode(200)
   @Access('org.manage')
-  @ApiOperation({ summary: 'Dissolve a unit; its history (and items) stay' })
+  @CommandEndpoint({ summary: 'Dissolve a unit; its history (and items) stay', response: UnitChangeResponse, problems: ['not-found', 'unit-dissolved', 'unit-date-invalid'] })
   async dissolve(@Param('unitId', new UuidParamPipe()) unitId: string, @Body() body: DissolveUnitRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await this.run(unitId, { type: 'DissolveUnit', dissolvedOn: body.dissolvedOn, reason: body.reason ?? null, now: this.clock.now().toISOString() }, context);
     return commandResponse('unitId', unitId, result, res);

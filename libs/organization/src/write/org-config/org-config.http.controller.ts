@@ -1,14 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Post, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, ValidateNestedObjects } from '@app/platform';
+import { CommandCtx, CommandEndpoint, ValidateNestedObjects } from '@app/platform';
 import { ORG_CONFIG_STREAM, orgConfigDecider } from '../../domain/orgconfig.decider';
 import { commandResponse } from '../command-response';
+import { PublicationLevelsCommandResponse, UnitTypeCommandResponse } from '../command.responses';
 
 const KEY = /^[a-z][a-z0-9-]{0,49}$/;
 
@@ -41,7 +42,7 @@ export class OrgConfigHttpController {
   @Post('unit-types')
   @HttpCode(201)
   @Access('org.manage')
-  @ApiOperation({ summary: 'Define (or redefine) a unit type: quotas and review chains refer to it' })
+  @CommandEndpoint({ summary: 'Define (or redefine) a unit type: quotas and review chains refer to it', response: UnitTypeCommandResponse, status: 201, problems: ['unit-type-invalid'] })
   async defineUnitType(@Body() body: DefineUnitTypeRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,
@@ -52,7 +53,7 @@ export class OrgConfigHttpController {
 
   @Put('publication-levels')
   @Access('org.manage')
-  @ApiOperation({ summary: 'Replace the ordered publication ladder (own unit, district, city, province, national …)' })
+  @CommandEndpoint({ summary: 'Replace the ordered publication ladder (own unit, district, city, province, national …)', response: PublicationLevelsCommandResponse, problems: ['level-invalid', 'level-key-duplicate', 'level-rank-not-ascending'] })
   async defineLevels(@Body() body: DefinePublicationLevelsRequest, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const result = await runDecider(
       this.commands,

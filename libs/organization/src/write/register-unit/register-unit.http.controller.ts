@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CommandContext, entityIdFor } from '@app/kernel';
 import type { CommandResult } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, etag } from '@app/platform';
+import { CommandCtx, CommandEndpoint, etag } from '@app/platform';
 import { RegisterUnitCommand } from './register-unit.command';
 
 export class RegisterUnitRequest {
@@ -50,8 +50,7 @@ export class RegisterUnitHttpController {
   @Post()
   @Access('org.manage')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Register a unit in the tree' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key changes nothing' })
+  @CommandEndpoint({ summary: 'Register a unit in the tree', response: UnitCommandResponse, status: 201, location: '/v1/units/{unitId}', problems: ['unit-already-registered', 'unit-parent-unknown', 'unit-parent-dissolved', 'unit-type-undefined'] })
   async register(
     @Body() body: RegisterUnitRequest,
     @CommandCtx() context: CommandContext,

@@ -1,12 +1,12 @@
 import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import type { CommandResult } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, UuidParamPipe } from '@app/platform';
 import { unitResponse, UnitCommandResponse } from '../register-unit/register-unit.http.controller';
 import { RenameUnitCommand } from './rename-unit.command';
 
@@ -24,8 +24,7 @@ export class RenameUnitHttpController {
 
   @Put(':unitId/name')
   @Access('org.manage')
-  @ApiOperation({ summary: 'Rename a unit (the old name stays in its history)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The unit revision (ETag) you saw; 412 if it moved on' })
+  @CommandEndpoint({ summary: 'Rename a unit (the old name stays in its history)', response: UnitCommandResponse, problems: ['not-found', 'unit-not-registered', 'unit-dissolved'] })
   async rename(
     @Param('unitId', new UuidParamPipe()) unitId: string,
     @Body() body: RenameUnitRequest,

@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, ValidationFailed } from '@app/kernel';
 import { Access, AccessPolicy, Actor, BusinessDates, CurrentActor } from '@app/access';
-import { etag, IsInstant, UuidParamPipe } from '@app/platform';
+import { Endpoint, etag, IsInstant, UuidParamPipe } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
+import { CommissionPageResponse, CommissionResponse, DraftDetailResponse, DraftPageResponse, RegisterPageResponse } from './drafts.responses';
 
 const STATUSES = ['draft', 'in_review', 'referred', 'returned', 'signed_off', 'rejected', 'retracted'];
 
@@ -57,23 +58,24 @@ export class DraftsHttpController {
 
   @Get('drafts/mine')
   @Access('drafts.mine')
-  @ApiOperation({ summary: 'My drafts (created by me or with me among the authors), newest created first; { items, next }' })
+  @Endpoint({ summary: 'My drafts (created by me or with me among the authors), newest created first; { items, next }', response: DraftPageResponse })
   mine(@CurrentActor() actor: Actor, @Query() q: MyDraftsQuery) {
     return this.drafts.mine(actor.memberId, q, page(q));
   }
 
   @Get('review-inbox')
   @Access('drafts.mine')
-  @ApiOperation({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; longest waiting first, with due dates; { items, next }' })
+  @Endpoint({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; longest waiting first, with due dates; { items, next }', response: DraftPageResponse })
   inbox(@CurrentActor() actor: Actor, @Query() q: PageQuery) {
     return this.drafts.inbox(actor, this.dates.of(this.clock.now()), page(q));
   }
 
   @Get('drafts')
   @Access('drafts.read', { query: 'unitId' })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Drafts of a unit (filter by status, type, period), newest created first; { items, next }',
     description: 'unitId is required (400 naming it) unless you may read the register (register.read: office reviewer, leaders, finance, administrator, auditor), who may list every unit.',
+    response: DraftPageResponse,
   })
   async list(@CurrentActor() actor: Actor, @Query() q: DraftListQuery) {
     if (!q.unitId && !(await this.access.decide(actor, 'register.read')).allowed) {
@@ -84,9 +86,7 @@ export class DraftsHttpController {
 
   @Get('drafts/:draftId')
   @Access('drafts.read')
-  @ApiOperation({
-    summary: 'A draft: its current content (what to edit after 退回修改), revision (ETag, for If-Match), chain, checks, outcomes and whole history',
-  })
+  @Endpoint({ summary: 'A draft: its current content (what to edit after 退回修改), revision (ETag, for If-Match), chain, checks, outcomes and whole history', response: DraftDetailResponse, etag: true, problems: ['not-found'] })
   async detail(@Param('draftId', new UuidParamPipe()) draftId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     await this.access.assert(actor, 'drafts.read', await this.drafts.draftUnit(draftId));
     const detail = await this.drafts.detail(draftId);
@@ -96,21 +96,21 @@ export class DraftsHttpController {
 
   @Get('register')
   @Access('register.read')
-  @ApiOperation({ summary: '登记: the publication register (submitting unit, adopting publications, levels, instructions)' })
+  @Endpoint({ summary: '登记: the publication register (submitting unit, adopting publications, levels, instructions)', response: RegisterPageResponse })
   register(@Query() q: RegisterQuery) {
     return this.drafts.register(q, page(q));
   }
 
   @Get('commissions')
   @Access('commissions.read')
-  @ApiOperation({ summary: 'Commissions (约稿) with each unit\'s status: fulfilled, late, missed or open' })
+  @Endpoint({ summary: 'Commissions (约稿) with each unit\'s status: fulfilled, late, missed or open', response: CommissionPageResponse })
   commissionList(@Query() q: CommissionListQuery) {
     return this.commissions.list(q, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString(), page(q));
   }
 
   @Get('commissions/:commissionId')
   @Access('commissions.read')
-  @ApiOperation({ summary: 'One commission with its units\' status' })
+  @Endpoint({ summary: 'One commission with its units\' status', response: CommissionResponse, problems: ['not-found'] })
   commission(@Param('commissionId', new UuidParamPipe()) commissionId: string, @Query() q: CommissionListQuery) {
     return this.commissions.get(commissionId, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString());
   }

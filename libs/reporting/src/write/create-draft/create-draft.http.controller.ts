@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import { CommandContext, entityIdFor } from '@app/kernel';
 import type { CommandResult } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx } from '@app/platform';
+import { CommandCtx, CommandEndpoint } from '@app/platform';
 import { DraftCommandResponse, DraftContentRequest, draftResponse, toContent } from '../draft-content.request';
 import { CreateDraftCommand } from './create-draft.handler';
 
@@ -24,8 +24,8 @@ export class CreateDraftHttpController {
   @Post()
   @HttpCode(201)
   @Access('drafts.create', { body: 'unitId' })
-  @ApiOperation({ summary: 'Create a draft (信息稿件) for a unit' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @CommandEndpoint({ summary: 'Create a draft (信息稿件) for a unit', response: DraftCommandResponse, status: 201, location: '/v1/drafts/{draftId}',
+    problems: ['draft-exists', 'draft-unit-unknown', 'draft-unit-dissolved', 'draft-content-invalid', 'commission-unknown', 'commission-not-for-unit', 'commission-cancelled'] })
   async create(
     @Body() body: CreateDraftRequest,
     @CurrentActor() actor: Actor,

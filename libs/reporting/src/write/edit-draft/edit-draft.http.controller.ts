@@ -1,11 +1,12 @@
 import { Body, Controller, Param, Put, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, UuidParamPipe } from '@app/platform';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, DraftContentRequest, draftResponse, toContent } from '../draft-content.request';
+import { EDITABLE_DRAFT_PROBLEMS } from '../reporting-command.responses';
 
 @ApiTags('reporting')
 @Controller('v1/drafts')
@@ -14,8 +15,7 @@ export class EditDraftHttpController {
 
   @Put(':draftId')
   @Access('drafts.write')
-  @ApiOperation({ summary: 'Edit a draft (before submission, or after it was returned for revision)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The draft revision you edited; 412 when it moved on' })
+  @CommandEndpoint({ summary: 'Edit a draft (before submission, or after it was returned for revision)', response: DraftCommandResponse, problems: [...EDITABLE_DRAFT_PROBLEMS, 'draft-content-invalid'] })
   async edit(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: DraftContentRequest,

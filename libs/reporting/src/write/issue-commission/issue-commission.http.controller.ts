@@ -1,14 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, entityIdFor } from '@app/kernel';
 import { CommandResult, CommandRunner } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, etag, IsInstant, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, etag, IsInstant, UuidParamPipe } from '@app/platform';
 import { CommissionCommand, commissionDecider, commissionStream } from '../../domain/commission.decider';
 import { OrgLookups } from '../org-lookups';
+import { CommissionCommandResponse } from '../reporting-command.responses';
 
 export class IssueCommissionRequest {
   @ApiPropertyOptional() @IsOptional() @IsUUID() commissionId?: string;
@@ -55,7 +56,7 @@ export class IssueCommissionHttpController {
   @Post()
   @HttpCode(201)
   @Access('commissions.manage')
-  @ApiOperation({ summary: '约稿: commission drafts from units on a topic by a deadline' })
+  @CommandEndpoint({ summary: '约稿: commission drafts from units on a topic by a deadline', response: CommissionCommandResponse, status: 201, location: '/v1/commissions/{commissionId}', problems: ['commission-exists', 'commission-unit-unknown', 'commission-deadline-past'] })
   async issue(@Body() body: IssueCommissionRequest, @CurrentActor() actor: Actor, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) res: Response) {
     const commissionId = entityIdFor(body.commissionId, context, 'commission');
     const result = await this.commands.execute<CommissionCommandMessage, CommandResult>(
@@ -89,7 +90,7 @@ export class IssueCommissionHttpController {
   @Post(':commissionId/cancel')
   @HttpCode(200)
   @Access('commissions.manage')
-  @ApiOperation({ summary: 'Cancel a commission' })
+  @CommandEndpoint({ summary: 'Cancel a commission', response: CommissionCommandResponse, problems: ['commission-not-found', 'commission-already-cancelled'] })
   async cancel(
     @Param('commissionId', new UuidParamPipe()) commissionId: string,
     @Body() body: CancelCommissionRequest,

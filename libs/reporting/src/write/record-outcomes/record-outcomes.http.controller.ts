@@ -1,13 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CommandContext, deterministicUuid } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, IsInstant, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, IsInstant, UuidParamPipe } from '@app/platform';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
 import { OrgLookups } from '../org-lookups';
+import { OUTCOME_PROBLEMS, SIGNED_OFF_DRAFT_PROBLEMS } from '../reporting-command.responses';
 
 const LEVEL = /^[a-z][a-z0-9_-]{0,49}$/;
 
@@ -52,8 +53,9 @@ export class RecordOutcomesHttpController {
   @Post('publications')
   @HttpCode(201)
   @Access('drafts.record')
-  @ApiOperation({ summary: 'Record publication on a channel (blocked unless the confidentiality review said it may be published)' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @CommandEndpoint({ summary: 'Record publication on a channel (blocked unless the confidentiality review said it may be published)', response: DraftCommandResponse,
+    status: 201,
+    problems: [...SIGNED_OFF_DRAFT_PROBLEMS, 'confidentiality-blocks-publication', 'confidentiality-review-missing', 'channel-unknown', 'channel-retired', 'already-published-on-channel'] })
   async publish(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordPublicationRequest,
@@ -76,7 +78,7 @@ export class RecordOutcomesHttpController {
   @Post('adoptions')
   @HttpCode(201)
   @Access('drafts.record')
-  @ApiOperation({ summary: '采用: record adoption by a publication at a level of the ladder' })
+  @CommandEndpoint({ summary: '采用: record adoption by a publication at a level of the ladder', response: DraftCommandResponse, status: 201, problems: [...OUTCOME_PROBLEMS, 'confidentiality-blocks-adoption'] })
   async adopt(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordAdoptionRequest,
@@ -100,7 +102,7 @@ export class RecordOutcomesHttpController {
   @Post('excellent-ratings')
   @HttpCode(201)
   @Access('drafts.record')
-  @ApiOperation({ summary: '优秀信息: rate the item excellent at a level where it was adopted' })
+  @CommandEndpoint({ summary: '优秀信息: rate the item excellent at a level where it was adopted', response: DraftCommandResponse, status: 201, problems: [...OUTCOME_PROBLEMS, 'excellent-requires-adoption', 'confidentiality-blocks-excellent-rating'] })
   async rate(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RateExcellentRequest,
@@ -121,7 +123,7 @@ export class RecordOutcomesHttpController {
   @Post('instructions')
   @HttpCode(201)
   @Access('drafts.record')
-  @ApiOperation({ summary: '批示: record a leader instruction at a level where the item was adopted' })
+  @CommandEndpoint({ summary: '批示: record a leader instruction at a level where the item was adopted', response: DraftCommandResponse, status: 201, problems: [...OUTCOME_PROBLEMS, 'instruction-requires-adoption', 'confidentiality-blocks-instruction'] })
   async instruct(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RecordInstructionRequest,
@@ -145,7 +147,7 @@ export class RecordOutcomesHttpController {
   @Post('retract')
   @HttpCode(200)
   @Access('drafts.record')
-  @ApiOperation({ summary: 'Retract a signed-off item, with its reason' })
+  @CommandEndpoint({ summary: 'Retract a signed-off item, with its reason', response: DraftCommandResponse, problems: [...SIGNED_OFF_DRAFT_PROBLEMS, 'retraction-needs-reason'] })
   async retract(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @Body() body: RetractDraftRequest,

@@ -1,13 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import type { CommandContext } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, IntParamPipe, IsCalendarDate, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, IntParamPipe, IsCalendarDate, UuidParamPipe } from '@app/platform';
 import type { ConfidentialityVerdict, SecrecyAuthorityOutcome } from '../../domain/draft.types';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
+import { REVIEW_STEP_PROBLEMS, SECRECY_ANSWER_PROBLEMS } from '../reporting-command.responses';
 
 export class ApproveStepRequest {
   @ApiPropertyOptional({ example: '同意' }) @IsOptional() @IsString() @Length(0, 2000) comment?: string;
@@ -43,11 +44,12 @@ export class ReviewStepHttpController {
   @Post('approve')
   @HttpCode(200)
   @Access('drafts.review')
-  @ApiOperation({
+  @CommandEndpoint({
     summary: 'Approve the step (with comment; the confidentiality review records a verdict); the last approval signs the draft off',
     description: 'A verdict of refer_to_secrecy_authority does not complete the step: the draft is `referred` and waits for POST …/secrecy-authority-answer.',
+    response: DraftCommandResponse,
+    problems: [...REVIEW_STEP_PROBLEMS, 'confidentiality-verdict-required', 'verdict-outside-confidentiality-review'],
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Two reviewers acting at once: one succeeds, the other gets 409' })
   async approve(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @Param('stepIndex', new IntParamPipe()) stepIndex: number,
@@ -70,9 +72,11 @@ export class ReviewStepHttpController {
   @Post('secrecy-authority-answer')
   @HttpCode(200)
   @Access('drafts.review')
-  @ApiOperation({
+  @CommandEndpoint({
     summary: 'Record the secrecy authority\'s (机要和保密局) answer on a step referred to it (R7.12); the step completes with the answer as its verdict',
     description: 'Only while the draft is `referred`; by a member holding the step\'s role over the draft\'s unit. 409 `draft-not-referred` otherwise.',
+    response: DraftCommandResponse,
+    problems: SECRECY_ANSWER_PROBLEMS,
   })
   async secrecyAuthorityAnswer(
     @Param('draftId', new UuidParamPipe()) draftId: string,
@@ -98,7 +102,7 @@ export class ReviewStepHttpController {
   @Post('return')
   @HttpCode(200)
   @Access('drafts.review')
-  @ApiOperation({ summary: '退回修改: return the draft to its authors with comments' })
+  @CommandEndpoint({ summary: '退回修改: return the draft to its authors with comments', response: DraftCommandResponse, problems: [...REVIEW_STEP_PROBLEMS, 'return-needs-comments'] })
   async return(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @Param('stepIndex', new IntParamPipe()) stepIndex: number,
@@ -120,7 +124,7 @@ export class ReviewStepHttpController {
   @Post('reject')
   @HttpCode(200)
   @Access('drafts.review')
-  @ApiOperation({ summary: 'Reject the draft (final)' })
+  @CommandEndpoint({ summary: 'Reject the draft (final)', response: DraftCommandResponse, problems: [...REVIEW_STEP_PROBLEMS, 'reject-needs-reason'] })
   async reject(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @Param('stepIndex', new IntParamPipe()) stepIndex: number,

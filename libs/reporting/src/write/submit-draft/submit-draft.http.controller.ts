@@ -1,13 +1,14 @@
 import { Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandContext, RuleViolation } from '@app/kernel';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, UuidParamPipe } from '@app/platform';
 import { REPORTING_POLICY, ReportingPolicy } from '../../domain/reporting-policy.port';
 import { DraftCommands } from '../draft-commands';
 import { DraftCommandResponse, draftResponse } from '../draft-content.request';
 import { OrgLookups } from '../org-lookups';
+import { EDITABLE_DRAFT_PROBLEMS } from '../reporting-command.responses';
 
 @ApiTags('reporting')
 @Controller('v1/drafts')
@@ -21,11 +22,13 @@ export class SubmitDraftHttpController {
   @Post(':draftId/submit')
   @HttpCode(200)
   @Access('drafts.write')
-  @ApiOperation({
+  @CommandEndpoint({
     summary: '报送: submit the draft; the policy in force picks the review chain and checks form, limits and timeliness',
     description: 'Hard limits (length, one event per report) are 422 naming the rule; soft rules come back as warnings on the draft.',
+    response: DraftCommandResponse,
+    problems: [...EDITABLE_DRAFT_PROBLEMS, 'draft-unit-dissolved', 'no-review-chain', 'review-chain-tie', 'content-type-unknown'],
+    policyRules: true,
   })
-  @ApiHeader({ name: 'If-Match', required: false })
   async submit(
     @Param('draftId', new UuidParamPipe()) draftId: string,
     @CurrentActor() actor: Actor,

@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { NotFound } from '@app/kernel';
 import { Access } from '@app/access';
-import { ATTACHMENT_STORAGE, AttachmentStorage, AttachmentTooLarge, StoredFile } from '../../attachments/attachment-storage';
+import { ATTACHMENT_STORAGE, AttachmentStorage, StoredFile, AttachmentTooLarge } from '../../attachments/attachment-storage';
+import { Endpoint } from '@app/platform';
+import { StoredFileResponse } from '../reporting-command.responses';
 
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
@@ -19,7 +21,7 @@ export class AttachmentsHttpController {
   @Post()
   @HttpCode(201)
   @Access('attachments.upload')
-  @ApiOperation({ summary: `Upload attachment bytes (any content type, raw body, at most ${MAX_ATTACHMENT_BYTES} bytes)` })
+  @Endpoint({ summary: `Upload attachment bytes (any content type, raw body, at most ${MAX_ATTACHMENT_BYTES} bytes)`, response: StoredFileResponse, status: 201, problems: ['payload-too-large'] })
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   upload(@Req() req: Request): Promise<StoredFile> {
@@ -32,7 +34,7 @@ export class AttachmentsHttpController {
 
   @Get(':sha256')
   @Access('attachments.read')
-  @ApiOperation({ summary: 'Download attachment bytes by checksum' })
+  @Endpoint({ summary: 'Download attachment bytes by checksum', media: 'application/octet-stream', problems: ['not-found'], params: [{ name: 'sha256', schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }] })
   async download(@Param('sha256') sha256: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     if (!(await this.storage.exists(sha256))) throw new NotFound('Attachment', sha256);
     res.setHeader('Content-Type', 'application/octet-stream');

@@ -1,0 +1,168 @@
+/**
+ * The catalogue of problem types: every `urn:baosong:problem:<code>` the API can answer, with its HTTP status,
+ * what it means and what the client should do. It is the one place a code is declared: the OpenAPI document's
+ * problem responses are built from it, docs/api.md renders it (`npm run docs:problems`), and a unit test fails
+ * when a code thrown anywhere in libs/ or apps/ is missing here.
+ *
+ * A code thrown as a RuleViolation answers 422, as an InvalidState 409 (see errors.ts); a code that both raise
+ * lists both statuses.
+ */
+export const PROBLEM_TYPE_PREFIX = 'urn:baosong:problem:';
+
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 428 | 500 | 503;
+
+export interface ProblemTypeEntry {
+  /** The HTTP status(es) this code answers with. */
+  readonly status: ProblemStatus | readonly ProblemStatus[];
+  /** What it means. */
+  readonly meaning: string;
+  /** What the client should do about it. */
+  readonly action: string;
+}
+
+const FIX = 'Fix the request as the detail says; retrying it unchanged fails again.';
+const RELOAD = 'Reload the resource, check its state and decide again.';
+
+export const PROBLEM_CATALOGUE = {
+  // ---- the request itself (400, 413, 415) --------------------------------------------------------------------
+  'validation-failed': { status: 400, meaning: 'The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.', action: FIX },
+  'http-400': { status: 400, meaning: 'The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).', action: FIX },
+  'payload-too-large': { status: 413, meaning: 'The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored).', action: 'Send a smaller body; for files use POST /v1/attachments, within its limit.' },
+  'http-415': { status: 415, meaning: 'The Content-Type is not one the operation accepts.', action: 'Send application/json (or a type the operation lists).' },
+  'charset.unsupported': { status: 415, meaning: 'The body\'s charset is not one the body parser reads (send UTF-8).', action: 'Send the body as UTF-8 (Content-Type: application/json; charset=utf-8).' },
+  'encoding.unsupported': { status: 415, meaning: 'The Content-Encoding is not one the body parser reads.', action: 'Send the body uncompressed, or gzip/deflate.' },
+  // ---- who you are and what you may do (401, 403) ---------------------------------------------------------------
+  unauthenticated: { status: 401, meaning: 'No bearer token, an invalid or expired one, or a member who is unknown or not active.', action: 'Get a new token (npm run cli -- token <memberId>) and send it as Authorization: Bearer.' },
+  forbidden: { status: 403, meaning: 'The member\'s appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).', action: 'Act as a member who holds the role, or ask an administrator for the appointment.' },
+  // ---- what does not exist (404) ---------------------------------------------------------------------------
+  'not-found': { status: 404, meaning: 'The resource named in the path does not exist (`resource`, `id`).', action: 'Check the id; a resource created a moment ago may not be in the read model yet: retry shortly.' },
+  'http-404': { status: 404, meaning: 'No such route (or not with this method).', action: 'Check the method and path against the OpenAPI document.' },
+  // ---- concurrency and idempotency (409, 412, 422, 428) -----------------------------------------------------------
+  'wrong-expected-revision': { status: 409, meaning: 'Another request changed the stream between this command\'s read and its append (`stream`, `expected`, `actual`).', action: RELOAD },
+  'event-id-reused': { status: 409, meaning: 'Some of the event ids this command would append are already stored for different events.', action: 'Send the command with a new Idempotency-Key.' },
+  'stale-revision': { status: 412, meaning: 'If-Match names a revision other than the resource\'s current one; nothing changed.', action: 'GET the resource, take its ETag, re-apply your change and send it with the new If-Match.' },
+  'http-428': { status: 428, meaning: 'The operation requires If-Match and the request has none.', action: 'GET the resource and send its ETag as If-Match.' },
+  'idempotency-key-reused': { status: 422, meaning: 'This member already used the Idempotency-Key for a different request (method, route or body).', action: 'Use a new key for a new request; resend the original request to get its answer.' },
+  // ---- the server (500, 503) ------------------------------------------------------------------------------------
+  internal: { status: 500, meaning: 'An unexpected error; the details are logged under the correlation id, never returned.', action: 'Report the correlationId to the operators; retrying with the same Idempotency-Key is safe.' },
+  'http-503': { status: 503, meaning: '/health/ready: the database does not answer or a projection is stopped on a dead letter.', action: 'Operators: see GET /v1/ops/projections and the dead letters.' },
+
+  // ---- organization: units ----------------------------------------------------------------------------------
+  'unit-already-registered': { status: 409, meaning: 'A unit with this id is already registered.', action: 'Use another unitId, or read the existing unit.' },
+  'unit-not-registered': { status: 409, meaning: 'The unit is not registered.', action: 'Register the unit first.' },
+  'unit-dissolved': { status: 409, meaning: 'The unit is dissolved: it takes no further changes.', action: 'Act on an active unit.' },
+  'unit-parent-unknown': { status: 422, meaning: 'The parent unit does not exist.', action: 'Register the parent first or name an existing one.' },
+  'unit-parent-dissolved': { status: 422, meaning: 'The parent unit is dissolved.', action: 'Name an active parent.' },
+  'unit-move-cycle': { status: 422, meaning: 'A unit cannot move under itself or one of its descendants.', action: 'Choose a parent outside the unit\'s subtree.' },
+  'unit-type-undefined': { status: 422, meaning: 'The unit type is not configured.', action: 'Define it (POST /v1/unit-types) or use a configured key.' },
+  'unit-type-invalid': { status: 422, meaning: 'A unit type has a lowercase key and a name of 1-50 characters (`field`).', action: FIX },
+  'unit-date-invalid': { status: 422, meaning: 'dissolvedOn is not a calendar date (YYYY-MM-DD).', action: FIX },
+  'unit-unknown': { status: 422, meaning: 'The unit named in the body does not exist.', action: 'Name an existing unit.' },
+  // ---- organization: members and appointments -----------------------------------------------------------------
+  'member-already-registered': { status: 409, meaning: 'A member with this id is already registered.', action: 'Use another memberId, or read the existing member.' },
+  'member-not-registered': { status: 409, meaning: 'The member is not registered.', action: 'Register the member first.' },
+  'member-not-active': { status: 422, meaning: 'The member is suspended or has left: no new appointments.', action: 'Reactivate the member first (POST /v1/members/{memberId}/status).' },
+  'appointment-overlaps': { status: 409, meaning: 'The member already holds this role in this unit for an overlapping period.', action: 'End the existing appointment or choose other dates.' },
+  'appointment-ends-before-start': { status: 422, meaning: 'An appointment cannot end before it starts (`field`).', action: FIX },
+  'appointment-date-invalid': { status: 422, meaning: 'An appointment date is not a calendar date (YYYY-MM-DD).', action: FIX },
+  'appointment-unit-unknown': { status: 422, meaning: 'The appointment\'s unit does not exist.', action: 'Name an existing unit.' },
+  'appointment-unit-dissolved': { status: 422, meaning: 'The appointment\'s unit is dissolved.', action: 'Name an active unit.' },
+  'appointment-unknown': { status: 422, meaning: 'The member has no appointment with this id.', action: 'Check the appointmentId (GET /v1/members/{memberId}).' },
+  'oversees-only-for-leader-in-charge': { status: 422, meaning: 'Only a leader in charge (分管领导) oversees units.', action: 'Drop `oversees`, or appoint the role leader_in_charge.' },
+  'leader-oversees-nothing': { status: 422, meaning: 'A leader in charge (分管领导) oversees at least one unit.', action: 'List the overseen units in `oversees`.' },
+  'overseen-unit-unknown': { status: 422, meaning: 'Some overseen units do not exist or are dissolved.', action: 'List active units only.' },
+  // ---- organization: channels and configuration ---------------------------------------------------------------
+  'channel-handle-taken': { status: 409, meaning: 'A channel with this handle is already registered on the platform.', action: 'Use the existing channel (its id is derived from platform and handle).' },
+  'channel-not-found': { status: 409, meaning: 'The channel does not exist.', action: 'Register the channel first.' },
+  'channel-retired': { status: [409, 422], meaning: 'The channel is retired: no follower counts and no new publications on it.', action: 'Use an active channel.' },
+  'channel-unknown': { status: 422, meaning: 'The channel named in the body does not exist.', action: 'Register it, or name an existing channel.' },
+  'channel-owner-unknown': { status: 422, meaning: 'The channel\'s owner unit does not exist.', action: 'Name an existing unit.' },
+  'channel-owner-dissolved': { status: 422, meaning: 'The channel\'s owner unit is dissolved.', action: 'Name an active unit.' },
+  'publication-level-unknown': { status: 422, meaning: 'The level is not on the publication ladder (`field` levelKey).', action: 'Use a key from GET /v1/publication-levels.' },
+  'level-invalid': { status: 422, meaning: 'The publication ladder or one of its levels is not what a ladder records: 1-20 levels, each with a key, a name and a rank (`field`).', action: FIX },
+  'level-key-duplicate': { status: 422, meaning: 'A level key appears twice in the ladder.', action: FIX },
+  'level-rank-not-ascending': { status: 422, meaning: 'Levels are listed from the lowest rank up, ranks strictly increasing.', action: FIX },
+
+  // ---- reporting: drafts --------------------------------------------------------------------------------------
+  'draft-exists': { status: 409, meaning: 'A draft with this id already exists.', action: 'Use another draftId, or read the existing draft.' },
+  'draft-not-found': { status: 409, meaning: 'The draft does not exist.', action: 'Create the draft first.' },
+  'draft-not-editable': { status: 409, meaning: 'Edit or submit when the draft is neither a draft nor returned for revision (`draftStatus`).', action: RELOAD },
+  'draft-not-in-review': { status: 409, meaning: 'Approve, return or reject when the draft is not in review (`draftStatus`).', action: RELOAD },
+  'review-held-for-secrecy-authority': { status: 409, meaning: 'The draft waits for the secrecy authority\'s (机要和保密局) answer on a referred step (R7.12): no decision on the step until it is recorded (`currentStep`).', action: 'Record the answer (POST …/steps/{stepIndex}/secrecy-authority-answer), then decide.' },
+  'draft-not-referred': { status: 409, meaning: 'A secrecy-authority answer is recorded only on a draft referred to the authority (`draftStatus`).', action: RELOAD },
+  'draft-not-signed-off': { status: 409, meaning: 'Publication, adoption, rating, instruction or retraction before sign-off, or after rejection (`draftStatus`).', action: RELOAD },
+  'draft-unit-unknown': { status: 422, meaning: 'The draft\'s unit does not exist.', action: 'Name an existing unit.' },
+  'draft-unit-dissolved': { status: 422, meaning: 'The draft\'s unit is dissolved: no new drafts and no submissions.', action: 'Report for an active unit.' },
+  'draft-content-invalid': { status: 422, meaning: 'The content a draft would record breaks its invariants (`field`), checked by the decider beside request validation.', action: FIX },
+  'review-chain-tie': { status: 422, meaning: 'Two policies in force prescribe review chains of equal precedence for this draft (`policies`).', action: 'Ask an administrator to publish a version that sets their priority.' },
+  'no-review-chain': { status: 422, meaning: 'No policy in force gives a review chain for this draft (importance, destination, content type, unit type).', action: 'Ask the policy owners to publish a policy covering it.' },
+  'content-type-unknown': { status: 422, meaning: 'The content type is not defined by the policy in force (`field` contentType).', action: 'Use a content type of the policy in force (GET /v1/policies).' },
+  'review-step-moved': { status: 409, meaning: 'The step in the path is not the step waiting for a decision.', action: 'GET the draft, read currentStep and decide on that step.' },
+  'author-may-not-review': { status: 422, meaning: 'An author never reviews their own draft.', action: 'Another reviewer decides the step.' },
+  'two-person-check': { status: 422, meaning: 'No one approves two steps of one draft (至少两人核对).', action: 'Another reviewer decides the step.' },
+  'confidentiality-verdict-required': { status: 422, meaning: 'The confidentiality review (保密审查) records a verdict.', action: 'Send `verdict` with the approval.' },
+  'verdict-outside-confidentiality-review': { status: 422, meaning: 'Only the confidentiality review records a verdict.', action: 'Drop `verdict` on this step.' },
+  'return-needs-comments': { status: 422, meaning: 'A return for revision says what to revise.', action: 'Send non-empty `comments`.' },
+  'reject-needs-reason': { status: 422, meaning: 'A rejection gives its reason.', action: 'Send a non-empty `reason`.' },
+  'retraction-needs-reason': { status: 422, meaning: 'A retraction gives its reason.', action: 'Send a non-empty `reason`.' },
+  'confidentiality-review-missing': { status: 422, meaning: 'Nothing is published before the confidentiality review says it may be.', action: 'Wait for the confidentiality review.' },
+  'confidentiality-blocks-publication': { status: 422, meaning: 'The confidentiality review decided the draft may not be published on a channel.', action: 'Do not publish it; other outcomes may still be recorded.' },
+  'confidentiality-blocks-adoption': { status: 422, meaning: '"Not to be published": no adoption by a publication the policy marks public, nor any the policy blocks.', action: 'Do not record it; the policy in force at submission says what else is blocked.' },
+  'confidentiality-blocks-excellent-rating': { status: 422, meaning: '"Not to be published", and the policy blocks excellent ratings after it.', action: 'Do not record it; the policy in force at submission says what is blocked.' },
+  'confidentiality-blocks-instruction': { status: 422, meaning: '"Not to be published", and the policy blocks leader instructions after it.', action: 'Do not record it; the policy in force at submission says what is blocked.' },
+  'already-published-on-channel': { status: 409, meaning: 'The draft is already published on this channel.', action: 'Nothing to do; read the draft\'s outcomes.' },
+  'excellent-requires-adoption': { status: 422, meaning: 'Only an item adopted at a level is rated excellent there (`field` levelKey).', action: 'Record the adoption at that level first.' },
+  'instruction-requires-adoption': { status: 422, meaning: 'A leader instruction is recorded only at a level where the item was adopted (`field` levelKey).', action: 'Record the adoption at that level first.' },
+  // ---- reporting: commissions -----------------------------------------------------------------------------------
+  'commission-exists': { status: 409, meaning: 'A commission with this id already exists.', action: 'Use another commissionId, or read the existing one.' },
+  'commission-not-found': { status: 409, meaning: 'The commission does not exist.', action: 'Check the commissionId.' },
+  'commission-already-cancelled': { status: 409, meaning: 'The commission is already cancelled.', action: 'Nothing to do; read the commission.' },
+  'commission-cancelled': { status: 422, meaning: 'The draft answers a commission that was cancelled.', action: 'Answer an open commission, or none.' },
+  'commission-deadline-past': { status: 422, meaning: 'A commission\'s deadline must be in the future.', action: FIX },
+  'commission-unit-unknown': { status: 422, meaning: 'Some commissioned units do not exist or are dissolved.', action: 'List active units only.' },
+  'commission-unknown': { status: 422, meaning: 'The draft names a commission that does not exist.', action: 'Check the commissionId.' },
+  'commission-not-for-unit': { status: 422, meaning: 'The commission was not issued to the draft\'s unit.', action: 'Answer a commission issued to the unit.' },
+  // ---- policies -------------------------------------------------------------------------------------------------
+  'policy-invalid': { status: 422, meaning: 'The policy document breaks the schema or its own rules; `problems` lists `{path, message}` (JSON paths).', action: 'Fix the document (POST /v1/policies/validate is a dry run).' },
+  'policy-chain-tie': { status: 422, meaning: 'A review chain of the version would tie with another policy\'s chain for the same scope and priority (`conflictsWith` names the other policy, version and chain).', action: 'Give one chain a different priority or a narrower scope.' },
+  'policy-version-sequence': { status: 422, meaning: 'Policy versions are drafted in sequence: the document names the wrong next version.', action: 'Draft the version the detail names.' },
+  'policy-version-published': { status: 409, meaning: 'The version is already published (or superseded): it does not change.', action: 'Draft a new version.' },
+  'policy-version-unknown': { status: 409, meaning: 'The policy has no such version.', action: 'Check the version (GET /v1/policies).' },
+  // ---- operations -----------------------------------------------------------------------------------------------
+  'dead-letter-resolved': { status: 409, meaning: 'The dead letter is already resolved.', action: 'Nothing to do.' },
+  'dead-letter-build-retired': { status: 409, meaning: 'The build the dead letter belongs to no longer runs; its successor applies the event.', action: 'Nothing to do; watch the new build.' },
+} as const satisfies Record<string, ProblemTypeEntry>;
+
+export type ProblemCode = keyof typeof PROBLEM_CATALOGUE;
+
+/**
+ * Rule ids a policy document declares (its hard limits and quality rules, e.g. `wechat-length`) answer 422 with
+ * the id as the code: they are policy data, not code, so the catalogue names them as one family.
+ */
+export const POLICY_RULE_FAMILY = {
+  code: '<policy rule id>',
+  status: 422 as ProblemStatus,
+  meaning: 'A hard rule of the policy in force refuses the submission (length limit, forbidden words …); `rule` is the rule id of the policy, `violations` lists them all.',
+  action: 'Revise the draft as the detail says; GET /v1/policies/{policyId}/versions/{version} shows the rules.',
+};
+
+export function isProblemCode(code: string): code is ProblemCode {
+  return Object.prototype.hasOwnProperty.call(PROBLEM_CATALOGUE, code);
+}
+
+export function problemStatuses(code: ProblemCode): readonly ProblemStatus[] {
+  const status = (PROBLEM_CATALOGUE[code] as ProblemTypeEntry).status;
+  return typeof status === 'number' ? [status] : status;
+}
+
+export const problemTypeUri = (code: string): string => `${PROBLEM_TYPE_PREFIX}${code}`;
+
+/** The catalogue as the markdown table docs/api.md keeps between its problem-catalogue markers. */
+export function renderProblemCatalogue(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = Object.entries(PROBLEM_CATALOGUE as Record<string, ProblemTypeEntry>).map(
+    ([code, e]) => `| \`${code}\` | ${problemStatuses(code as ProblemCode).join(', ')} | ${cell(e.meaning)} | ${cell(e.action)} |`,
+  );
+  rows.push(`| \`${POLICY_RULE_FAMILY.code}\` | ${POLICY_RULE_FAMILY.status} | ${cell(POLICY_RULE_FAMILY.meaning)} | ${cell(POLICY_RULE_FAMILY.action)} |`);
+  return ['| type (`urn:baosong:problem:` + code) | status | meaning | what the client does |', '|---|---|---|---|', ...rows].join('\n');
+}
