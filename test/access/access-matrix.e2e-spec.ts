@@ -1,5 +1,5 @@
 import { ACCESS_MATRIX, Role, ROLES } from '@app/access';
-import { listRoutes, Route, startTestApp, TestApp } from '@test/support';
+import { bearer, draftContent, listRoutes, Route, startTestApp, TestApp } from '@test/support';
 
 /**
  * Who may do what, written out by hand from the access description (README "Identity and access", docs/api.md
@@ -59,23 +59,12 @@ describe('access matrix (HTTP)', () => {
   const drafts = { own: '', other: '' };
   const ids = { member: '', appointment: '', channel: '', publicationChannel: '', commission: '', sha256: '' };
 
-  const draftContent = (authorId: string) => ({
-    title: '我局开展夏季治安打击整治行动',
-    body: '3月1日,我局组织开展夏季治安打击整治行动。',
-    contentType: 'general',
-    source: 'original',
-    firstRelease: 'exclusive',
-    targetPlatforms: ['wechat'],
-    authors: [authorId],
-    eventDate: '2026-03-01',
-    importance: 'general',
-    destination: 'internal',
-  });
+  const content = (authorId: string) => draftContent(authorId, { destination: 'internal' });
 
   beforeAll(async () => {
     t = await startTestApp();
     routes = listRoutes(t.app);
-    const admin = { Authorization: `Bearer ${t.adminToken}` };
+    const admin = bearer(t.adminToken);
     const post = async (path: string, body: object, as: Record<string, string> = admin) => (await t.http.post(path).set(as).send(body).expect((r) => expect([200, 201]).toContain(r.status))).body;
     await post('/v1/unit-types', { key: 'section', name: '科室' });
     await t.http.put('/v1/publication-levels').set(admin).send({ levels: [{ key: 'city', name: '市级', rank: 30 }] }).expect(200);
@@ -121,11 +110,11 @@ describe('access matrix (HTTP)', () => {
     await post('/v1/policies', { ...policy, id: 'matrix-scratch', rules: {} });
     ids.commission = (await post('/v1/commissions', { topic: '专题', requirements: '800字以内', purpose: '信息专报', deadline: '2026-03-06T10:00:00+08:00', contact: '办公室', unitIds: [units.own] })).commissionId;
     await t.settle();
-    const ownReporter = { Authorization: `Bearer ${tokens.get('reporter')}` };
+    const ownReporter = bearer(tokens.get('reporter')!);
     ids.sha256 = (await t.http.post('/v1/attachments').set(ownReporter).set('Content-Type', 'application/octet-stream').send(Buffer.from('现场照片')).expect(201)).body.sha256;
-    drafts.own = (await post('/v1/drafts', { unitId: units.own, ...draftContent(members.get('reporter')!) }, ownReporter)).draftId;
-    const otherAuth = { Authorization: `Bearer ${await t.tokenFor(otherReporter)}` };
-    drafts.other = (await post('/v1/drafts', { unitId: units.other, ...draftContent(otherReporter) }, otherAuth)).draftId;
+    drafts.own = (await post('/v1/drafts', { unitId: units.own, ...content(members.get('reporter')!) }, ownReporter)).draftId;
+    const otherAuth = bearer(await t.tokenFor(otherReporter));
+    drafts.other = (await post('/v1/drafts', { unitId: units.other, ...content(otherReporter) }, otherAuth)).draftId;
     await post(`/v1/drafts/${drafts.own}/submit`, {}, ownReporter);
     await post(`/v1/drafts/${drafts.other}/submit`, {}, otherAuth);
     await t.settle();
@@ -235,7 +224,7 @@ describe('access matrix (HTTP)', () => {
   it('the unit check inside the draft handlers refuses the other unit\'s real draft, naming its unit', async () => {
     const res = await t.http.get(`/v1/drafts/${drafts.other}`).set('Authorization', `Bearer ${tokens.get('unit_head')}`).expect(403);
     expect(res.body).toMatchObject({ permission: 'drafts.read', unitId: units.other });
-    const edit = await t.http.put(`/v1/drafts/${drafts.other}`).set('Authorization', `Bearer ${tokens.get('reporter')}`).send(draftContent(members.get('reporter')!)).expect(403);
+    const edit = await t.http.put(`/v1/drafts/${drafts.other}`).set('Authorization', `Bearer ${tokens.get('reporter')}`).send(content(members.get('reporter')!)).expect(403);
     expect(edit.body).toMatchObject({ permission: 'drafts.write', unitId: units.other });
   });
 
@@ -245,7 +234,7 @@ describe('access matrix (HTTP)', () => {
   });
 
   it('appointments in force decide, not the token: an ended appointment no longer grants', async () => {
-    const admin = { Authorization: `Bearer ${t.adminToken}` };
+    const admin = bearer(t.adminToken);
     const member = await t.http.post('/v1/members').set(admin).send({ name: '临时管理员' }).expect(201);
     const appointment = await t.http
       .post(`/v1/members/${member.body.memberId}/appointments`)
@@ -259,7 +248,7 @@ describe('access matrix (HTTP)', () => {
   });
 
   it('a member who left can no longer sign in (401)', async () => {
-    const admin = { Authorization: `Bearer ${t.adminToken}` };
+    const admin = bearer(t.adminToken);
     const member = await t.http.post('/v1/members').set(admin).send({ name: '已调离' }).expect(201);
     const token = await t.tokenFor(member.body.memberId);
     await t.http.get('/v1/units').set('Authorization', `Bearer ${token}`).expect(200);

@@ -1,8 +1,6 @@
-import { CommandRunner } from '@app/event-store';
-import { DemoOrganization, seedDemoOrganization } from '@app/organization';
+import type { DemoOrganization } from '@app/organization';
 import { commandIdForKey, requestFingerprint } from '@app/platform';
-import { loadExamplePolicy } from '@app/policies/testing';
-import { startTestApp, TestApp } from '@test/support';
+import { AuthHeaders, bearer, draftContent, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
 
 /**
  * Idempotency-Key as in draft-ietf-httpapi-idempotency-key-header (docs/adr/0006-idempotency-keys.md): a key is
@@ -14,22 +12,10 @@ describe('Idempotency-Key (HTTP)', () => {
   let t: TestApp;
   let demo: DemoOrganization;
   let office: string;
-  const auth: Record<string, { Authorization: string }> = {};
+  const auth: Record<string, AuthHeaders> = {};
   const REUSED = 'urn:baosong:problem:idempotency-key-reused';
 
-  const content = (extra: Record<string, unknown> = {}) => ({
-    title: '我局开展夏季治安打击整治行动',
-    body: '3月1日,我局组织开展夏季治安打击整治行动,共出动警力120人次。',
-    contentType: 'general',
-    source: 'original',
-    firstRelease: 'exclusive',
-    targetPlatforms: ['wechat'],
-    authors: [demo.byRole.reporter.memberId],
-    eventDate: '2026-03-01',
-    importance: 'general',
-    destination: 'external',
-    ...extra,
-  });
+  const content = (extra: Record<string, unknown> = {}) => draftContent(demo.byRole.reporter.memberId, extra);
   const draft = (extra: Record<string, unknown> = {}) => ({ unitId: office, ...content(extra) });
   const events = (draftId: string) => t.store.readStream(`draft-${draftId}`);
   /** Sends, and checks that nothing was appended by it. */
@@ -47,20 +33,18 @@ describe('Idempotency-Key (HTTP)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    demo = await seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
+    demo = await seedDemo(t);
     office = demo.units.office!;
-    const bearer = async (memberId: string) => ({ Authorization: `Bearer ${await t.tokenFor(memberId)}` });
-    auth.reporter = await bearer(demo.byRole.reporter.memberId);
-    auth.head = await bearer(demo.members.find((m) => m.role === 'unit_head' && m.unitId === office)!.memberId);
-    auth.secrecy = await bearer(demo.byRole.confidentiality_reviewer.memberId);
-    auth.admin = await bearer(demo.byRole.administrator.memberId);
+    const as = async (memberId: string) => bearer(await t.tokenFor(memberId));
+    auth.reporter = await as(demo.byRole.reporter.memberId);
+    auth.head = await as(demo.members.find((m) => m.role === 'unit_head' && m.unitId === office)!.memberId);
+    auth.secrecy = await as(demo.byRole.confidentiality_reviewer.memberId);
+    auth.admin = await as(demo.byRole.administrator.memberId);
     // a second 信息员 of the office: the reporter of another section, appointed here too
     const second = demo.members.find((m) => m.role === 'reporter' && m.unitId !== office)!;
     await t.http.post(`/v1/members/${second.memberId}/appointments`).set(auth.admin).send({ role: 'reporter', unitId: office, startsOn: '2026-01-01' }).expect(201);
-    auth.secondReporter = await bearer(second.memberId);
-    await t.http.post('/v1/policies').set(auth.admin).send(loadExamplePolicy('law-enforcement-bureau-001C.json')).expect(201);
-    await t.http.post('/v1/policies/law-enforcement-bureau/versions/1/publish').set(auth.admin).expect(200);
-    await t.settle();
+    auth.secondReporter = await as(second.memberId);
+    await publishPolicy(t, auth.admin, 'law-enforcement-bureau-001C.json');
   }, 60_000);
   afterAll(async () => {
     await t.close();

@@ -1,9 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CommandRunner } from '@app/event-store';
-import { DemoOrganization, seedDemoOrganization } from '@app/organization';
+import type { DemoOrganization } from '@app/organization';
 import { JSON_BODY_LIMIT_BYTES } from '@app/platform';
-import { startTestApp, TestApp } from '@test/support';
+import { AuthHeaders, bearer, draftContent, seedDemo, startTestApp, TestApp } from '@test/support';
 import { expectRefused } from './refused';
 
 /** A request written by hand (raw bytes, chunked uploads), on a server of its own that is closed afterwards. */
@@ -45,28 +44,16 @@ const key = (prefix: string, n: number) => (prefix + 'x'.repeat(n)).slice(0, n);
 describe('request body limits (HTTP)', () => {
   let t: TestApp;
   let demo: DemoOrganization;
-  let reporter: { Authorization: string };
-  let admin: { Authorization: string };
+  let reporter: AuthHeaders;
+  let admin: AuthHeaders;
 
-  const draft = (extra: Record<string, unknown> = {}) => ({
-    unitId: demo.units.office,
-    title: '我局开展夏季治安打击整治行动',
-    body: '3月1日,我局组织开展夏季治安打击整治行动。',
-    contentType: 'general',
-    source: 'original',
-    firstRelease: 'exclusive',
-    targetPlatforms: ['wechat'],
-    authors: [demo.byRole.reporter.memberId],
-    importance: 'general',
-    destination: 'external',
-    ...extra,
-  });
+  const draft = (extra: Record<string, unknown> = {}) => ({ unitId: demo.units.office, ...draftContent(demo.byRole.reporter.memberId, extra) });
 
   beforeAll(async () => {
     t = await startTestApp();
-    demo = await seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
-    admin = { Authorization: `Bearer ${t.adminToken}` };
-    reporter = { Authorization: `Bearer ${await t.tokenFor(demo.byRole.reporter.memberId)}` };
+    demo = await seedDemo(t);
+    admin = bearer(t.adminToken);
+    reporter = bearer(await t.tokenFor(demo.byRole.reporter.memberId));
     await t.settle();
   }, 60_000);
   afterAll(async () => {

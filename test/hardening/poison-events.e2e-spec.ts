@@ -1,7 +1,6 @@
 import { deterministicUuid, newId } from '@app/kernel';
-import { CommandRunner } from '@app/event-store';
-import { DemoOrganization, seedDemoOrganization } from '@app/organization';
-import { startTestApp, TestApp } from '@test/support';
+import type { DemoOrganization } from '@app/organization';
+import { AuthHeaders, bearer, draftContent, seedDemo, startTestApp, TestApp } from '@test/support';
 import { ResponseConformance } from '../openapi/conformance';
 import { expectRefused } from './refused';
 
@@ -14,22 +13,10 @@ import { expectRefused } from './refused';
 describe('poison events (HTTP)', () => {
   let t: TestApp;
   let demo: DemoOrganization;
-  let admin: { Authorization: string };
-  let reporter: { Authorization: string };
+  let admin: AuthHeaders;
+  let reporter: AuthHeaders;
 
-  const draft = (extra: Record<string, unknown> = {}) => ({
-    unitId: demo.units.office,
-    title: '我局开展夏季治安打击整治行动',
-    body: '3月1日,我局组织开展夏季治安打击整治行动。',
-    contentType: 'general',
-    source: 'original',
-    firstRelease: 'exclusive',
-    targetPlatforms: ['wechat'],
-    authors: [demo.byRole.reporter.memberId],
-    importance: 'general',
-    destination: 'external',
-    ...extra,
-  });
+  const draft = (extra: Record<string, unknown> = {}) => ({ unitId: demo.units.office, ...draftContent(demo.byRole.reporter.memberId, extra) });
   const orgDirectory = async () => {
     const all = (await t.http.get('/v1/ops/projections').set(admin).expect(200)).body as { name: string; deadLetters: number; builds: { buildId: string; state: string }[] }[];
     return all.find((p) => p.name === 'org-directory')!;
@@ -41,9 +28,9 @@ describe('poison events (HTTP)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    demo = await seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
-    admin = { Authorization: `Bearer ${t.adminToken}` };
-    reporter = { Authorization: `Bearer ${await t.tokenFor(demo.byRole.reporter.memberId)}` };
+    demo = await seedDemo(t);
+    admin = bearer(t.adminToken);
+    reporter = bearer(await t.tokenFor(demo.byRole.reporter.memberId));
     await t.settle();
   }, 60_000);
   afterAll(async () => {

@@ -1,6 +1,5 @@
-import { CommandRunner } from '@app/event-store';
-import { DemoOrganization, seedDemoOrganization } from '@app/organization';
-import { startTestApp, TestApp } from '@test/support';
+import type { DemoOrganization } from '@app/organization';
+import { AuthHeaders, bearer, draftContent, seedDemo, startTestApp, TestApp } from '@test/support';
 import { expectRefused } from './refused';
 
 /**
@@ -11,28 +10,16 @@ import { expectRefused } from './refused';
 describe('input the store cannot hold (HTTP)', () => {
   let t: TestApp;
   let demo: DemoOrganization;
-  let admin: { Authorization: string };
-  let reporter: { Authorization: string };
+  let admin: AuthHeaders;
+  let reporter: AuthHeaders;
 
-  const draft = (extra: Record<string, unknown> = {}) => ({
-    unitId: demo.units.office,
-    title: '我局开展夏季治安打击整治行动',
-    body: '3月1日,我局组织开展夏季治安打击整治行动。',
-    contentType: 'general',
-    source: 'original',
-    firstRelease: 'exclusive',
-    targetPlatforms: ['wechat'],
-    authors: [demo.byRole.reporter.memberId],
-    importance: 'general',
-    destination: 'external',
-    ...extra,
-  });
+  const draft = (extra: Record<string, unknown> = {}) => ({ unitId: demo.units.office, ...draftContent(demo.byRole.reporter.memberId, extra) });
 
   beforeAll(async () => {
     t = await startTestApp();
-    demo = await seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
-    admin = { Authorization: `Bearer ${t.adminToken}` };
-    reporter = { Authorization: `Bearer ${await t.tokenFor(demo.byRole.reporter.memberId)}` };
+    demo = await seedDemo(t);
+    admin = bearer(t.adminToken);
+    reporter = bearer(await t.tokenFor(demo.byRole.reporter.memberId));
     await t.settle();
   }, 60_000);
   afterAll(async () => {

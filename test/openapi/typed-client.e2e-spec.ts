@@ -4,10 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import createClient, { Middleware } from 'openapi-fetch';
-import { CommandRunner } from '@app/event-store';
-import { DemoOrganization, seedDemoOrganization } from '@app/organization';
+import type { DemoOrganization } from '@app/organization';
 import { loadExamplePolicy } from '@app/policies/testing';
-import { startTestApp, TestApp } from '../support';
+import { bearer, demoTokens, draftContent, seedDemo, startTestApp, TestApp } from '../support';
 import { ResponseConformance } from './conformance';
 import type { paths } from './generated/baosong-api';
 
@@ -40,7 +39,7 @@ describe('a typed client generated from the OpenAPI document', () => {
     },
   };
   const clientAs = (who: string) => {
-    const client = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${tokens[who]}` } });
+    const client = createClient<paths>({ baseUrl, headers: bearer(tokens[who]!) });
     client.use(conform);
     return client;
   };
@@ -52,10 +51,9 @@ describe('a typed client generated from the OpenAPI document', () => {
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     document = (await t.http.get('/docs-json').expect(200)).body;
     conformance = new ResponseConformance(document);
-    demo = await seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
+    demo = await seedDemo(t);
+    Object.assign(tokens, await demoTokens(t, demo));
     tokens.admin = t.adminToken;
-    for (const [role, m] of Object.entries(demo.byRole)) tokens[role] = await t.tokenFor(m.memberId);
-    for (const m of demo.members) tokens[`${m.role}@${m.unitName}`] ??= await t.tokenFor(m.memberId);
     await t.settle();
   }, 60_000);
   afterAll(async () => {
@@ -174,16 +172,7 @@ describe('a typed client generated from the OpenAPI document', () => {
       body: {
         unitId: office,
         commissionId: commission.data!.commissionId,
-        title: '我局开展夏季治安打击整治行动',
-        body: '3月1日,我局组织开展夏季治安打击整治行动,共出动警力120人次,听说效果明显。',
-        contentType: 'general',
-        source: 'original',
-        firstRelease: 'exclusive',
-        targetPlatforms: ['wechat'],
-        authors: [demo.byRole.reporter.memberId],
-        eventDate: '2026-03-01',
-        importance: 'general',
-        destination: 'external',
+        ...draftContent(demo.byRole.reporter.memberId, { body: '3月1日,我局组织开展夏季治安打击整治行动,共出动警力120人次,听说效果明显。' }),
       },
     });
     expect(created.response.status).toBe(201);
@@ -246,20 +235,7 @@ describe('a typed client generated from the OpenAPI document', () => {
   it('refers a draft to the secrecy authority and records its answer, pages a list by cursor, and answers GET /v1/me', async () => {
     const reporter = clientAs('reporter');
     const office = demo.units.office!;
-    const draft = (title: string) => ({
-      unitId: office,
-      title,
-      body: '3月1日,我局组织开展夏季治安打击整治行动,共出动警力120人次。',
-      contentType: 'general',
-      source: 'original' as const,
-      firstRelease: 'exclusive' as const,
-      targetPlatforms: ['wechat'],
-      authors: [demo.byRole.reporter.memberId],
-      eventDate: '2026-03-01',
-      importance: 'general' as const,
-      destination: 'external' as const,
-      formFields: { providingDepartment: '宣传科' },
-    });
+    const draft = (title: string) => ({ unitId: office, ...draftContent(demo.byRole.reporter.memberId, { title, formFields: { providingDepartment: '宣传科' } }) });
     const created = await reporter.POST('/v1/drafts', { body: draft('涉密待定的信息') });
     expect(created.response.status).toBe(201);
     const draftId = created.data!.draftId;

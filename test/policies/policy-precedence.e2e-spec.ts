@@ -1,6 +1,5 @@
-import { CommandRunner } from '@app/event-store';
-import { DemoOrganization, seedDemoOrganization } from '@app/organization';
-import { startTestApp, TestApp } from '@test/support';
+import type { DemoOrganization } from '@app/organization';
+import { AuthHeaders, bearer, draftContent, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
 
 /**
  * D13 / docs/adr/0010: which review chain governs a draft is policy data (most specific scope, then priority),
@@ -10,8 +9,8 @@ import { startTestApp, TestApp } from '@test/support';
 describe('policy precedence (HTTP)', () => {
   let t: TestApp;
   let demo: DemoOrganization;
-  let admin: { Authorization: string };
-  let reporter: { Authorization: string };
+  let admin: AuthHeaders;
+  let reporter: AuthHeaders;
 
   const policy = (id: string, role: string, extra: Record<string, unknown> = {}) => ({
     id,
@@ -32,26 +31,9 @@ describe('policy precedence (HTTP)', () => {
     },
     ...extra,
   });
-  const publish = async (doc: ReturnType<typeof policy>) => {
-    await t.http.post('/v1/policies').set(admin).send(doc).expect(201);
-    const res = await t.http.post(`/v1/policies/${doc.id}/versions/${doc.version}/publish`).set(admin);
-    await t.settle();
-    return res;
-  };
+  const publish = (doc: ReturnType<typeof policy>) => publishPolicy(t, admin, doc);
   const chainOfNewDraft = async (unitId: string) => {
-    const draft = {
-      unitId,
-      title: '我局开展夏季治安打击整治行动',
-      body: '3月1日,我局组织开展夏季治安打击整治行动。',
-      contentType: 'general',
-      source: 'original',
-      firstRelease: 'exclusive',
-      targetPlatforms: ['wechat'],
-      authors: [demo.byRole.reporter.memberId],
-      eventDate: '2026-03-01',
-      importance: 'general',
-      destination: 'external',
-    };
+    const draft = { unitId, ...draftContent(demo.byRole.reporter.memberId) };
     const id = (await t.http.post('/v1/drafts').set(reporter).send(draft).expect(201)).body.draftId as string;
     await t.http.post(`/v1/drafts/${id}/submit`).set(reporter).expect(200);
     await t.settle();
@@ -60,9 +42,9 @@ describe('policy precedence (HTTP)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    demo = await seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
-    admin = { Authorization: `Bearer ${await t.tokenFor(demo.byRole.administrator.memberId)}` };
-    reporter = { Authorization: `Bearer ${await t.tokenFor(demo.byRole.reporter.memberId)}` };
+    demo = await seedDemo(t);
+    admin = bearer(await t.tokenFor(demo.byRole.administrator.memberId));
+    reporter = bearer(await t.tokenFor(demo.byRole.reporter.memberId));
     await t.settle();
   }, 60_000);
   afterAll(async () => {

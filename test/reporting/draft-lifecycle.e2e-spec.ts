@@ -1,7 +1,5 @@
-import { CommandRunner } from '@app/event-store';
-import { DemoOrganization, seedDemoOrganization } from '@app/organization';
-import { loadExamplePolicy } from '@app/policies/testing';
-import { startTestApp, TestApp } from '@test/support';
+import type { DemoOrganization } from '@app/organization';
+import { AuthHeaders, demoAuth, draftContent, expectUnchanged, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
 
 /**
  * A draft's whole life through HTTP, with a token for each role, under the law-enforcement bureau policy (001-C):
@@ -11,40 +9,18 @@ import { startTestApp, TestApp } from '@test/support';
 describe('reporting workflow (HTTP)', () => {
   let t: TestApp;
   let demo: DemoOrganization;
-  const auth: Record<string, { Authorization: string }> = {};
+  const auth: Record<string, AuthHeaders> = {};
   let office: string;
 
-  const content = (extra: Record<string, unknown> = {}) => ({
-    title: '我局开展夏季治安打击整治行动',
-    body: '3月1日,我局组织开展夏季治安打击整治行动,共出动警力120人次,听说效果明显。',
-    contentType: 'general',
-    source: 'original',
-    firstRelease: 'exclusive',
-    targetPlatforms: ['wechat'],
-    authors: [demo.byRole.reporter.memberId],
-    eventDate: '2026-03-01',
-    importance: 'general',
-    destination: 'external',
-    ...extra,
-  });
-  const unchanged = async (expected: number, send: () => Promise<{ status: number; body: Record<string, unknown> }>) => {
-    const head = await t.store.headPosition();
-    const res = await send();
-    expect({ status: res.status, body: res.body }).toMatchObject({ status: expected });
-    expect(await t.store.headPosition()).toBe(head);
-    return res.body;
-  };
+  // hedging words (听说): the submission comes back with a soft-rule warning
+  const content = (extra: Record<string, unknown> = {}) => draftContent(demo.byRole.reporter.memberId, { body: '3月1日,我局组织开展夏季治安打击整治行动,共出动警力120人次,听说效果明显。', ...extra });
 
   beforeAll(async () => {
     t = await startTestApp();
-    demo = await seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
-    for (const m of demo.members) auth[`${m.role}@${m.unitName}`] ??= { Authorization: `Bearer ${await t.tokenFor(m.memberId)}` };
-    for (const [role, m] of Object.entries(demo.byRole)) auth[role] = { Authorization: `Bearer ${await t.tokenFor(m.memberId)}` };
+    demo = await seedDemo(t);
+    Object.assign(auth, await demoAuth(t, demo));
     office = demo.units.office!;
-    const admin = auth.administrator!;
-    await t.http.post('/v1/policies').set(admin).send(loadExamplePolicy('law-enforcement-bureau-001C.json')).expect(201);
-    await t.http.post('/v1/policies/law-enforcement-bureau/versions/1/publish').set(admin).expect(200);
-    await t.settle();
+    await publishPolicy(t, auth.administrator!, 'law-enforcement-bureau-001C.json');
   }, 60_000);
   afterAll(async () => {
     await t.close();
@@ -72,16 +48,16 @@ describe('reporting workflow (HTTP)', () => {
     expect((await t.http.get('/v1/review-inbox').set(reporter).expect(200)).body).toEqual({ items: [], next: null });
 
     // forbidden: the reporter reviewing, the wrong role on the step, publishing before sign-off
-    await unchanged(403, () => t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(reporter).send({}));
-    await unchanged(403, () => t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(auth.confidentiality_reviewer!).send({}));
+    await expectUnchanged(t, 403, () => t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(reporter).send({}));
+    await expectUnchanged(t, 403, () => t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(auth.confidentiality_reviewer!).send({}));
     const channelId = demo.channels.wechat!;
-    await unchanged(409, () =>
+    await expectUnchanged(t, 409, () =>
       t.http.post(`/v1/drafts/${draftId}/publications`).set(auth.office_reviewer!).send({ channelId, url: 'https://mp.weixin.qq.com/s/a', publishedAt: '2026-03-02T03:00:00Z', exclusiveFirstRelease: true }),
     );
 
     // 初审 → 保密审查 (verdict) → leader in charge 签发
     await t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(head).send({ comment: '同意' }).expect(200);
-    await unchanged(422, () => t.http.post(`/v1/drafts/${draftId}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({}));
+    await expectUnchanged(t, 422, () => t.http.post(`/v1/drafts/${draftId}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({}));
     await t.http.post(`/v1/drafts/${draftId}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'may_publish' }).expect(200);
     const leader = auth['leader_in_charge@某市公安局']!;
     const signed = await t.http.post(`/v1/drafts/${draftId}/steps/2/approve`).set(leader).send({ comment: '同意报送' }).expect(200);
@@ -94,7 +70,7 @@ describe('reporting workflow (HTTP)', () => {
       .set(officeReviewer)
       .send({ channelId, url: 'https://mp.weixin.qq.com/s/a', publishedAt: '2026-03-02T03:00:00Z', exclusiveFirstRelease: true })
       .expect(201);
-    await unchanged(422, () => t.http.post(`/v1/drafts/${draftId}/excellent-ratings`).set(officeReviewer).send({ levelKey: 'city', ratedAt: '2026-03-05T02:00:00Z' }));
+    await expectUnchanged(t, 422, () => t.http.post(`/v1/drafts/${draftId}/excellent-ratings`).set(officeReviewer).send({ levelKey: 'city', ratedAt: '2026-03-05T02:00:00Z' }));
     await t.http.post(`/v1/drafts/${draftId}/adoptions`).set(officeReviewer).send({ publicationName: '《某市信息》', levelKey: 'city', issue: '第12期', adoptedAt: '2026-03-04T02:00:00Z' }).expect(201);
     await t.http.post(`/v1/drafts/${draftId}/excellent-ratings`).set(officeReviewer).send({ levelKey: 'city', ratedAt: '2026-03-05T02:00:00Z' }).expect(201);
     await t.http
@@ -102,7 +78,7 @@ describe('reporting workflow (HTTP)', () => {
       .set(officeReviewer)
       .send({ levelKey: 'city', leader: '李市长', text: '此做法很好,请在全市推广。', instructedAt: '2026-03-06T02:00:00Z' })
       .expect(201);
-    await unchanged(422, () => t.http.post(`/v1/drafts/${draftId}/adoptions`).set(officeReviewer).send({ publicationName: 'x', levelKey: 'galaxy', adoptedAt: '2026-03-04T02:00:00Z' }));
+    await expectUnchanged(t, 422, () => t.http.post(`/v1/drafts/${draftId}/adoptions`).set(officeReviewer).send({ publicationName: 'x', levelKey: 'galaxy', adoptedAt: '2026-03-04T02:00:00Z' }));
 
     await t.settle();
     const register = await t.http.get(`/v1/register?unitId=${office}`).set(officeReviewer).expect(200);
@@ -157,10 +133,10 @@ describe('reporting workflow (HTTP)', () => {
     expect(approvals.map((e) => (e.data as { reviewerId: string }).reviewerId)).toEqual([winner.memberId]);
 
     // the winner also holds the confidentiality role, but no one approves two steps of one draft
-    const refused = await unchanged(422, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(winner.auth).send({ verdict: 'may_publish' }));
+    const refused = await expectUnchanged(t, 422, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(winner.auth).send({ verdict: 'may_publish' }));
     expect(refused.rule).toBe('two-person-check');
     // a stale If-Match is a 412; with the current revision the other member does the confidentiality review
-    await unchanged(412, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(loser.auth).set('If-Match', '"1"').send({ verdict: 'may_publish' }));
+    await expectUnchanged(t, 412, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(loser.auth).set('If-Match', '"1"').send({ verdict: 'may_publish' }));
     await t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(loser.auth).set('If-Match', '"2"').send({ verdict: 'may_publish' }).expect(200);
   });
 
@@ -177,7 +153,7 @@ describe('reporting workflow (HTTP)', () => {
     const id = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: office, ...content({ title: '退回' }) }).expect(201)).body.draftId as string;
     await t.http.post(`/v1/drafts/${id}/submit`).set(auth.reporter!).expect(200);
     const head = auth['unit_head@办公室']!;
-    await unchanged(422, () => t.http.post(`/v1/drafts/${id}/steps/0/return`).set(head).send({ comments: ' ' }).then((r) => ({ ...r, status: r.status === 400 ? 422 : r.status })));
+    await expectUnchanged(t, 422, () => t.http.post(`/v1/drafts/${id}/steps/0/return`).set(head).send({ comments: ' ' }).then((r) => ({ ...r, status: r.status === 400 ? 422 : r.status })));
     await t.http.post(`/v1/drafts/${id}/steps/0/return`).set(head).send({ comments: '请补充具体战果数据' }).expect(200);
     await t.http.put(`/v1/drafts/${id}`).set(auth.reporter!).send(content({ title: '退回(修改稿)', body: '3月1日,我局出动警力120人次,查处案件15起。' })).expect(200);
     await t.http.post(`/v1/drafts/${id}/submit`).set(auth.reporter!).expect(200);
@@ -194,7 +170,7 @@ describe('reporting workflow (HTTP)', () => {
     await t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(auth['unit_head@办公室']!).send({}).expect(200);
     await t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'not_to_publish' }).expect(200);
     await t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({}).expect(200);
-    const blocked = await unchanged(422, () =>
+    const blocked = await expectUnchanged(t, 422, () =>
       t.http.post(`/v1/drafts/${id}/publications`).set(auth.office_reviewer!).send({ channelId: demo.channels.wechat, url: 'https://x.example/a', publishedAt: '2026-03-02T03:00:00Z', exclusiveFirstRelease: false }),
     );
     expect(blocked.rule).toBe('confidentiality-blocks-publication');
@@ -210,11 +186,9 @@ describe('reporting workflow (HTTP)', () => {
       scope: { unitTypes: ['*'] },
       rules: { lengthLimits: [{ id: 'weibo-140', platform: 'weibo', contentTypes: ['*'], maxChars: 140, unlessLongForm: true, severity: 'hard' }] },
     };
-    await t.http.post('/v1/policies').set(admin).send(limits).expect(201);
-    await t.http.post('/v1/policies/weibo-limits/versions/1/publish').set(admin).expect(200);
-    await t.settle();
+    await publishPolicy(t, admin, limits);
     const long = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: office, ...content({ title: '长微博', targetPlatforms: ['weibo'], body: '字'.repeat(141) }) }).expect(201)).body.draftId;
-    const refused = await unchanged(422, () => t.http.post(`/v1/drafts/${long}/submit`).set(auth.reporter!));
+    const refused = await expectUnchanged(t, 422, () => t.http.post(`/v1/drafts/${long}/submit`).set(auth.reporter!));
     expect(refused).toMatchObject({ rule: 'weibo-140', field: 'body' });
     await t.http.put(`/v1/drafts/${long}`).set(auth.reporter!).send(content({ title: '长微博', targetPlatforms: ['weibo'], body: '字'.repeat(141), longForm: true })).expect(200);
     await t.http.post(`/v1/drafts/${long}/submit`).set(auth.reporter!).expect(200);
@@ -230,7 +204,7 @@ describe('reporting workflow (HTTP)', () => {
       .expect(201);
     const id = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: office, commissionId: commission.body.commissionId, ...content({ title: '约稿回复' }) }).expect(201)).body.draftId;
     await t.http.post(`/v1/drafts/${id}/submit`).set(auth.reporter!).expect(200);
-    await unchanged(422, () => t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: office, commissionId: '7b7b7b7b-0000-4000-8000-000000000000', ...content() }));
+    await expectUnchanged(t, 422, () => t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: office, commissionId: '7b7b7b7b-0000-4000-8000-000000000000', ...content() }));
     await t.settle();
     const before = await t.http.get(`/v1/commissions/${commission.body.commissionId}?asOf=2026-03-05T00:00:00Z`).set(auth.reporter!).expect(200);
     expect(Object.fromEntries((before.body.units as { unitId: string; status: string }[]).map((u) => [u.unitId, u.status]))).toEqual({ [office]: 'fulfilled', [other]: 'open' });

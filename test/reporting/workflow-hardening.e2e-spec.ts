@@ -1,12 +1,9 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandRunner, RunDeciderCommand } from '@app/event-store';
-import { DemoOrganization, seedDemoOrganization } from '@app/organization';
+import { RunDeciderCommand } from '@app/event-store';
+import type { DemoOrganization } from '@app/organization';
 import type { PolicyDocument } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
-import { startTestApp, TestApp } from '@test/support';
-
-type Auth = { Authorization: string };
-type Res = { status: number; body: Record<string, unknown> };
+import { AuthHeaders, demoAuth, draftContent, expectUnchanged, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
 
 /**
  * Issue 8, the reporting workflow through HTTP: a referral to the secrecy authority holds the review (D11), the
@@ -19,50 +16,25 @@ describe('reporting workflow hardening (HTTP)', () => {
   let t: TestApp;
   let demo: DemoOrganization;
   let office: string;
-  const auth: Record<string, Auth> = {};
+  const auth: Record<string, AuthHeaders> = {};
   let bureauPolicy: PolicyDocument;
 
-  const content = (extra: Record<string, unknown> = {}) => ({
-    title: '我局开展夏季治安打击整治行动',
-    body: '3月1日,我局组织开展夏季治安打击整治行动,共出动警力120人次。',
-    contentType: 'general',
-    source: 'original',
-    firstRelease: 'exclusive',
-    targetPlatforms: ['wechat'],
-    authors: [demo.byRole.reporter.memberId],
-    eventDate: '2026-03-01',
-    importance: 'general',
-    destination: 'external',
-    ...extra,
-  });
-  const unchanged = async (expected: number, send: () => PromiseLike<Res>) => {
-    const head = await t.store.headPosition();
-    const res = await send();
-    expect({ status: res.status, body: res.body }).toMatchObject({ status: expected });
-    expect(await t.store.headPosition()).toBe(head);
-    return res.body;
-  };
+  const content = (extra: Record<string, unknown> = {}) => draftContent(demo.byRole.reporter.memberId, extra);
   const newDraft = async (extra: Record<string, unknown> = {}) => {
     const id = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: office, ...content(extra) }).expect(201)).body.draftId as string;
     await t.http.post(`/v1/drafts/${id}/submit`).set(auth.reporter!).expect(200);
     return id;
   };
-  const publish = async <D extends { id: string; version: number }>(doc: D) => {
-    await t.http.post('/v1/policies').set(auth.administrator!).send(doc).expect(201);
-    await t.http.post(`/v1/policies/${doc.id}/versions/${doc.version}/publish`).set(auth.administrator!).expect(200);
-    await t.settle();
-  };
 
   beforeAll(async () => {
     t = await startTestApp();
-    demo = await seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
-    for (const m of demo.members) auth[`${m.role}@${m.unitName}`] ??= { Authorization: `Bearer ${await t.tokenFor(m.memberId)}` };
-    for (const [role, m] of Object.entries(demo.byRole)) auth[role] = { Authorization: `Bearer ${await t.tokenFor(m.memberId)}` };
+    demo = await seedDemo(t);
+    Object.assign(auth, await demoAuth(t, demo));
     office = demo.units.office!;
     bureauPolicy = loadExamplePolicy('law-enforcement-bureau-001C.json');
-    await publish(bureauPolicy);
+    await publishPolicy(t, auth.administrator!, bureauPolicy);
     // What "not to be published" blocks is policy data: 《某市日报》 is public; excellent ratings are blocked too.
-    await publish({
+    await publishPolicy(t, auth.administrator!, {
       id: 'secrecy-release',
       version: 1,
       title: '不予公开信息的发布限制',
@@ -95,11 +67,11 @@ describe('reporting workflow hardening (HTTP)', () => {
       expect(referral.body.events).toEqual(['DraftReferredToSecrecyAuthority']);
 
       // held: neither the referred step nor the next one decides, nothing is published or adopted
-      const held = await unchanged(409, () => command(() => t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(leader).send({})));
+      const held = await expectUnchanged(t, 409, () => command(() => t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(leader).send({})));
       expect(held.rule).toBe('review-held-for-secrecy-authority');
-      expect((await unchanged(409, () => command(() => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(secrecy).send({ verdict: 'may_publish' })))).rule).toBe('review-held-for-secrecy-authority');
+      expect((await expectUnchanged(t, 409, () => command(() => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(secrecy).send({ verdict: 'may_publish' })))).rule).toBe('review-held-for-secrecy-authority');
       const adoption = { publicationName: '《信息专报》', levelKey: 'city', adoptedAt: '2026-03-04T02:00:00Z' };
-      expect((await unchanged(409, () => command(() => t.http.post(`/v1/drafts/${id}/adoptions`).set(recorder).send(adoption)))).rule).toBe('draft-not-signed-off');
+      expect((await expectUnchanged(t, 409, () => command(() => t.http.post(`/v1/drafts/${id}/adoptions`).set(recorder).send(adoption)))).rule).toBe('draft-not-signed-off');
       await t.settle();
       const detail = (await t.http.get(`/v1/drafts/${id}`).set(secrecy).expect(200)).body;
       expect(detail).toMatchObject({ status: 'referred', currentStep: 1, currentRole: 'confidentiality_reviewer' });
@@ -108,14 +80,14 @@ describe('reporting workflow hardening (HTTP)', () => {
       expect(inbox.find((d) => d.draftId === id)).toMatchObject({ status: 'referred' });
 
       // the answer: only on the referred step, then the chain goes on
-      await unchanged(409, () =>
+      await expectUnchanged(t, 409, () =>
         command(() => t.http.post(`/v1/drafts/${id}/steps/2/secrecy-authority-answer`).set(secrecy).send({ outcome: 'not_to_publish', answeredOn: '2026-03-02' })),
       );
       const answer = await command(() =>
         t.http.post(`/v1/drafts/${id}/steps/1/secrecy-authority-answer`).set(secrecy).send({ outcome: 'not_to_publish', answeredOn: '2026-03-02', reference: '机保函〔2026〕3号' }).expect(200),
       );
       expect(answer.body.events).toEqual(['SecrecyAuthorityAnswerRecorded']);
-      expect((await unchanged(409, () => command(() => t.http.post(`/v1/drafts/${id}/steps/1/secrecy-authority-answer`).set(secrecy).send({ outcome: 'may_publish', answeredOn: '2026-03-02' })))).rule).toBe(
+      expect((await expectUnchanged(t, 409, () => command(() => t.http.post(`/v1/drafts/${id}/steps/1/secrecy-authority-answer`).set(secrecy).send({ outcome: 'may_publish', answeredOn: '2026-03-02' })))).rule).toBe(
         'draft-not-referred',
       );
       const signed = await command(() => t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(leader).send({ comment: '同意' }).expect(200));
@@ -123,11 +95,11 @@ describe('reporting workflow hardening (HTTP)', () => {
 
       // not to be published: no channel, no public publication, and (this policy says) no excellent rating
       const publication = { channelId: demo.channels.wechat, url: 'https://mp.weixin.qq.com/s/x', publishedAt: '2026-03-03T02:00:00Z', exclusiveFirstRelease: true };
-      expect((await unchanged(422, () => command(() => t.http.post(`/v1/drafts/${id}/publications`).set(recorder).send(publication)))).rule).toBe('confidentiality-blocks-publication');
-      const publicAdoption = await unchanged(422, () => command(() => t.http.post(`/v1/drafts/${id}/adoptions`).set(recorder).send({ ...adoption, publicationName: '《某市日报》' })));
+      expect((await expectUnchanged(t, 422, () => command(() => t.http.post(`/v1/drafts/${id}/publications`).set(recorder).send(publication)))).rule).toBe('confidentiality-blocks-publication');
+      const publicAdoption = await expectUnchanged(t, 422, () => command(() => t.http.post(`/v1/drafts/${id}/adoptions`).set(recorder).send({ ...adoption, publicationName: '《某市日报》' })));
       expect(publicAdoption).toMatchObject({ rule: 'confidentiality-blocks-adoption', field: 'publicationName' });
       await command(() => t.http.post(`/v1/drafts/${id}/adoptions`).set(recorder).send(adoption).expect(201));
-      const rating = await unchanged(422, () => command(() => t.http.post(`/v1/drafts/${id}/excellent-ratings`).set(recorder).send({ levelKey: 'city', ratedAt: '2026-03-05T02:00:00Z' })));
+      const rating = await expectUnchanged(t, 422, () => command(() => t.http.post(`/v1/drafts/${id}/excellent-ratings`).set(recorder).send({ levelKey: 'city', ratedAt: '2026-03-05T02:00:00Z' })));
       expect(rating).toMatchObject({ rule: 'confidentiality-blocks-excellent-rating', policies: ['secrecy-release:1:not-to-publish'] });
 
       // F22: every one of these commands went through the CommandBus, and the events say what decisions used
@@ -165,7 +137,7 @@ describe('reporting workflow hardening (HTTP)', () => {
     it('steps/2 while step 1 waits: 409 naming step 2 and step 1, and currentStep 1', async () => {
       const id = await newDraft({ title: '步骤编号' });
       await t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(auth['unit_head@办公室']!).send({}).expect(200);
-      const moved = await unchanged(409, () => t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({}));
+      const moved = await expectUnchanged(t, 409, () => t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({}));
       expect(moved).toMatchObject({ rule: 'review-step-moved', stepIndex: 2, currentStep: 1, detail: 'Step 2 is not the step waiting for a decision (step 1 is; steps count from 0)' });
       await t.settle();
       expect((await t.http.get(`/v1/drafts/${id}`).set(auth.reporter!).expect(200)).body.currentStep).toBe(1);
@@ -242,7 +214,7 @@ describe('reporting workflow hardening (HTTP)', () => {
     });
 
     it('my drafts, the drafts list and the register walk every row once, page by page', async () => {
-      const walk = async (path: string, as: Auth) => {
+      const walk = async (path: string, as: AuthHeaders) => {
         const seen: string[] = [];
         let cursor: string | null = null;
         for (let pages = 0; pages < 50; pages++) {
@@ -305,7 +277,7 @@ describe('reporting workflow hardening (HTTP)', () => {
       // a new version of the policy changes the internal chain (still resuming at the returning step when unchanged)
       const rules = bureauPolicy.rules;
       const internal = rules.reviewChains!.find((c) => c.id === 'internal-by-unit-head')!;
-      await publish({
+      await publishPolicy(t, auth.administrator!, {
         ...bureauPolicy,
         version: 2,
         rules: {
@@ -322,11 +294,11 @@ describe('reporting workflow hardening (HTTP)', () => {
       expect(submitted).toMatchObject({ resumeAt: { stepIndex: 0, approvals: [] }, chain: { policyVersion: 2 } });
       await t.settle();
 
-      const inboxOf = async (a: Auth) => ((await t.http.get('/v1/review-inbox?limit=500').set(a).expect(200)).body.items as { draftId: string }[]).map((d) => d.draftId);
+      const inboxOf = async (a: AuthHeaders) => ((await t.http.get('/v1/review-inbox?limit=500').set(a).expect(200)).body.items as { draftId: string }[]).map((d) => d.draftId);
       expect(await inboxOf(secrecy)).not.toContain(id);
       expect(await inboxOf(auth.office_reviewer!)).toContain(id);
       expect((await t.http.get(`/v1/drafts/${id}`).set(auth.reporter!).expect(200)).body).toMatchObject({ currentStep: 0, currentRole: 'office_reviewer' });
-      await unchanged(409, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(secrecy).send({ verdict: 'may_publish' }));
+      await expectUnchanged(t, 409, () => t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(secrecy).send({ verdict: 'may_publish' }));
       await t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(auth.office_reviewer!).send({}).expect(200);
     });
 

@@ -1,0 +1,64 @@
+import { CommandRunner } from '@app/event-store';
+import { DemoOrganization, seedDemoOrganization } from '@app/organization';
+import { loadExamplePolicy } from '@app/policies/testing';
+import type { Response } from 'supertest';
+import type { TestApp } from './test-app';
+
+/** The headers that authenticate a request with a bearer token. */
+export type AuthHeaders = { Authorization: string };
+export const bearer = (token: string): AuthHeaders => ({ Authorization: `Bearer ${token}` });
+
+/** The demo institution (seedDemoOrganization), seeded into the app's store. */
+export const seedDemo = (t: TestApp): Promise<DemoOrganization> => seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
+
+/**
+ * A token for every member of the demo institution: by role (one member each, `demo.byRole`) and by
+ * `role@unitName` (the first member holding that role in that unit).
+ */
+export async function demoTokens(t: TestApp, demo: DemoOrganization): Promise<Record<string, string>> {
+  const tokens: Record<string, string> = {};
+  for (const [role, m] of Object.entries(demo.byRole)) tokens[role] = await t.tokenFor(m.memberId);
+  for (const m of demo.members) tokens[`${m.role}@${m.unitName}`] ??= await t.tokenFor(m.memberId);
+  return tokens;
+}
+
+/** demoTokens as request headers. */
+export async function demoAuth(t: TestApp, demo: DemoOrganization): Promise<Record<string, AuthHeaders>> {
+  return Object.fromEntries(Object.entries(await demoTokens(t, demo)).map(([who, token]) => [who, bearer(token)]));
+}
+
+/** A draft's content that every check accepts (an external general item on WeChat); `extra` adds or replaces fields. */
+export const draftContent = <E extends Record<string, unknown> = Record<string, never>>(authorId: string, extra: E = {} as E) => ({
+  title: '我局开展夏季治安打击整治行动',
+  body: '3月1日,我局组织开展夏季治安打击整治行动。',
+  contentType: 'general',
+  source: 'original' as const,
+  firstRelease: 'exclusive' as const,
+  targetPlatforms: ['wechat'],
+  authors: [authorId],
+  eventDate: '2026-03-01',
+  importance: 'general' as const,
+  destination: 'external' as const,
+  ...extra,
+});
+
+/**
+ * Registers a policy document (or an example policy by file name, loadExamplePolicy) and publishes it, as the
+ * given administrator; waits until the projections have it. Returns the publish answer.
+ */
+export async function publishPolicy<D extends { id: string; version: number }>(t: TestApp, as: AuthHeaders, policy: string | D): Promise<Response> {
+  const doc: { id: string; version: number } = typeof policy === 'string' ? loadExamplePolicy(policy) : policy;
+  await t.http.post('/v1/policies').set(as).send(doc).expect(201);
+  const res = await t.http.post(`/v1/policies/${doc.id}/versions/${doc.version}/publish`).set(as).expect(200);
+  await t.settle();
+  return res;
+}
+
+/** Sends a request that must answer `expected` and append nothing; returns the body. */
+export async function expectUnchanged(t: TestApp, expected: number, send: () => PromiseLike<{ status: number; body: Record<string, unknown> }>): Promise<Record<string, unknown>> {
+  const head = await t.store.headPosition();
+  const res = await send();
+  expect({ status: res.status, body: res.body }).toMatchObject({ status: expected });
+  expect(await t.store.headPosition()).toBe(head);
+  return res.body;
+}
