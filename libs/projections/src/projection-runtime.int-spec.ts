@@ -1,38 +1,18 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Client, Pool } from 'pg';
-import { deterministicUuid, newId } from '@app/kernel';
-import { PostgresEventStore, RecordedEvent } from '@app/event-store';
-import { createTestDatabase, TestDatabase } from '@test/support';
+import { Client } from 'pg';
+import type { RecordedEvent } from '@app/event-store';
 import { ProjectionDefinition, ReactorDefinition } from './projection';
-import { ProjectionRuntime } from './projection-runtime';
 import { projectionStatus } from './projection-status';
 import { listDeadLetters, retryDeadLetter } from './dead-letters';
 import { waitForProjections } from './wait-for-projections';
 
 import { counter } from './testing/stream-counts.fixture';
+import { useRuntimeHarness } from './testing/runtime-harness';
 
 describe('ProjectionRuntime', () => {
-  let db: TestDatabase;
-  let store: PostgresEventStore;
-  const runtimes: ProjectionRuntime[] = [];
-
-  const append = async (stream: string, types: string[]): Promise<void> => {
-    const commandId = newId();
-    await store.appendToStream(
-      stream,
-      types.map((type, i) => ({ type, data: { i }, metadata: { eventId: deterministicUuid(commandId, String(i)), commandId, correlationId: commandId, causationId: commandId, actorId: 'test', schemaVersion: 1 } })),
-    );
-  };
-  const counts = async (pool: Pool = db.pool): Promise<Record<string, number>> => {
-    const rows = await pool.query<{ stream_id: string; n: number }>('SELECT stream_id, n FROM rm.stream_counts ORDER BY stream_id');
-    return Object.fromEntries(rows.rows.map((r) => [r.stream_id, r.n]));
-  };
-  const runtime = (defs: ProjectionRuntime['definitions'], options = {}): ProjectionRuntime => {
-    const r = new ProjectionRuntime(db.pool, store, defs, { leaseIntervalMs: 100, batchSize: 3, ...options });
-    runtimes.push(r);
-    return r;
-  };
+  const h = useRuntimeHarness();
+  const { append, counts, runtime } = h;
 
   /** Polls a condition (every 10 ms, up to 10 s): for states another connection or instance reaches. */
   const until = async (condition: () => Promise<boolean>): Promise<void> => {
@@ -43,25 +23,15 @@ describe('ProjectionRuntime', () => {
     }
   };
 
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    store = new PostgresEventStore(db.pool, { pollIntervalMs: 50 });
-  });
-  afterEach(async () => {
-    for (const r of runtimes.splice(0)) await r.stop();
-    await store.close();
-    await db.drop();
-  });
-
   describe('when events arrive', () => {
     it('applies every event exactly once, in batches, and moves the checkpoint with them', async () => {
       await append('a-1', ['X', 'X', 'X', 'X']);
       const r = runtime([counter()]);
       await r.start();
       await append('b-1', ['X', 'X']);
-      await waitForProjections(db.pool, store, r);
+      await waitForProjections(h.db.pool, h.store, r);
       expect(await counts()).toEqual({ 'a-1': 4, 'b-1': 2 });
-      const [status] = await projectionStatus(db.pool, store, r.definitions);
+      const [status] = await projectionStatus(h.db.pool, h.store, r.definitions);
       expect(status!.builds[0]).toMatchObject({ state: 'live', position: '6', lagEvents: 0 });
     });
 
@@ -69,12 +39,12 @@ describe('ProjectionRuntime', () => {
       await append('a-1', Array(10).fill('X'));
       const first = runtime([counter()], { batchSize: 2 });
       await first.start();
-      await waitForProjections(db.pool, store, first);
+      await waitForProjections(h.db.pool, h.store, first);
       await first.stop(); // the process goes away between batches
       await append('a-1', Array(5).fill('X'));
       const second = runtime([counter()], { batchSize: 2 });
       await second.start();
-      await waitForProjections(db.pool, store, second);
+      await waitForProjections(h.db.pool, h.store, second);
       expect(await counts()).toEqual({ 'a-1': 15 });
     });
 
@@ -98,7 +68,7 @@ describe('ProjectionRuntime', () => {
       // B stops leasing and loses its lock with the batch still in flight (its lock session ends, as when its
       // connection breaks); A takes over and starts from the checkpoint it reads, 0: it will redeliver 1..3.
       const bStopped = b.stop();
-      await db.pool.query(
+      await h.db.pool.query(
         `SELECT pg_terminate_backend(pid) FROM pg_locks
           WHERE locktype = 'advisory' AND classid = 4242 AND granted
             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
@@ -108,7 +78,7 @@ describe('ProjectionRuntime', () => {
       await until(async () => a.heldProjections().includes('stream-counts'));
       // A's batch waits for the build row that B's open transaction holds.
       await until(async () => {
-        const waiting = await db.pool.query(
+        const waiting = await h.db.pool.query(
           `SELECT 1 FROM pg_stat_activity
             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM projection_builds WHERE build_id = $1 FOR UPDATE'`,
         );
@@ -124,13 +94,13 @@ describe('ProjectionRuntime', () => {
       release();
       await bStopped;
       await aAttempted;
-      await waitForProjections(db.pool, store, a);
+      await waitForProjections(h.db.pool, h.store, a);
       expect(await counts()).toEqual({ 'a-1': 3 });
-      const checkpoint = async () => (await db.pool.query('SELECT position, events_done, owner FROM projection_builds')).rows;
+      const checkpoint = async () => (await h.db.pool.query('SELECT position, events_done, owner FROM projection_builds')).rows;
       // A's redelivered batch wrote nothing: not the rows, not the checkpoint (still B's), not the counters.
       expect(await checkpoint()).toEqual([{ position: '3', events_done: '3', owner: 'B' }]);
       await append('a-1', ['X']);
-      await waitForProjections(db.pool, store, a);
+      await waitForProjections(h.db.pool, h.store, a);
       expect(await counts()).toEqual({ 'a-1': 4 });
       expect(await checkpoint()).toEqual([{ position: '4', events_done: '4', owner: 'A' }]);
     });
@@ -144,11 +114,11 @@ describe('ProjectionRuntime', () => {
       const def = counter();
       const r = runtime([def]);
       await r.start();
-      await expect(waitForProjections(db.pool, store, r)).rejects.toThrow(/stream-counts stopped: Poison at 3/);
+      await expect(waitForProjections(h.db.pool, h.store, r)).rejects.toThrow(/stream-counts stopped: Poison at 3/);
       expect(await counts()).toEqual({ 'a-1': 2 });
-      const [status] = await projectionStatus(db.pool, store, r.definitions);
+      const [status] = await projectionStatus(h.db.pool, h.store, r.definitions);
       expect(status).toMatchObject({ deadLetters: 1, builds: [{ state: 'stopped', position: '2' }] });
-      const [letter] = await listDeadLetters(db.pool, { projection: 'stream-counts' });
+      const [letter] = await listDeadLetters(h.db.pool, { projection: 'stream-counts' });
       expect(letter).toMatchObject({ position: '3', eventType: 'Poison', policy: 'stop', status: 'open', error: 'cannot digest p-1' });
 
       // The bug is fixed (the handler learns to digest Poison) and the dead letter is retried.
@@ -156,11 +126,11 @@ describe('ProjectionRuntime', () => {
       const fixed = async (event: RecordedEvent, ctx: Parameters<ProjectionDefinition['apply']>[1]) =>
         counter().apply({ ...event, type: event.type === 'Poison' ? 'X' : event.type }, ctx);
       (def as { apply: ProjectionDefinition['apply'] }).apply = fixed;
-      const outcome = await retryDeadLetter(db.pool, store, r, letter!.id);
+      const outcome = await retryDeadLetter(h.db.pool, h.store, r, letter!.id);
       expect(outcome.outcome).toBe('resumed');
-      await waitForProjections(db.pool, store, r);
+      await waitForProjections(h.db.pool, h.store, r);
       expect(await counts()).toEqual({ 'a-1': 3, 'p-1': 1 });
-      expect((await listDeadLetters(db.pool, {}))[0]!.status).toBe('resolved');
+      expect((await listDeadLetters(h.db.pool, {}))[0]!.status).toBe('resolved');
     });
 
     it('policy skip: dead-letters the event and goes on; a retry applies it once fixed', async () => {
@@ -170,14 +140,14 @@ describe('ProjectionRuntime', () => {
       const def = counter(1, { onError: 'skip' });
       const r = runtime([def]);
       await r.start();
-      await waitForProjections(db.pool, store, r);
+      await waitForProjections(h.db.pool, h.store, r);
       expect(await counts()).toEqual({ 'a-1': 2 });
-      const [letter] = await listDeadLetters(db.pool, { status: 'open' });
+      const [letter] = await listDeadLetters(h.db.pool, { status: 'open' });
       expect(letter).toMatchObject({ policy: 'skip', eventType: 'Poison' });
-      expect((await retryDeadLetter(db.pool, store, r, letter!.id)).outcome).toBe('failed');
+      expect((await retryDeadLetter(h.db.pool, h.store, r, letter!.id)).outcome).toBe('failed');
       (def as { apply: ProjectionDefinition['apply'] }).apply = async (event, ctx) =>
         counter().apply({ ...event, type: 'X' }, ctx);
-      const outcome = await retryDeadLetter(db.pool, store, r, letter!.id);
+      const outcome = await retryDeadLetter(h.db.pool, h.store, r, letter!.id);
       expect(outcome).toMatchObject({ outcome: 'resolved', deadLetter: { status: 'resolved', attempts: 3 } });
       expect(await counts()).toEqual({ 'a-1': 2, 'p-1': 1 });
     });
@@ -188,7 +158,7 @@ describe('ProjectionRuntime', () => {
       await append('a-1', ['X', 'Y']);
       const v1 = runtime([counter(1)]);
       await v1.start();
-      await waitForProjections(db.pool, store, v1);
+      await waitForProjections(h.db.pool, h.store, v1);
       await v1.stop();
       for (let i = 0; i < 20; i++) await append(`s-${i}`, ['X']);
       const oldResult = JSON.stringify([{ stream_id: 'a-1', n: 2 }]);
@@ -198,7 +168,7 @@ describe('ProjectionRuntime', () => {
       ]);
 
       // A reader on its own connection queries the view without pause for the whole rebuild and switch.
-      const reader = new Client({ connectionString: db.url });
+      const reader = new Client({ connectionString: h.db.url });
       await reader.connect();
       const seen: string[] = [];
       let reading = true;
@@ -225,7 +195,7 @@ describe('ProjectionRuntime', () => {
         };
         const v2 = runtime([v2def], { batchSize: 5 });
         await v2.start();
-        await waitForProjections(db.pool, store, v2);
+        await waitForProjections(h.db.pool, h.store, v2);
         const readsSoFar = reads;
         await until(async () => reads > readsSoFar + 1); // the reader has seen the state after the switch
       } finally {
@@ -236,12 +206,12 @@ describe('ProjectionRuntime', () => {
       // Only the old complete result, then the new complete one: never an empty, partial or missing view.
       expect(seen).toEqual([oldResult, newResult]);
 
-      const builds = await db.pool.query('SELECT version, state FROM projection_builds ORDER BY started_at');
+      const builds = await h.db.pool.query('SELECT version, state FROM projection_builds ORDER BY started_at');
       expect(builds.rows).toEqual([
         { version: 1, state: 'retired' },
         { version: 2, state: 'live' },
       ]);
-      const schemas = await db.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'p_stream_counts_v1%'`);
+      const schemas = await h.db.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'p_stream_counts_v1%'`);
       expect(schemas.rowCount).toBe(0);
     }, 30_000);
 
@@ -249,10 +219,10 @@ describe('ProjectionRuntime', () => {
       for (let i = 0; i < 30; i++) await append(`s-${i % 3}`, ['X']);
       const r = runtime([counter()]);
       await r.start();
-      await waitForProjections(db.pool, store, r);
+      await waitForProjections(h.db.pool, h.store, r);
       const buildId = await r.requestRebuild('stream-counts');
-      await waitForProjections(db.pool, store, r);
-      const [status] = await projectionStatus(db.pool, store, r.definitions);
+      await waitForProjections(h.db.pool, h.store, r);
+      const [status] = await projectionStatus(h.db.pool, h.store, r.definitions);
       expect(status!.builds).toEqual([expect.objectContaining({ buildId, state: 'live', position: '30' })]);
       expect(await counts()).toEqual({ 's-0': 10, 's-1': 10, 's-2': 10 });
     });
@@ -263,16 +233,16 @@ describe('ProjectionRuntime', () => {
       await append('a-1', ['X']);
       const running = runtime([counter()], { instanceId: 'runs' });
       await running.start();
-      await waitForProjections(db.pool, store, running);
-      const [live] = (await db.pool.query('SELECT build_id FROM projection_builds')).rows;
+      await waitForProjections(h.db.pool, h.store, running);
+      const [live] = (await h.db.pool.query('SELECT build_id FROM projection_builds')).rows;
       // The HTTP-only instance is never started (RUN_PROJECTIONS=false): it only answers the ops endpoint.
       const httpOnly = runtime([counter()], { instanceId: 'http-only' });
       const buildId = await httpOnly.requestRebuild('stream-counts');
-      const builds = await db.pool.query('SELECT build_id, state, position FROM projection_builds WHERE build_id = $1', [buildId]);
+      const builds = await h.db.pool.query('SELECT build_id, state, position FROM projection_builds WHERE build_id = $1', [buildId]);
       expect(builds.rows).toEqual([{ build_id: buildId, state: 'rebuilding', position: '0' }]);
       // The holder of the lock picks the recorded build up at its next lease, rebuilds it and switches to it.
-      await waitForProjections(db.pool, store, running);
-      const after = await db.pool.query('SELECT build_id, state, owner FROM projection_builds ORDER BY started_at');
+      await waitForProjections(h.db.pool, h.store, running);
+      const after = await h.db.pool.query('SELECT build_id, state, owner FROM projection_builds ORDER BY started_at');
       expect(after.rows).toEqual([
         { build_id: live.build_id, state: 'retired', owner: 'runs' },
         { build_id: buildId, state: 'live', owner: 'runs' },
@@ -301,13 +271,13 @@ describe('ProjectionRuntime', () => {
       const r = runtime([reactor]);
       await r.start();
       await append('a-1', ['X', 'X']);
-      await waitForProjections(db.pool, store, r);
+      await waitForProjections(h.db.pool, h.store, r);
       // brand-new reactor with startFrom 'beginning' on an empty log: both events were live
       expect(sent).toEqual(['a-1/0', 'a-1/1']);
       await r.requestRebuild('notifier');
-      await waitForProjections(db.pool, store, r);
+      await waitForProjections(h.db.pool, h.store, r);
       await append('a-1', ['X']);
-      await waitForProjections(db.pool, store, r);
+      await waitForProjections(h.db.pool, h.store, r);
       expect(sent).toEqual(['a-1/0', 'a-1/1', 'a-1/2']);
     });
 
@@ -327,7 +297,7 @@ describe('ProjectionRuntime', () => {
       const r = runtime([reactor]);
       await r.start();
       await append('a-1', ['X']);
-      await waitForProjections(db.pool, store, r);
+      await waitForProjections(h.db.pool, h.store, r);
       expect(modes).toEqual(['0:false', '1:false', '2:true']);
     });
 
@@ -346,7 +316,7 @@ describe('ProjectionRuntime', () => {
       const r = runtime([reactor]);
       await r.start();
       await append('a-1', ['X']);
-      await waitForProjections(db.pool, store, r);
+      await waitForProjections(h.db.pool, h.store, r);
       expect(modes).toEqual(['2:true']);
     });
   });
@@ -355,7 +325,7 @@ describe('ProjectionRuntime', () => {
     it('exactly one runs a projection; when it dies the other takes over within seconds', async () => {
       // Instance A is a separate process; B runs here.
       const a = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'testing', 'runtime-instance.ts')], {
-        env: { ...process.env, TEST_DATABASE_URL: db.url, INSTANCE_ID: 'A' },
+        env: { ...process.env, TEST_DATABASE_URL: h.db.url, INSTANCE_ID: 'A' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const aReady = new Promise<void>((resolve, reject) => {
@@ -366,20 +336,20 @@ describe('ProjectionRuntime', () => {
       const b = runtime([counter()], { instanceId: 'B', leaseIntervalMs: 200 });
       await b.start();
       await append('a-1', ['X', 'X']);
-      await waitForProjections(db.pool, store, b);
+      await waitForProjections(h.db.pool, h.store, b);
       expect(b.heldProjections()).toEqual([]);
-      expect((await db.pool.query('SELECT owner FROM projection_builds')).rows[0].owner).toBe('A');
+      expect((await h.db.pool.query('SELECT owner FROM projection_builds')).rows[0].owner).toBe('A');
 
       const exited = new Promise((resolve) => a.once('exit', resolve));
       a.kill('SIGKILL');
       await exited;
       const killedAt = Date.now();
       await append('a-1', ['X']);
-      await waitForProjections(db.pool, store, b, 10_000);
+      await waitForProjections(h.db.pool, h.store, b, 10_000);
       expect(Date.now() - killedAt).toBeLessThan(5000);
       expect(b.heldProjections()).toEqual(['stream-counts']);
       expect(await counts()).toEqual({ 'a-1': 3 });
-      expect((await db.pool.query('SELECT owner FROM projection_builds')).rows[0].owner).toBe('B');
+      expect((await h.db.pool.query('SELECT owner FROM projection_builds')).rows[0].owner).toBe('B');
     }, 30_000);
   });
 });
