@@ -1,6 +1,5 @@
-import { BusinessDates } from '@app/access';
-import { PolicyCatalog, PolicyDocument, PolicySet, validatePolicy } from '@app/policies';
-import { PolicyEngineReportingPolicy } from './policy-engine.adapter';
+import { PolicyDocument, validatePolicy } from '@app/policies';
+import { adapterOver } from './policy.fixtures';
 
 const policy = (id: string, version: number, rules: PolicyDocument['rules'], extra: Partial<PolicyDocument> = {}): PolicyDocument => ({
   id,
@@ -12,7 +11,6 @@ const policy = (id: string, version: number, rules: PolicyDocument['rules'], ext
   rules,
   ...extra,
 });
-const adapter = (...docs: PolicyDocument[]) => new PolicyEngineReportingPolicy({ published: async () => new PolicySet(docs) } as unknown as PolicyCatalog, new BusinessDates('Asia/Shanghai'));
 const ctx = { unitId: 'u', unitType: 'section', submittedAt: '2026-03-02T02:00:00.000Z' };
 
 describe('what "not to be published" blocks, from the policies in force (D11)', () => {
@@ -26,7 +24,7 @@ describe('what "not to be published" blocks, from the policies in force (D11)', 
   });
 
   it('combines every policy in force: any public publication is public (without 《》), any block applies, with provenance', async () => {
-    const inForce = await adapter(city, bureau, silent).policiesInForce(ctx);
+    const inForce = await adapterOver(city, bureau, silent).policiesInForce(ctx);
     expect(inForce.release).toEqual({
       sources: [
         { policyId: 'bureau-release', policyVersion: 3, ruleId: 'strict' },
@@ -41,11 +39,11 @@ describe('what "not to be published" blocks, from the policies in force (D11)', 
       { policyId: 'limits', policyVersion: 2 },
     ]);
     // the same policies listed in another order record the same
-    expect(await adapter(silent, bureau, city).policiesInForce(ctx)).toEqual(inForce);
+    expect(await adapterOver(silent, bureau, city).policiesInForce(ctx)).toEqual(inForce);
   });
 
   it('no rule in force: nothing beyond channel publication is blocked', async () => {
     const later = { ...city, id: 'later', effectiveFrom: '2027-01-01' };
-    expect((await adapter(silent, later).policiesInForce(ctx)).release).toEqual({ sources: [], publicPublications: [], notToPublishAlsoBlocks: [] });
+    expect((await adapterOver(silent, later).policiesInForce(ctx)).release).toEqual({ sources: [], publicPublications: [], notToPublishAlsoBlocks: [] });
   });
 });

@@ -1,8 +1,7 @@
-import { BusinessDates } from '@app/access';
-import { PolicyCatalog, PolicyDocument, PolicySet, ReviewChainRule, validatePolicy } from '@app/policies';
+import { PolicyDocument, ReviewChainRule, validatePolicy } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
 import type { DraftContent } from '../domain/draft.types';
-import { PolicyEngineReportingPolicy } from './policy-engine.adapter';
+import { adapterOver, draftContent } from './policy.fixtures';
 
 const rules = (over: Partial<ReviewChainRule['rules']> = {}): ReviewChainRule['rules'] => ({
   twoPersonCheck: false,
@@ -69,27 +68,9 @@ const twoPerson001J = policy('two-person-001j', [
   },
 ]);
 
-const content: DraftContent = {
-  title: 't',
-  body: '正文',
-  contentType: 'general',
-  source: 'original',
-  originalOutlet: null,
-  firstRelease: 'exclusive',
-  targetPlatforms: [],
-  authors: ['a'],
-  recommenderId: null,
-  eventDate: null,
-  importance: 'general',
-  destination: 'external',
-  longForm: false,
-  attachments: [],
-  formFields: {},
-};
 
-const adapter = (...docs: PolicyDocument[]) => new PolicyEngineReportingPolicy({ published: async () => new PolicySet(docs) } as unknown as PolicyCatalog, new BusinessDates('Asia/Shanghai'));
 const chainOf = async (docs: PolicyDocument[], unitType: string, extra: Partial<DraftContent> = {}) =>
-  (await adapter(...docs).evaluateSubmission({ ...content, ...extra }, { unitId: 'u', unitType, submittedAt: '2026-03-02T02:00:00.000Z' })).chain;
+  (await adapterOver(...docs).evaluateSubmission(draftContent(extra), { unitId: 'u', unitType, submittedAt: '2026-03-02T02:00:00.000Z' })).chain;
 
 describe('review chains resolved from policies', () => {
   it.each([bureau001A, byUnitType001C, disclosure00408, twoPerson001J])('the %s policy is valid', (doc) => {

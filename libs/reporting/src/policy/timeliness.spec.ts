@@ -1,7 +1,5 @@
-import { BusinessDates } from '@app/access';
-import { PolicyCatalog, PolicyDocument, PolicySet } from '@app/policies';
-import type { DraftContent } from '../domain/draft.types';
-import { PolicyEngineReportingPolicy } from './policy-engine.adapter';
+import type { PolicyDocument } from '@app/policies';
+import { adapterOver, draftContent } from './policy.fixtures';
 
 /** D16: a working-day deadline outside the calendar's years (2025-2026 by default) is recorded as provisional. */
 const policy: PolicyDocument = {
@@ -23,25 +21,8 @@ const policy: PolicyDocument = {
     deadlines: [{ id: 'news-2-working-days', appliesTo: { contentTypes: ['*'] }, from: 'event', deadline: { unit: 'working_days', amount: 2 } }],
   },
 };
-const content = (eventDate: string): DraftContent => ({
-  title: 't',
-  body: '正文',
-  contentType: 'general',
-  source: 'original',
-  originalOutlet: null,
-  firstRelease: 'exclusive',
-  targetPlatforms: [],
-  authors: ['a'],
-  recommenderId: null,
-  eventDate,
-  importance: 'general',
-  destination: 'internal',
-  longForm: false,
-  attachments: [],
-  formFields: {},
-});
-const adapter = new PolicyEngineReportingPolicy({ published: async () => new PolicySet([policy]) } as unknown as PolicyCatalog, new BusinessDates('Asia/Shanghai'));
-const submit = (eventDate: string, submittedAt: string) => adapter.evaluateSubmission(content(eventDate), { unitId: 'u', unitType: 'section', submittedAt });
+const adapter = adapterOver(policy);
+const submit = (eventDate: string, submittedAt: string) => adapter.evaluateSubmission(draftContent({ eventDate, destination: 'internal' }), { unitId: 'u', unitType: 'section', submittedAt });
 
 describe('timeliness at submission', () => {
   it('inside the calendar\'s years: the deadline as before, not provisional, no warning', async () => {
