@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DemoOrganization } from '@app/organization';
 import { JSON_BODY_LIMIT_BYTES } from '@app/platform';
-import { AuthHeaders, bearer, draftContent, seedDemo, startTestApp, TestApp } from '@test/support';
+import { AuthHeaders, officeDraft, startDemoApp, TestApp } from '@test/support';
 import { expectRefused } from './refused';
 
 /** A request written by hand (raw bytes, chunked uploads), on a server of its own that is closed afterwards. */
@@ -47,14 +47,10 @@ describe('request body limits (HTTP)', () => {
   let reporter: AuthHeaders;
   let admin: AuthHeaders;
 
-  const draft = (extra: Record<string, unknown> = {}) => ({ unitId: demo.units.office, ...draftContent(demo.byRole.reporter.memberId, extra) });
+  const draft = (extra: Record<string, unknown> = {}) => officeDraft(demo, extra);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    demo = await seedDemo(t);
-    admin = bearer(t.adminToken);
-    reporter = bearer(await t.tokenFor(demo.byRole.reporter.memberId));
-    await t.settle();
+    ({ t, demo, admin, reporter } = await startDemoApp());
   }, 60_000);
   afterAll(async () => {
     await t.close();

@@ -1,6 +1,6 @@
 import { deterministicUuid, newId } from '@app/kernel';
 import type { DemoOrganization } from '@app/organization';
-import { AuthHeaders, bearer, draftContent, seedDemo, startTestApp, TestApp } from '@test/support';
+import { AuthHeaders, officeDraft, startDemoApp, TestApp } from '@test/support';
 import { ResponseConformance } from '../openapi/conformance';
 import { expectRefused } from './refused';
 
@@ -16,7 +16,7 @@ describe('poison events (HTTP)', () => {
   let admin: AuthHeaders;
   let reporter: AuthHeaders;
 
-  const draft = (extra: Record<string, unknown> = {}) => ({ unitId: demo.units.office, ...draftContent(demo.byRole.reporter.memberId, extra) });
+  const draft = (extra: Record<string, unknown> = {}) => officeDraft(demo, extra);
   const orgDirectory = async () => {
     const all = (await t.http.get('/v1/ops/projections').set(admin).expect(200)).body as { name: string; deadLetters: number; builds: { buildId: string; state: string }[] }[];
     return all.find((p) => p.name === 'org-directory')!;
@@ -27,11 +27,7 @@ describe('poison events (HTTP)', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
-    demo = await seedDemo(t);
-    admin = bearer(t.adminToken);
-    reporter = bearer(await t.tokenFor(demo.byRole.reporter.memberId));
-    await t.settle();
+    ({ t, demo, admin, reporter } = await startDemoApp());
   }, 60_000);
   afterAll(async () => {
     await t.close();

@@ -1,5 +1,5 @@
 import type { DemoOrganization } from '@app/organization';
-import { AuthHeaders, bearer, draftContent, seedDemo, startTestApp, TestApp } from '@test/support';
+import { AuthHeaders, officeDraft, startDemoApp, TestApp } from '@test/support';
 import { expectRefused } from './refused';
 
 /**
@@ -13,14 +13,10 @@ describe('input the store cannot hold (HTTP)', () => {
   let admin: AuthHeaders;
   let reporter: AuthHeaders;
 
-  const draft = (extra: Record<string, unknown> = {}) => ({ unitId: demo.units.office, ...draftContent(demo.byRole.reporter.memberId, extra) });
+  const draft = (extra: Record<string, unknown> = {}) => officeDraft(demo, extra);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    demo = await seedDemo(t);
-    admin = bearer(t.adminToken);
-    reporter = bearer(await t.tokenFor(demo.byRole.reporter.memberId));
-    await t.settle();
+    ({ t, demo, admin, reporter } = await startDemoApp());
   }, 60_000);
   afterAll(async () => {
     await t.close();

@@ -2,7 +2,7 @@ import { CommandRunner } from '@app/event-store';
 import { DemoOrganization, seedDemoOrganization } from '@app/organization';
 import { loadExamplePolicy } from '@app/policies/testing';
 import type { Response } from 'supertest';
-import type { TestApp } from './test-app';
+import { startTestApp, type TestApp } from './test-app';
 
 /** The headers that authenticate a request with a bearer token. */
 export type AuthHeaders = { Authorization: string };
@@ -62,3 +62,18 @@ export async function expectUnchanged(t: TestApp, expected: number, send: () => 
   expect(await t.store.headPosition()).toBe(head);
   return res.body;
 }
+
+/** An app with the demo institution seeded and settled, the administrator's and the demo reporter's headers. */
+export async function startDemoApp(): Promise<{ t: TestApp; demo: DemoOrganization; admin: AuthHeaders; reporter: AuthHeaders }> {
+  const t = await startTestApp();
+  const demo = await seedDemo(t);
+  const reporter = bearer(await t.tokenFor(demo.byRole.reporter.memberId));
+  await t.settle();
+  return { t, demo, admin: bearer(t.adminToken), reporter };
+}
+
+/** A draft of the demo office by the demo reporter (draftContent); `extra` adds or replaces fields. */
+export const officeDraft = (demo: DemoOrganization, extra: Record<string, unknown> = {}) => ({
+  unitId: demo.units.office,
+  ...draftContent(demo.byRole.reporter.memberId, extra),
+});
