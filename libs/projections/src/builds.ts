@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { AnyProjection } from './projection';
 
 /** One materialisation of one projection version, in its own schema. */
@@ -76,4 +76,20 @@ export async function pointViews(client: PoolClient, def: AnyProjection, schema:
 /** Serialises build bookkeeping of one projection across instances (creation, switch, rebuild requests). */
 export async function lockBuilds(client: PoolClient, projection: string): Promise<void> {
   await client.query(`SELECT pg_advisory_xact_lock(4243, hashtext($1))`, [projection]);
+}
+
+/** Runs `work` in one transaction on a client of its own: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

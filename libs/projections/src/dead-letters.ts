@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { NotFound, InvalidState } from '@app/kernel';
 import type { EventStore } from '@app/event-store';
 import type { BuildRow } from './builds';
-import { tableNamer } from './builds';
+import { inTransaction, tableNamer } from './builds';
 import { isReactor } from './projection';
 import type { ProjectionRuntime } from './projection-runtime';
 
@@ -138,11 +138,7 @@ export type SkipOutcome = { readonly outcome: 'skipped'; readonly deadLetter: De
  * model then lacks that event's effect: the reason says why that is acceptable.
  */
 export async function skipDeadLetter(pool: Pool, runtime: ProjectionRuntime, id: string, by: { actorId: string; reason: string }): Promise<SkipOutcome> {
-  const client = await pool.connect();
-  let stopped: string[] = [];
-  let skipped: Row;
-  try {
-    await client.query('BEGIN');
+  const { skipped, stopped } = await inTransaction(pool, async (client) => {
     const letter = (await client.query<Row>('SELECT * FROM projection_dead_letters WHERE id = $1 FOR UPDATE', [id])).rows[0];
     if (!letter) throw new NotFound('Dead letter', id);
     if (letter.status !== 'open') throw new InvalidState('dead-letter-resolved', `Dead letter ${id} is already resolved`);
@@ -157,19 +153,12 @@ export async function skipDeadLetter(pool: Pool, runtime: ProjectionRuntime, id:
         WHERE projection = $1 AND event_id = $2 AND status = 'open' RETURNING *`,
       [letter.projection, letter.event_id, by.actorId, by.reason],
     );
-    skipped = resolved.rows.find((r) => r.id === letter.id)!;
     const builds = await client.query<{ build_id: string }>(
       `SELECT build_id FROM projection_builds WHERE build_id = ANY($1) AND state <> 'retired' AND stopped_at IS NOT NULL`,
       [resolved.rows.filter((r) => r.policy === 'stop').map((r) => r.build_id)],
     );
-    stopped = builds.rows.map((b) => b.build_id);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return { skipped: resolved.rows.find((r) => r.id === letter.id)!, stopped: builds.rows.map((b) => b.build_id) };
+  });
   for (const buildId of stopped) await runtime.resume(buildId);
   return { outcome: 'skipped', deadLetter: toDeadLetter(skipped) };
 }

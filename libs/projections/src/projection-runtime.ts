@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore, RecordedEvent } from '@app/event-store';
 import { AnyProjection, isReactor, ProjectionContext, ReactorContext } from './projection';
-import { BuildRow, createBuild, loadBuilds, lockBuilds, pointViews, quoteIdent, tableNamer } from './builds';
+import { BuildRow, createBuild, inTransaction, loadBuilds, lockBuilds, pointViews, quoteIdent, tableNamer } from './builds';
 
 export interface ProjectionRuntimeOptions {
   /** Identifies this instance in status output (host:pid by default). */
@@ -104,29 +104,21 @@ export class ProjectionRuntime {
   async requestRebuild(name: string): Promise<string> {
     const def = this.definition(name);
     if (!def) throw new Error(`Unknown projection ${name}`);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const { buildId, requested } = await inTransaction(this.pool, async (client) => {
       await lockBuilds(client, name);
       const builds = await loadBuilds(client, name);
       const inProgress = builds.find((b) => b.state === 'rebuilding');
-      if (inProgress) {
-        await client.query('COMMIT');
-        return inProgress.build_id;
-      }
+      if (inProgress) return { buildId: inProgress.build_id, requested: false };
       const live = builds.find((b) => b.state === 'live');
       const highWater = live ? maxBig(BigInt(live.position), BigInt(live.effects_high_water)) : 0n;
       const build = await createBuild(client, def, live ? 'rebuilding' : 'live', { position: 0n, effectsHighWater: highWater });
-      await client.query('COMMIT');
-      this.log('projection rebuild requested', { projection: name, build: build.build_id });
+      return { buildId: build.build_id, requested: true };
+    });
+    if (requested) {
+      this.log('projection rebuild requested', { projection: name, build: buildId });
       void this.lease();
-      return build.build_id;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
     }
+    return buildId;
   }
 
   /** Resumes a build stopped on a dead letter: it re-applies the failing event first. */
@@ -142,9 +134,7 @@ export class ProjectionRuntime {
   }
 
   private async ensureBuilds(def: AnyProjection): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await lockBuilds(client, def.name);
       const builds = await loadBuilds(client, def.name);
       const live = builds.find((b) => b.state === 'live');
@@ -162,13 +152,7 @@ export class ProjectionRuntime {
       } else if (live.version > def.version) {
         this.log('projection is at a newer version than this code: not run here', { projection: def.name, live: live.version, code: def.version });
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Take the locks we can, start runners for builds that need one (only once started: RUN_PROJECTIONS). */
