@@ -90,9 +90,9 @@ export class ReviewStepHttpController {
       type: 'RecordSecrecyAuthorityAnswer',
       stepIndex,
       outcome: body.outcome,
-      reference: body.reference?.trim() || null,
+      reference: body.reference || null,
       answeredOn: body.answeredOn,
-      comment: body.comment?.trim() || null,
+      comment: body.comment || null,
       actor: acting,
       now: this.drafts.now(),
     }));
