@@ -4,7 +4,7 @@ import type { EventStore } from '@app/event-store';
 import type { BuildRow } from './builds';
 import { inTransaction, tableNamer } from './builds';
 import { isReactor } from './projection';
-import type { ProjectionRuntime } from './projection-runtime';
+import { applyEvents, type ProjectionRuntime } from './projection-runtime';
 
 export interface DeadLetter {
   readonly id: string;
@@ -109,8 +109,9 @@ export async function retryDeadLetter(pool: Pool, store: EventStore, runtime: Pr
     const t = tableNamer(build.schema_name);
     const mode = build.state === 'live' ? 'live' : 'rebuild';
     // A retried reactor event is never live: its effects were due when it first failed and are not replayed.
-    const ctx = isReactor(def) ? { client, t, mode, live: false, effect: async () => false } : { client, t, mode };
-    await def.apply(event, ctx as never);
+    const base = { client, t, mode, buildId: build.build_id, parameters: {} } as const;
+    const ctx = isReactor(def) ? { ...base, live: false, effect: async () => false } : base;
+    await applyEvents(def, [event], () => ctx);
     const done = await client.query<Row>(
       `UPDATE projection_dead_letters SET status = 'resolved', resolved_at = now(), attempts = attempts + 1 WHERE id = $1 RETURNING *`,
       [id],

@@ -55,7 +55,7 @@ describe('ProjectionRuntime', () => {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const held = counter();
-      const apply = held.apply;
+      const apply = held.apply!;
       held.apply = async (event, ctx) => {
         entered();
         await gate;
@@ -122,9 +122,9 @@ describe('ProjectionRuntime', () => {
       expect(letter).toMatchObject({ position: '3', eventType: 'Poison', policy: 'stop', status: 'open', error: 'cannot digest p-1' });
 
       // The bug is fixed (the handler learns to digest Poison) and the dead letter is retried.
-      (def as { apply: ProjectionDefinition['apply'] }).apply = counter(1, { name: 'stream-counts' }).apply.bind(null);
-      const fixed = async (event: RecordedEvent, ctx: Parameters<ProjectionDefinition['apply']>[1]) =>
-        counter().apply({ ...event, type: event.type === 'Poison' ? 'X' : event.type }, ctx);
+      (def as { apply: ProjectionDefinition['apply'] }).apply = counter(1, { name: 'stream-counts' }).apply!.bind(null);
+      const fixed = async (event: RecordedEvent, ctx: Parameters<NonNullable<ProjectionDefinition['apply']>>[1]) =>
+        counter().apply!({ ...event, type: event.type === 'Poison' ? 'X' : event.type }, ctx);
       (def as { apply: ProjectionDefinition['apply'] }).apply = fixed;
       const outcome = await retryDeadLetter(h.db.pool, h.store, r, letter!.id);
       expect(outcome.outcome).toBe('resumed');
@@ -146,7 +146,7 @@ describe('ProjectionRuntime', () => {
       expect(letter).toMatchObject({ policy: 'skip', eventType: 'Poison' });
       expect((await retryDeadLetter(h.db.pool, h.store, r, letter!.id)).outcome).toBe('failed');
       (def as { apply: ProjectionDefinition['apply'] }).apply = async (event, ctx) =>
-        counter().apply({ ...event, type: 'X' }, ctx);
+        counter().apply!({ ...event, type: 'X' }, ctx);
       const outcome = await retryDeadLetter(h.db.pool, h.store, r, letter!.id);
       expect(outcome).toMatchObject({ outcome: 'resolved', deadLetter: { status: 'resolved', attempts: 3 } });
       expect(await counts()).toEqual({ 'a-1': 2, 'p-1': 1 });
@@ -188,7 +188,7 @@ describe('ProjectionRuntime', () => {
         await until(async () => seen.length > 0);
         // v2 rebuilds slowly enough (batches of 5, 2 ms an event) for the reader to see every in-between state.
         const v2def = counter(2);
-        const apply = v2def.apply;
+        const apply = v2def.apply!;
         v2def.apply = async (event, ctx) => {
           await new Promise((resolve) => setTimeout(resolve, 2));
           return apply(event, ctx);

@@ -252,14 +252,14 @@ export class ProjectionRuntime {
       const skipped = await skippedEvents(client, def.name, batch);
       const ignored = (e: RecordedEvent) => (types !== undefined && !types.has(e.type)) || skipped.has(e.metadata.eventId);
       const relevant = batch.filter((e) => !ignored(e));
-      const ctxFor = (event: RecordedEvent) => this.context(def, client, build.schema_name, mode, event, highWater);
+      const ctxFor = (event: RecordedEvent) => this.context(def, client, build.schema_name, build.build_id, mode, event, highWater);
 
       let position = batch[batch.length - 1]!.position;
       let lastApplied: RecordedEvent | undefined = batch[batch.length - 1];
       let stopped = false;
       await client.query('SAVEPOINT batch');
       try {
-        for (const event of relevant) await def.apply(event, ctxFor(event) as never);
+        await applyEvents(def, relevant, ctxFor);
         await client.query('RELEASE SAVEPOINT batch');
       } catch {
         await client.query('ROLLBACK TO SAVEPOINT batch');
@@ -274,7 +274,7 @@ export class ProjectionRuntime {
           }
           await client.query('SAVEPOINT event');
           try {
-            await def.apply(event, ctxFor(event) as never);
+            await applyEvents(def, [event], ctxFor);
             await client.query('RELEASE SAVEPOINT event');
           } catch (error) {
             await client.query('ROLLBACK TO SAVEPOINT event');
@@ -324,17 +324,17 @@ export class ProjectionRuntime {
     def: AnyProjection,
     client: PoolClient,
     schema: string,
+    buildId: string,
     mode: 'live' | 'rebuild',
     event: RecordedEvent,
     highWater: bigint,
   ): ProjectionContext | ReactorContext {
     const t = tableNamer(schema);
-    if (!isReactor(def)) return { client, t, mode };
+    const base = { client, t, mode, buildId, parameters: {} };
+    if (!isReactor(def)) return base;
     const live = event.position > highWater;
     return {
-      client,
-      t,
-      mode,
+      ...base,
       live,
       effect: async (key: string, perform: () => Promise<void>) => {
         if (!live) return false;
@@ -399,6 +399,19 @@ export class ProjectionRuntime {
     this.log('projection switched to new build', { projection: def.name, build: buildId });
     return true;
   }
+}
+
+/** Batch form when the projection has it; the older one-event form otherwise (reactors, not yet ported ones). */
+export async function applyEvents(
+  def: AnyProjection,
+  events: readonly RecordedEvent[],
+  ctxFor: (event: RecordedEvent) => ProjectionContext | ReactorContext,
+): Promise<void> {
+  if (!isReactor(def) && def.applyBatch) {
+    if (events.length > 0) await def.applyBatch(events, ctxFor(events[0]!));
+    return;
+  }
+  for (const event of events) await (def.apply as (e: RecordedEvent, c: ProjectionContext | ReactorContext) => Promise<void>)(event, ctxFor(event));
 }
 
 async function skippedEvents(client: PoolClient, projection: string, batch: readonly RecordedEvent[]): Promise<Set<string>> {

@@ -2,6 +2,16 @@ import type { RecordedEvent } from '@app/event-store';
 import type { PoolClient } from 'pg';
 
 /**
+ * How a build runs: 'live' serves rm.*; 'rebuild' catches up beside the live build and takes over when it reaches
+ * the head; 'shadow' builds with parameters and/or up to a target position into its own schema, is read only by
+ * asking for it, and never goes live.
+ */
+export type BuildMode = 'live' | 'rebuild' | 'shadow';
+
+/** Parameters a build was started with (a shadow build's what-if); {} for live builds and rebuilds. */
+export type BuildParameters = Readonly<Record<string, unknown>>;
+
+/**
  * A projection maps events to SQL. The runtime owns the transaction, the batch and the checkpoint; every
  * statement a projection issues must be safe to apply twice (ON CONFLICT, guards on revision).
  */
@@ -10,8 +20,11 @@ export interface ProjectionContext {
   readonly client: PoolClient;
   /** Qualified name of one of this build's tables, e.g. t('drafts') -> "p_drafts_v2_ab12cd"."drafts". */
   t(table: string): string;
-  /** 'rebuild' while a build catches up beside the live one (or from scratch); 'live' once it serves. */
-  readonly mode: 'live' | 'rebuild';
+  readonly mode: BuildMode;
+  /** The build being written (projection_builds.build_id). */
+  readonly buildId: string;
+  /** What the build was started with; a projection reads only the keys it declares in `parameters`. */
+  readonly parameters: BuildParameters;
 }
 
 export interface ReactorContext extends ProjectionContext {
@@ -37,11 +50,23 @@ interface DefinitionBase {
   readonly onError?: 'stop' | 'skip';
   /** Only these event types are delivered (all when omitted). */
   readonly eventTypes?: readonly string[];
+  /**
+   * The build parameters this projection understands, each with a check that returns what is wrong with a value
+   * (undefined when it is fine). A shadow build naming another key, or a value its check refuses, is refused.
+   */
+  readonly parameters?: Readonly<Record<string, (value: unknown) => string | undefined>>;
 }
 
+/**
+ * A projection gets its events in batches (position order, only its eventTypes, operator-skipped events left
+ * out) and writes each batch with few statements. It keeps no state between calls other than its tables: when a
+ * batch fails the runtime rolls it back and applies it again event by event (applyBatch([event])) to find the
+ * culprit. `apply` (one event at a time) is the older form, kept while projections move to applyBatch.
+ */
 export interface ProjectionDefinition extends DefinitionBase {
   readonly kind?: 'projection';
-  apply(event: RecordedEvent, ctx: ProjectionContext): Promise<void>;
+  applyBatch?(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void>;
+  apply?(event: RecordedEvent, ctx: ProjectionContext): Promise<void>;
 }
 
 export interface ReactorDefinition extends DefinitionBase {
