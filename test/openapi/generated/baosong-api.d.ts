@@ -98,7 +98,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retry a dead letter: resume a stopped projection, or re-apply a skipped event */
+        /** Retry a dead letter through the runner: resume the build stopped on it, or restart a build that went past it (in order); resolved when the runner applies it */
         post: operations["ProjectionsHttpController_retry"];
         delete?: never;
         options?: never;
@@ -988,11 +988,33 @@ export interface components {
             eventsPerSecond: number;
             estimatedSecondsLeft: number | null;
         };
+        ShadowBuildStatusResponse: {
+            /**
+             * @description The position the build stops at (null: it follows the head)
+             * @example 1200
+             */
+            targetPosition: string | null;
+            /**
+             * Format: date-time
+             * @description When it applied everything up to its target
+             */
+            reachedTargetAt: string | null;
+            /** @description What it was started with */
+            parameters: {
+                [key: string]: unknown;
+            };
+            purpose: string | null;
+            createdBy: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastReadAt: string | null;
+        };
         BuildStatusResponse: {
             buildId: string;
             version: number;
             /** @enum {string} */
-            state: "live" | "rebuilding" | "stopped";
+            state: "live" | "rebuilding" | "shadow" | "stopped";
             /**
              * @description Global position applied (decimal string)
              * @example 42
@@ -1003,7 +1025,10 @@ export interface components {
             /** @description The instance holding the build's lock */
             owner: string | null;
             lastError: string | null;
+            /** @description Rebuilds and shadow builds: events applied, rate, time left (to the target, or to the head) */
             progress?: components["schemas"]["RebuildProgressResponse"];
+            /** @description Shadow builds only */
+            shadow?: components["schemas"]["ShadowBuildStatusResponse"];
         };
         ProjectionStatusResponse: {
             name: string;
@@ -1053,8 +1078,13 @@ export interface components {
             reason: string | null;
         };
         RetryOutcomeResponse: {
-            /** @enum {string} */
-            outcome: "resumed" | "resolved" | "failed";
+            /**
+             * @description resumed: the build stopped on the event resumes with it; restarted: a build re-applies the log from before the event, in order (a rebuild beside the live build). The letter resolves when the runner applies the event.
+             * @enum {string}
+             */
+            outcome: "resumed" | "restarted";
+            /** @description The build whose runner applies the event */
+            buildId: string;
             deadLetter: components["schemas"]["DeadLetterResponse"];
         };
         SkipDeadLetterRequest: {
