@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore, RecordedEvent } from '@app/event-store';
 import { AnyProjection, isReactor, ProjectionContext, ReactorContext } from './projection';
+import { reactorContext } from './effects/outbox';
 import { BuildRow, createBuild, inTransaction, loadBuilds, lockBuilds, pointViews, quoteIdent, tableNamer } from './builds';
 
 export interface ProjectionRuntimeOptions {
@@ -332,21 +333,8 @@ export class ProjectionRuntime {
     const t = tableNamer(schema);
     const base = { client, t, mode, buildId, parameters: {} };
     if (!isReactor(def)) return base;
-    const live = event.position > highWater;
-    return {
-      ...base,
-      live,
-      effect: async (key: string, perform: () => Promise<void>) => {
-        if (!live) return false;
-        const inserted = await client.query(
-          `INSERT INTO reactor_effects (reactor, effect_key, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [def.name, key, event.position.toString()],
-        );
-        if (inserted.rowCount === 0) return false;
-        await perform();
-        return true;
-      },
-    };
+    // Effects: recorded in this transaction (outbox), performed by the EffectDispatcher after commit (ADR 0014).
+    return reactorContext(def, base, event, highWater);
   }
 
   private async deadLetter(
