@@ -69,15 +69,20 @@ describe('reactor effects (outbox + dispatcher)', () => {
   });
 
   describe('in a rebuild and a shadow build', () => {
-    it('a rebuild records and performs nothing; live effects go on once each afterwards', async () => {
+    it('a rebuild records and performs nothing, even for events above its high-water mark; live effects go on once each', async () => {
       const sent: string[] = [];
       const recorded: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
       const base = notifier(async (notice) => void sent.push(notice.to));
       const reactor = {
         ...base,
+        // Keys that differ per build (a reactor is free to choose them): only the mode keeps a rebuild from acting.
         async apply(...args: Parameters<typeof base.apply>) {
           const [event, ctx] = args;
-          recorded.push(`${event.revision}:${ctx.mode}:${await ctx.effect(`notify:${event.metadata.eventId}`, { task: 'notify', payload: { to: `${event.streamId}/${event.revision}` } })}`);
+          if (ctx.mode === 'rebuild') await gate;
+          const done = await ctx.effect(`notify:${ctx.buildId}:${event.metadata.eventId}`, { task: 'notify', payload: { to: `${event.streamId}/${event.revision}` } });
+          recorded.push(`${event.revision}:${ctx.mode}:${done}`);
         },
       };
       await dispatcher([reactor]).start();
@@ -86,14 +91,17 @@ describe('reactor effects (outbox + dispatcher)', () => {
       await h.append('a-1', ['X', 'X']);
       await waitForProjections(h.db.pool, h.store, r);
       await until(async () => sent.length === 2, 'live effects');
-      await r.requestRebuild('notifier');
+      await r.requestRebuild('notifier'); // its high-water mark: 2
+      await h.append('a-1', ['X']); // position 3: above the rebuild's mark, while the rebuild is held at its start
+      await until(async () => sent.length === 3, 'the live build performs position 3');
+      release();
       await waitForProjections(h.db.pool, h.store, r);
       await h.append('a-1', ['X']);
       await waitForProjections(h.db.pool, h.store, r);
-      await until(async () => sent.length === 3 && (await settled()), 'the new live effect');
-      expect(recorded).toEqual(['0:live:true', '1:live:true', '0:rebuild:false', '1:rebuild:false', '2:live:true']);
-      expect(sent.sort()).toEqual(['a-1/0', 'a-1/1', 'a-1/2']);
-      expect(await effects()).toHaveLength(3);
+      await until(async () => sent.length >= 4 && (await settled()), 'the new live effect');
+      expect(recorded).toEqual(['0:live:true', '1:live:true', '2:live:true', '0:rebuild:false', '1:rebuild:false', '2:rebuild:false', '3:live:true']);
+      expect(sent.sort()).toEqual(['a-1/0', 'a-1/1', 'a-1/2', 'a-1/3']);
+      expect(await effects()).toHaveLength(4);
     });
 
     it('a shadow build, and a live event at or below the high-water mark, record nothing', async () => {
