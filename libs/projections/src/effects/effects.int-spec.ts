@@ -104,6 +104,35 @@ describe('reactor effects (outbox + dispatcher)', () => {
       expect(await effects()).toHaveLength(4);
     });
 
+    it('a shadow build (startShadowBuild) records and performs nothing, also for events appended after it started', async () => {
+      const sent: string[] = [];
+      const recorded: string[] = [];
+      const base = notifier(async (notice) => void sent.push(notice.to));
+      const reactor = {
+        ...base,
+        async apply(...args: Parameters<typeof base.apply>) {
+          const [event, ctx] = args;
+          const done = await ctx.effect(`notify:${ctx.buildId}:${event.metadata.eventId}`, { task: 'notify', payload: { to: `${event.streamId}/${event.revision}` } });
+          recorded.push(`${event.revision}:${ctx.mode}:${done}`);
+        },
+      };
+      await dispatcher([reactor]).start();
+      const r = h.runtime([reactor]);
+      await r.start();
+      await h.append('a-1', ['X']);
+      await waitForProjections(h.db.pool, h.store, r);
+      const shadow = await r.startShadowBuild('notifier', { purpose: 'what if' });
+      await waitForProjections(h.db.pool, h.store, r);
+      await h.append('a-1', ['X']); // above every mark: only the mode keeps the shadow build from recording it
+      await waitForProjections(h.db.pool, h.store, r);
+      await until(async () => sent.length >= 2 && (await settled()), 'the live effects');
+      expect(shadow.state).toBe('shadow');
+      expect(recorded.filter((x) => x.includes(':shadow:'))).toEqual(['0:shadow:false', '1:shadow:false']);
+      expect(recorded.filter((x) => x.includes(':live:'))).toEqual(['0:live:true', '1:live:true']);
+      expect(sent.sort()).toEqual(['a-1/0', 'a-1/1']);
+      expect((await effects()).map((e) => e.buildId)).toEqual([expect.not.stringMatching(shadow.build_id), expect.not.stringMatching(shadow.build_id)]);
+    });
+
     it('a shadow build, and a live event at or below the high-water mark, record nothing', async () => {
       // The shadow build mode comes with the runtime helper's startShadowBuild; here the reactor context is given
       // mode 'shadow' directly, on a real transaction, as the runtime's reactor branch would.
