@@ -136,6 +136,7 @@ export const PROBLEM_CATALOGUE = {
   'build-target-invalid': { status: 422, meaning: 'A shadow build\'s targetPosition is not a position of the log (0 or more).', action: FIX },
   'build-ttl-invalid': { status: 422, meaning: 'A shadow build\'s ttlSeconds is not a whole number of seconds above 0.', action: FIX },
   'build-not-shadow': { status: 409, meaning: 'Only shadow builds can be dropped; the build named is live, rebuilding or retired (`state`).', action: 'Name a shadow build (GET /v1/ops/projections lists them).' },
+  'effect-not-failed': { status: 409, meaning: 'Only a failed reactor effect can be retried; this one is pending (the dispatcher delivers it) or performed.', action: 'Check its status (GET /v1/ops/effects).' },
 } as const satisfies Record<string, ProblemTypeEntry>;
 
 export type ProblemCode = keyof typeof PROBLEM_CATALOGUE;

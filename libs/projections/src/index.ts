@@ -7,3 +7,5 @@ export { quoteIdent, tableNamer } from './builds';
 export type { BuildRow, BuildState } from './builds';
 export { isTransientError } from './transient-errors';
 export * from './projections.module';
+export { EffectDispatcher, type EffectDispatcherOptions } from './effects/effect-dispatcher';
+export { listEffects, retryEffect, type Effect, type EffectStatus, type ListEffectsFilter } from './effects/effects';

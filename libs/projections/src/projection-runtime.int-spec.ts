@@ -6,6 +6,8 @@ import { ProjectionDefinition, ReactorDefinition } from './projection';
 import { projectionStatus } from './projection-status';
 import { listDeadLetters, retryDeadLetter } from './dead-letters';
 import { waitForProjections } from './wait-for-projections';
+import { EffectDispatcher } from './effects/effect-dispatcher';
+import { TEST_DISPATCH } from './effects/testing/notifier.fixture';
 
 import { counter } from './testing/stream-counts.fixture';
 import { batchLog } from './testing/batch-log.fixture';
@@ -269,22 +271,32 @@ describe('ProjectionRuntime', () => {
         tables: [],
         startFrom: 'beginning',
         async apply(event, ctx) {
-          await ctx.effect(`notify:${event.metadata.eventId}`, async () => {
-            sent.push(`${event.streamId}/${event.revision}`);
-          });
+          await ctx.effect(`notify:${event.metadata.eventId}`, { task: 'notify', payload: `${event.streamId}/${event.revision}` });
+        },
+        effects: {
+          notify: async (payload: string) => void sent.push(payload),
         },
       };
-      const r = runtime([reactor]);
-      await r.start();
-      await append('a-1', ['X', 'X']);
-      await waitForProjections(h.db.pool, h.store, r);
-      // brand-new reactor with startFrom 'beginning' on an empty log: both events were live
-      expect(sent).toEqual(['a-1/0', 'a-1/1']);
-      await r.requestRebuild('notifier');
-      await waitForProjections(h.db.pool, h.store, r);
-      await append('a-1', ['X']);
-      await waitForProjections(h.db.pool, h.store, r);
-      expect(sent).toEqual(['a-1/0', 'a-1/1', 'a-1/2']);
+      // Effects are performed after commit by the dispatcher (libs/projections/src/effects, ADR 0014).
+      const dispatcher = new EffectDispatcher(h.db.pool, [reactor], TEST_DISPATCH);
+      await dispatcher.start();
+      try {
+        const r = runtime([reactor]);
+        await r.start();
+        await append('a-1', ['X', 'X']);
+        await waitForProjections(h.db.pool, h.store, r);
+        // brand-new reactor with startFrom 'beginning' on an empty log: both events were live
+        await until(async () => sent.length === 2);
+        expect(sent.sort()).toEqual(['a-1/0', 'a-1/1']);
+        await r.requestRebuild('notifier');
+        await waitForProjections(h.db.pool, h.store, r);
+        await append('a-1', ['X']);
+        await waitForProjections(h.db.pool, h.store, r);
+        await until(async () => sent.length === 3);
+        expect(sent.sort()).toEqual(['a-1/0', 'a-1/1', 'a-1/2']);
+      } finally {
+        await dispatcher.stop();
+      }
     });
 
     it('a new reactor from the beginning replays history without effects, then performs effects live', async () => {
@@ -299,6 +311,7 @@ describe('ProjectionRuntime', () => {
         async apply(event, ctx) {
           modes.push(`${event.revision}:${ctx.live}`);
         },
+        effects: {},
       };
       const r = runtime([reactor]);
       await r.start();
@@ -318,6 +331,7 @@ describe('ProjectionRuntime', () => {
         async apply(event, ctx) {
           modes.push(`${event.revision}:${ctx.live}`);
         },
+        effects: {},
       };
       const r = runtime([reactor]);
       await r.start();

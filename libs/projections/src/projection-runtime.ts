@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import { InvalidState, NotFound, RuleViolation } from '@app/kernel';
 import type { EventBatch, EventStore, RecordedEvent } from '@app/event-store';
 import { AnyProjection, BuildMode, BuildParameters, isReactor, ProjectionContext, ReactorContext } from './projection';
+import { reactorContext } from './effects/outbox';
 import { BuildRow, createBuild, deleteBuild, inTransaction, loadBuilds, lockBuilds, pointViews, quoteIdent, tableNamer } from './builds';
 import { isTransientError } from './transient-errors';
 
@@ -577,21 +578,8 @@ export class ProjectionRuntime {
     const t = tableNamer(schema);
     const base = { client, t, mode, buildId, parameters };
     if (!isReactor(def)) return base;
-    const live = event.position > highWater;
-    return {
-      ...base,
-      live,
-      effect: async (key: string, perform: () => Promise<void>) => {
-        if (!live) return false;
-        const inserted = await client.query(
-          `INSERT INTO reactor_effects (reactor, effect_key, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [def.name, key, event.position.toString()],
-        );
-        if (inserted.rowCount === 0) return false;
-        await perform();
-        return true;
-      },
-    };
+    // Effects: recorded in this transaction (outbox), performed by the EffectDispatcher after commit (ADR 0014).
+    return reactorContext(def, base, event, highWater);
   }
 
   /**

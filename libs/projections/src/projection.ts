@@ -28,14 +28,42 @@ export interface ProjectionContext {
 }
 
 export interface ReactorContext extends ProjectionContext {
-  /** True only for events no earlier build of this reactor has seen live: effects run only then. */
+  /**
+   * True only for this event in a live build above the effects high-water mark (the highest position an earlier
+   * live build of this reactor has processed): false in a rebuild, a shadow build and for history.
+   */
   readonly live: boolean;
   /**
-   * Performs an effect at most once per key, and only live: in a rebuild or on redelivery it is skipped.
-   * The key is recorded in the batch's transaction.
+   * Records an effect intent in the batch's transaction (the outbox, ADR 0014); the dispatcher performs
+   * `effects[intent.task](intent.payload, { key, ... })` after the batch commits, with retries. Returns false
+   * (recording nothing) when the event is not live or the key was already recorded by this reactor.
    */
-  effect(key: string, perform: () => Promise<void>): Promise<boolean>;
+  effect(key: string, intent: EffectIntent): Promise<boolean>;
 }
+
+/** What a reactor asks the dispatcher to do: one of its `effects` tasks, with a JSON payload. */
+export interface EffectIntent {
+  readonly task: string;
+  readonly payload: EffectPayload;
+}
+
+export type EffectPayload = null | boolean | number | string | readonly EffectPayload[] | { readonly [key: string]: EffectPayload };
+
+/** What the receiver of an effect gets besides the payload. */
+export interface EffectDelivery {
+  /**
+   * The key the reactor recorded the intent under. Delivery is at least once: a crash between performing and
+   * recording the outcome delivers again with the same key, so a receiver deduplicates on it.
+   */
+  readonly key: string;
+  readonly reactor: string;
+  /** 1 for the first delivery; counts on across retries (also those from POST /v1/ops/effects/:id/retry). */
+  readonly attempt: number;
+}
+
+/** Performs one effect; throwing schedules a retry with backoff (failed after the last attempt). */
+// Method syntax so that a handler may declare the payload type it expects (parameters are then bivariant).
+export type EffectHandler = { perform(payload: unknown, delivery: EffectDelivery): Promise<void> }['perform'];
 
 interface DefinitionBase {
   /** kebab-case, unique: also the prefix of the build's schema. */
@@ -74,6 +102,8 @@ export interface ReactorDefinition extends DefinitionBase {
   /** Where a brand-new reactor starts: 'head' (default) ignores history, 'beginning' replays it without effects. */
   readonly startFrom?: 'head' | 'beginning';
   apply(event: RecordedEvent, ctx: ReactorContext): Promise<void>;
+  /** The tasks ctx.effect may name: performed by the effect dispatcher after the batch commits, never in it. */
+  readonly effects: Readonly<Record<string, EffectHandler>>;
 }
 
 export type AnyProjection = ProjectionDefinition | ReactorDefinition;

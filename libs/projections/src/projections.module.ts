@@ -5,6 +5,8 @@ import { PG_POOL } from '@app/platform';
 import { AnyProjection } from './projection';
 import { ProjectionRuntime } from './projection-runtime';
 import { ProjectionsHttpController } from './http/projections.http.controller';
+import { EffectsHttpController } from './http/effects.http.controller';
+import { EffectDispatcher } from './effects/effect-dispatcher';
 
 export interface ProjectionsModuleOptions {
   readonly definitions: readonly AnyProjection[];
@@ -21,16 +23,20 @@ export class ProjectionRuntimeLifecycle implements OnApplicationBootstrap, OnMod
   constructor(
     readonly runtime: ProjectionRuntime,
     @Inject(OPTIONS) private readonly options: ProjectionsModuleOptions,
+    private readonly effects: EffectDispatcher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Effects are dispatched where projections run: the dispatcher installs the queue the batches enqueue into.
+    if (this.options.run) await this.effects.start();
     if (this.options.run) await this.runtime.start();
     else this.logger.log('RUN_PROJECTIONS=false: projections run on other instances');
   }
 
-  /** Graceful stop: the batch in flight commits or rolls back before the pool closes. */
+  /** Graceful stop: the batch in flight commits or rolls back, then the effects in flight drain, before the pool closes. */
   async onModuleDestroy(): Promise<void> {
     await this.runtime.stop();
+    await this.effects.stop();
   }
 }
 
@@ -40,7 +46,7 @@ export class ProjectionsModule {
   static forRoot(options: ProjectionsModuleOptions): DynamicModule {
     return {
       module: ProjectionsModule,
-      controllers: [ProjectionsHttpController],
+      controllers: [ProjectionsHttpController, EffectsHttpController],
       providers: [
         { provide: OPTIONS, useValue: options },
         {
@@ -52,6 +58,14 @@ export class ProjectionsModule {
               instanceId: options.instanceId,
               log: (message, fields) => logger.log({ msg: message, ...fields }),
             });
+          },
+        },
+        {
+          provide: EffectDispatcher,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) => {
+            const logger = new Logger('Effects');
+            return new EffectDispatcher(pool, options.definitions, { log: (message, fields) => logger.log({ msg: message, ...fields }) });
           },
         },
         ProjectionRuntimeLifecycle,
