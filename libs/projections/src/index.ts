@@ -5,3 +5,4 @@ export * from './dead-letters';
 export * from './wait-for-projections';
 export { quoteIdent } from './builds';
 export * from './projections.module';
+export * from './bulk';

@@ -1,0 +1,4 @@
+export * from './table';
+export * from './table-buffer';
+export * from './batch-writer';
+export * from './table-check';
