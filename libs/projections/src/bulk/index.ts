@@ -2,3 +2,4 @@ export * from './table';
 export * from './table-buffer';
 export * from './batch-writer';
 export * from './table-check';
+export * from './mapping';
