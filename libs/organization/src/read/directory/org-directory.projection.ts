@@ -18,8 +18,8 @@ export type ChannelRow = {
   revision: number;
 };
 export type FollowerCountRow = { channel_id: string; revision: number; count: number; as_of: string };
-export type UnitTypeRow = { key: string; name: string; description: string | null };
-export type PublicationLevelRow = { key: string; name: string; rank: number };
+export type UnitTypeRow = { key: string; name: string; description: string | null; revision: number };
+export type PublicationLevelRow = { key: string; name: string; rank: number; revision: number };
 
 export const directoryTables = {
   members: tableSpec<MemberRow>({
@@ -53,8 +53,8 @@ export const directoryTables = {
     key: ['channel_id', 'revision'],
     insertOnly: true,
   }),
-  unitTypes: tableSpec<UnitTypeRow>({ name: 'unit_types', columns: { key: 'text', name: 'text', description: 'text' }, key: ['key'] }),
-  levels: tableSpec<PublicationLevelRow>({ name: 'publication_levels', columns: { key: 'text', name: 'text', rank: 'int' }, key: ['key'] }),
+  unitTypes: tableSpec<UnitTypeRow>({ name: 'unit_types', columns: { key: 'text', name: 'text', description: 'text', revision: 'bigint' }, key: ['key'] }),
+  levels: tableSpec<PublicationLevelRow>({ name: 'publication_levels', columns: { key: 'text', name: 'text', rank: 'int', revision: 'bigint' }, key: ['key'] }),
 };
 
 type DirectoryEvent = RecordedEvent & (MemberEvent | ChannelEvent | OrgConfigEvent);
@@ -63,7 +63,7 @@ type DirectoryTables = Buffers<typeof directoryTables>;
 /**
  * The pure part. Member and channel rows carry their stream revision and are only changed by a later one; an
  * appointment's events bump its member's revision (the member's ETag). Unit types and the ladder are replaced
- * by their latest definition.
+ * by their latest definition (guarded by the orgconfig stream's revision).
  */
 export const orgDirectoryMapping: BatchMapping<DirectoryTables> = {
   tables: (table) => buffersOf(directoryTables, table),
@@ -151,13 +151,19 @@ export const orgDirectoryMapping: BatchMapping<DirectoryTables> = {
         return channel(e.data.channelId);
       case 'ChannelRetired':
         return channel(e.data.channelId, { retired_at: e.data.retiredAt });
-      case 'UnitTypeDefined':
-        t.unitTypes.put({ key: e.data.key, name: e.data.name, description: e.data.description });
+      case 'UnitTypeDefined': {
+        const row = t.unitTypes.get({ key: e.data.key });
+        if (!row || row.revision < revision) t.unitTypes.put({ key: e.data.key, name: e.data.name, description: e.data.description, revision });
         return;
-      case 'PublicationLevelsDefined':
-        for (const level of t.levels.rows()) t.levels.delete(level);
-        for (const level of e.data.levels) t.levels.put({ key: level.key, name: level.name, rank: level.rank });
+      }
+      case 'PublicationLevelsDefined': {
+        // the latest definition replaces the ladder; an older one delivered again leaves it alone
+        const levels = t.levels.rows();
+        if (levels.some((level) => level.revision >= revision)) return;
+        for (const level of levels) t.levels.delete(level);
+        for (const level of e.data.levels) t.levels.put({ key: level.key, name: level.name, rank: level.rank, revision });
         return;
+      }
       default:
         return;
     }
@@ -166,12 +172,14 @@ export const orgDirectoryMapping: BatchMapping<DirectoryTables> = {
 
 /**
  * The member directory (members and their appointments), channels with their follower history, unit types and
- * the publication ladder, written in bulk (same rows as the one-event version of v2, so the version stays).
+ * the publication ladder, written in bulk.
  */
 export const orgDirectoryProjection: ProjectionDefinition = {
   name: 'org-directory',
   // v2: channels carry their stream revision (the ETag for If-Match on follower counts and retirement)
-  version: 2,
+  // v3 (issue 9): written in bulk; unit types and the ladder carry the orgconfig stream's revision, so an older
+  // definition delivered again no longer overwrites a later one (new column `revision` on both tables)
+  version: 3,
   tables: ['members', 'appointments', 'channels', 'channel_follower_counts', 'unit_types', 'publication_levels'],
   eventTypes: [
     'MemberRegistered',
@@ -197,8 +205,8 @@ export const orgDirectoryProjection: ProjectionDefinition = {
         owner_unit_id uuid NOT NULL, level_key text NOT NULL, registered_at timestamptz NOT NULL, retired_at timestamptz, revision bigint NOT NULL);
       CREATE TABLE ${t('channel_follower_counts')} (channel_id uuid NOT NULL, revision bigint NOT NULL, count integer NOT NULL, as_of timestamptz NOT NULL,
         PRIMARY KEY (channel_id, revision));
-      CREATE TABLE ${t('unit_types')} (key text PRIMARY KEY, name text NOT NULL, description text);
-      CREATE TABLE ${t('publication_levels')} (key text PRIMARY KEY, name text NOT NULL, rank integer NOT NULL);
+      CREATE TABLE ${t('unit_types')} (key text PRIMARY KEY, name text NOT NULL, description text, revision bigint NOT NULL);
+      CREATE TABLE ${t('publication_levels')} (key text PRIMARY KEY, name text NOT NULL, rank integer NOT NULL, revision bigint NOT NULL);
     `);
   },
   applyBatch: batchApplier(orgDirectoryMapping),
