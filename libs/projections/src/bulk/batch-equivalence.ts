@@ -42,7 +42,10 @@ export class EventLog {
   }
 }
 
-/** Creates the projection's tables in a fresh schema and applies the batches there, in one transaction each. */
+/**
+ * Creates the projection's tables in a fresh schema and applies the batches there, in one transaction each (a
+ * projection without applyBatch, e.g. an older version kept as an oracle, gets them one by one).
+ */
 export async function applyInSchema(client: PoolClient, def: ProjectionDefinition, schema: string, batches: readonly (readonly RecordedEvent[])[]): Promise<void> {
   const t = tableNamer(schema);
   await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
@@ -52,7 +55,9 @@ export async function applyInSchema(client: PoolClient, def: ProjectionDefinitio
     await client.query('BEGIN');
     try {
       const relevant = def.eventTypes ? batch.filter((e) => def.eventTypes!.includes(e.type)) : batch;
-      if (relevant.length > 0) await def.applyBatch!(relevant, ctx);
+      if (def.applyBatch) {
+        if (relevant.length > 0) await def.applyBatch(relevant, ctx);
+      } else for (const event of relevant) await def.apply!(event, ctx);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');
