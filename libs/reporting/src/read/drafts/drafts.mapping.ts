@@ -278,7 +278,8 @@ function applyDraft(e: Draft, t: Tables): void {
         // Where review resumes, as the decider recorded it. Events stored before resumeAt fall back to the rule the
         // projection applied to them then (returning_step keeps the step and approvals), so an old log projects as it always did.
         const keep = d.chain.rules.onReturn === 'returning_step' && row.status === 'returned';
-        update({
+        const submitted: DraftRow = {
+          ...row,
           status: 'in_review',
           round: d.round,
           chain: d.chain as DraftRow['chain'],
@@ -293,11 +294,11 @@ function applyDraft(e: Draft, t: Tables): void {
           referred_by: null,
           current_step: d.resumeAt ? d.resumeAt.stepIndex : keep ? row.current_step : 0,
           approvers: d.resumeAt ? d.resumeAt.approvals.map((a) => a.reviewerId) : keep ? row.approvers : [],
-        });
+        };
+        // The waiting step follows from the chain and the step. (The one-event version set it also when the guard
+        // refused the event, so a redelivered submission put a rejected draft back into an inbox.)
+        update({ ...submitted, ...step(submitted, submitted.current_step) });
       }
-      // The waiting step follows the row's chain and step (also on redelivery, as the one-event version did).
-      const current = t.drafts.get(key);
-      if (current) t.drafts.put({ ...current, ...step(current, current.current_step) });
       if (d.commissionId) {
         const unit = t.commissionUnits.get({ commission_id: d.commissionId, unit_id: d.unitId });
         if (unit && unit.first_submitted_at === null) t.commissionUnits.put({ ...unit, first_draft_id: d.draftId, first_submitted_at: d.submittedAt });
