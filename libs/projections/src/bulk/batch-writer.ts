@@ -9,11 +9,14 @@ export interface Queryable {
 
 /**
  * Writes a batch of events with a fixed number of statements, whatever the batch's size:
- * - load(): for each table with requests, ONE select (keys = ANY / jsonb_to_recordset join / custom conditions,
+ * - load(): for each table with requests, ONE select (keys = ANY / json_to_recordset join / custom conditions,
  *   OR-ed) whose rows come back as to_jsonb, so the mapping works on plain JSON values;
  * - the projection's pure mapping then changes the buffers in event order;
- * - flush(): for each changed table at most one DELETE (keys from jsonb_to_recordset) and ONE
- *   INSERT ... SELECT FROM jsonb_to_recordset(...) ON CONFLICT (key) DO UPDATE (DO NOTHING for insert-only tables).
+ * - flush(): for each changed table at most one DELETE (keys from json_to_recordset) and ONE
+ *   INSERT ... SELECT FROM json_to_recordset(...) ON CONFLICT (key) DO UPDATE (DO NOTHING for insert-only tables).
+ *
+ * json_to_recordset, not jsonb_: the parameter is parsed once, not built into a jsonb first (about 7% faster on the
+ * reporting history); multi-column unnest(...) was slower still (jsonb[] and text[][] parameters).
  *
  * Idempotence stays the mapping's business (revision guards on the loaded rows; insert-only tables keep the
  * first row): redelivering a batch loads rows that already carry its revisions and changes nothing.
@@ -88,7 +91,7 @@ export class BatchWriter {
         const onConflict =
           spec.insertOnly || others.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${others.map((c) => `${quote(c)} = EXCLUDED.${quote(c)}`).join(', ')}`;
         await this.client.query(
-          `INSERT INTO ${table} (${list}) SELECT ${list} FROM jsonb_to_recordset($1::jsonb) AS r(${recordsetColumns(spec)})
+          `INSERT INTO ${table} (${list}) SELECT ${list} FROM json_to_recordset($1::json) AS r(${recordsetColumns(spec)})
            ON CONFLICT (${spec.key.map(quote).join(', ')}) ${onConflict}`,
           [toJson(upserts)],
         );
@@ -105,7 +108,7 @@ export async function writeBatch(ctx: Pick<ProjectionContext, 'client' | 't'>, m
 }
 
 /**
- * `x.key = ANY($n::type[])` for a one-column key, a join on jsonb_to_recordset($n) for a composite key; the keys
+ * `x.key = ANY($n::type[])` for a one-column key, a join on json_to_recordset($n) for a composite key; the keys
  * go into params.
  */
 function keyCondition(spec: TableSpec, params: unknown[], keys: readonly Row[]): string {
@@ -116,7 +119,7 @@ function keyCondition(spec: TableSpec, params: unknown[], keys: readonly Row[]):
   }
   params.push(toJson(keys.map((k) => Object.fromEntries(spec.key.map((c) => [c, k[c] ?? null])))));
   const cols = spec.key.map(quote);
-  return `(${cols.map((c) => `x.${c}`).join(', ')}) IN (SELECT ${cols.join(', ')} FROM jsonb_to_recordset($${params.length}::jsonb) AS k(${recordsetColumns(spec, spec.key)}))`;
+  return `(${cols.map((c) => `x.${c}`).join(', ')}) IN (SELECT ${cols.join(', ')} FROM json_to_recordset($${params.length}::json) AS k(${recordsetColumns(spec, spec.key)}))`;
 }
 
 function arrayOf(type: string | undefined): string {

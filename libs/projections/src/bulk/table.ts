@@ -1,7 +1,7 @@
 /**
  * What the batch writer knows of a projection's table: its columns with their PostgreSQL types and its key.
  *
- * Rows travel as JSON both ways (loaded with to_jsonb, written with jsonb_to_recordset), so a row in memory is a
+ * Rows travel as JSON both ways (loaded with to_jsonb, written with json_to_recordset), so a row in memory is a
  * plain object of JSON values: timestamps and dates are ISO strings, bigints are numbers, arrays are arrays and
  * jsonb columns are the parsed value. The spec must list every column of the table (its int-spec compares it
  * with the catalogue: see describeTable).
@@ -28,7 +28,7 @@ export function tableSpec<R extends Row>(spec: TableSpec<R>): TableSpec<R> {
   return spec;
 }
 
-/** The column list of jsonb_to_recordset(...) AS r(<this>) for these columns. */
+/** The column list of json_to_recordset(...) AS r(<this>) for these columns. */
 export function recordsetColumns(spec: TableSpec, columns: readonly string[] = Object.keys(spec.columns)): string {
   return columns.map((c) => `${quote(c)} ${spec.columns[c]}`).join(', ');
 }
