@@ -1,5 +1,5 @@
 import { EventLog, mapInMemory } from '@app/projections';
-import { reviewCoverageMapping } from './review-coverage.projection';
+import { CoverageAppointmentRow, reviewCoverageMapping } from './review-coverage.projection';
 
 const unit = (n: number) => `00000000-0000-4000-8400-${String(n).padStart(12, '0')}`;
 const appt = (n: number) => `00000000-0000-4000-8200-${String(n).padStart(12, '0')}`;
@@ -12,8 +12,8 @@ const tree = [
   { unit_id: unit(3), parent_id: unit(2), revision: 0 },
   { unit_id: unit(4), parent_id: unit(1), revision: 0 },
 ];
-const reviewerAt2 = { appointment_id: appt(1), member_id: M, role: 'office_reviewer', unit_id: unit(2), oversees: [], starts_on: '2026-01-06', ends_on: null };
-const row = (u: number, a: typeof reviewerAt2) => ({ unit_id: unit(u), appointment_id: a.appointment_id, member_id: M, role: a.role, starts_on: a.starts_on, ends_on: a.ends_on });
+const reviewerAt2: CoverageAppointmentRow = { appointment_id: appt(1), member_id: M, role: 'office_reviewer', unit_id: unit(2), oversees: [], starts_on: '2026-01-06', ends_on: null };
+const row = (u: number, a: CoverageAppointmentRow) => ({ unit_id: unit(u), appointment_id: a.appointment_id, member_id: M, role: a.role, starts_on: a.starts_on, ends_on: a.ends_on });
 const covered = (changes: ReturnType<typeof mapInMemory>) => changes.review_coverage!.upserts.map((r) => `${Number(String(r.unit_id).slice(-3))}:${Number(String(r.appointment_id).slice(-3))}`).sort();
 
 describe('review-coverage mapping', () => {
@@ -27,7 +27,7 @@ describe('review-coverage mapping', () => {
 
   describe('when a squad moves out of the reviewer\'s section', () => {
     it('drops its coverage there and takes the coverage of its new place', () => {
-      const leader = { appointment_id: appt(2), member_id: M, role: 'leader_in_charge', unit_id: unit(1), oversees: [unit(4)], starts_on: '2026-01-06', ends_on: null };
+      const leader: CoverageAppointmentRow = { appointment_id: appt(2), member_id: M, role: 'leader_in_charge', unit_id: unit(1), oversees: [unit(4)], starts_on: '2026-01-06', ends_on: null };
       const log = new EventLog();
       log.append(`unit-${unit(3)}`, 'UnitRegistered', {});
       log.append(`unit-${unit(3)}`, 'UnitMoved', { unitId: unit(3), fromParentId: unit(2), toParentId: unit(4), movedAt: '2026-02-01T00:00:00.000Z' });
@@ -44,7 +44,7 @@ describe('review-coverage mapping', () => {
 
   describe('when a unit is registered after an institution-wide appointment', () => {
     it('is covered by it too', () => {
-      const finance = { appointment_id: appt(3), member_id: M, role: 'finance', unit_id: unit(1), oversees: [], starts_on: '2026-01-06', ends_on: null };
+      const finance: CoverageAppointmentRow = { appointment_id: appt(3), member_id: M, role: 'finance', unit_id: unit(1), oversees: [], starts_on: '2026-01-06', ends_on: null };
       const log = new EventLog();
       log.append(`unit-${unit(5)}`, 'UnitRegistered', { unitId: unit(5), name: 'New', unitType: 'squad', parentId: unit(4), registeredAt: '2026-02-01T00:00:00.000Z' });
       const changes = mapInMemory(reviewCoverageMapping, log.events, { review_coverage_units: tree, review_coverage_appointments: [reviewerAt2, finance] });
