@@ -75,7 +75,7 @@ describe('org-directory projection, written in bulk', () => {
       { key: 'county', name: 'County', rank: 1, revision: 4 },
       { key: 'province', name: 'Province', rank: 3, revision: 4 },
     ]);
-  });
+  }, 60_000);
 
   it('its table specs say what its setup creates', async () => {
     expect(await specMismatches(client, 'dir_batch', Object.values(directoryTables))).toEqual([]);

@@ -48,7 +48,7 @@ describe('org-tree projection, written in bulk', () => {
       { name: 'Section B', parent_id: unit(1), dissolved_on: '2026-06-30', revision: 1 },
       { name: 'Squad', parent_id: unit(3), dissolved_on: null, revision: 1 },
     ]);
-  });
+  }, 60_000);
 
   it('its table spec says what its setup creates', async () => {
     expect(await specMismatches(client, 'tree_batch', [orgUnits])).toEqual([]);

@@ -93,7 +93,7 @@ describe('review-coverage projection, written in bulk', () => {
       '6': ['1', '2', '3', '4', '5', '6', '7', '8'],
       '7': ['3', '4', '6', '7', '8'], // duty officer at 3
     });
-  });
+  }, 60_000);
 
   it('its table specs say what its setup creates', async () => {
     expect(await specMismatches(client, 'rc_batch', Object.values(coverageTables))).toEqual([]);

@@ -41,7 +41,7 @@ describe('reporting projection, written in bulk', () => {
     expect((batch.register_entries as { draft_id: string; retracted_at: string | null }[]).filter((r) => r.retracted_at !== null).length).toBe(7);
     expect((batch.commission_units as { first_draft_id: string | null }[]).filter((u) => u.first_draft_id !== null).length).toBe(3);
     expect((batch.draft_history as unknown[]).length).toBe(events.filter((e) => e.streamId.startsWith('draft-')).length);
-  });
+  }, 60_000);
 
   it('issues as many statements for 3 drafts as for 90', async () => {
     const counts: number[] = [];
@@ -68,7 +68,7 @@ describe('reporting projection, written in bulk', () => {
     // one load per table read (drafts, register entries, commissions, commission units), one upsert per table written
     expect(counts[1]).toBe(counts[0]);
     expect(counts[0]).toBeLessThanOrEqual(10);
-  });
+  }, 60_000);
 
   it('its table specs say what its setup creates', async () => {
     expect(await specMismatches(client, 'rp_batch', Object.values(reportingTables))).toEqual([]);
