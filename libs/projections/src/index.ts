@@ -9,3 +9,4 @@ export { isTransientError } from './transient-errors';
 export * from './projections.module';
 export { EffectDispatcher, type EffectDispatcherOptions } from './effects/effect-dispatcher';
 export { listEffects, retryEffect, type Effect, type EffectStatus, type ListEffectsFilter } from './effects/effects';
+export * from './bulk';
