@@ -130,6 +130,11 @@ export const PROBLEM_CATALOGUE = {
   'policy-version-unknown': { status: 409, meaning: 'The policy has no such version.', action: 'Check the version (GET /v1/policies).' },
   // ---- operations -----------------------------------------------------------------------------------------------
   'dead-letter-resolved': { status: 409, meaning: 'The dead letter is already resolved.', action: 'Nothing to do.' },
+  'read-build-unknown': { status: 404, meaning: 'X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).', action: 'List the builds (GET /v1/ops/builds) and name one of them, or drop the header to read the live build.' },
+  'read-build-mismatch': { status: 422, meaning: 'X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).', action: 'Name a build of one of the projections in `reads`, or read that build through an operation that reads its projection.' },
+  'read-not-caught-up': { status: 503, meaning: 'The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry.', action: 'Retry after Retry-After seconds; a position far beyond GET /v1/ops/projections headPosition will not be reached.' },
+  'build-parameters-invalid': { status: 422, meaning: 'A shadow build\'s parameters name a key its projection does not declare, or a value its check refuses (`field`).', action: FIX },
+  'build-not-shadow': { status: 409, meaning: 'Only shadow builds are dropped over this route; a live or rebuilding build is replaced by a rebuild (`buildId`, `state`).', action: 'Use POST /v1/ops/projections/{name}/rebuild to replace a live build.' },
   'dead-letter-build-retired': { status: 409, meaning: 'The build the dead letter belongs to no longer runs; its successor applies the event.', action: 'Nothing to do; watch the new build.' },
 } as const satisfies Record<string, ProblemTypeEntry>;
 

@@ -6,3 +6,5 @@ export * from './wait-for-projections';
 export { quoteIdent } from './builds';
 export * from './projections.module';
 export * from './bulk';
+export * from './read-models';
+export * from './shadow-builds';

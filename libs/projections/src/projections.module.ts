@@ -5,12 +5,19 @@ import { PG_POOL } from '@app/platform';
 import { AnyProjection } from './projection';
 import { ProjectionRuntime } from './projection-runtime';
 import { ProjectionsHttpController } from './http/projections.http.controller';
+import { BuildsHttpController } from './http/builds.http.controller';
+import { READ_MODELS_OPTIONS, ReadModels } from './read-models';
+import { SHADOW_BUILDS_OPTIONS, ShadowBuilds, ShadowBuildSweeper } from './shadow-builds';
 
 export interface ProjectionsModuleOptions {
   readonly definitions: readonly AnyProjection[];
   /** false: this instance serves HTTP only and runs no projections (RUN_PROJECTIONS=false). */
   readonly run: boolean;
   readonly instanceId?: string;
+  /** How long a read with X-Min-Position waits for its read models (READ_MIN_POSITION_TIMEOUT_MS). */
+  readonly readMinPositionTimeoutMs?: number;
+  /** A shadow build unread for this long is dropped (SHADOW_BUILD_TTL_SECONDS). */
+  readonly shadowBuildTtlSeconds?: number;
 }
 
 const OPTIONS = Symbol('PROJECTIONS_OPTIONS');
@@ -40,7 +47,7 @@ export class ProjectionsModule {
   static forRoot(options: ProjectionsModuleOptions): DynamicModule {
     return {
       module: ProjectionsModule,
-      controllers: [ProjectionsHttpController],
+      controllers: [ProjectionsHttpController, BuildsHttpController],
       providers: [
         { provide: OPTIONS, useValue: options },
         {
@@ -55,8 +62,13 @@ export class ProjectionsModule {
           },
         },
         ProjectionRuntimeLifecycle,
+        { provide: READ_MODELS_OPTIONS, useValue: { minPositionTimeoutMs: options.readMinPositionTimeoutMs ?? 5000 } },
+        ReadModels,
+        { provide: SHADOW_BUILDS_OPTIONS, useValue: { run: options.run, defaultTtlSeconds: options.shadowBuildTtlSeconds ?? 86_400, sweepIntervalMs: 60_000 } },
+        ShadowBuilds,
+        ShadowBuildSweeper,
       ],
-      exports: [ProjectionRuntime],
+      exports: [ProjectionRuntime, ReadModels, ShadowBuilds],
     };
   }
 }
