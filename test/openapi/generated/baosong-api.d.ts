@@ -123,6 +123,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/builds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shadow builds with their parameters, progress and expiry */
+        get: operations["BuildsHttpController_list"];
+        put?: never;
+        /**
+         * Start a shadow build: parameters (what-if) and/or a target position (as-of), in its own schema, never live
+         * @description Read it with X-Read-Build: <buildId> on the GET endpoints of its projection; it is dropped after ttlSeconds without a read.
+         */
+        post: operations["BuildsHttpController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/builds/{buildId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One build (shadow, live or rebuilding) with its progress: position, target, events done, rate, reached target */
+        get: operations["BuildsHttpController_get"];
+        put?: never;
+        post?: never;
+        /** Drop a shadow build (its schema and its row); answers the build as it was when dropped */
+        delete: operations["BuildsHttpController_drop"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -1069,6 +1108,99 @@ export interface components {
             outcome: "skipped";
             deadLetter: components["schemas"]["DeadLetterResponse"];
         };
+        StartShadowBuildRequest: {
+            /**
+             * @description The projection to build (GET /v1/ops/projections lists them)
+             * @example policies
+             */
+            projection: string;
+            /**
+             * @description Build parameters, by key; a projection takes only the keys it declares (policies: `policies` = { treatAsPublished?: policy documents to treat as published, ignoreVersions?: [{ policyId, version }] to treat as never published }). An unknown key or a refused value is 422 build-parameters-invalid naming it.
+             * @example {
+             *       "policies": {
+             *         "ignoreVersions": [
+             *           {
+             *             "policyId": "law-enforcement-bureau",
+             *             "version": 1
+             *           }
+             *         ]
+             *       }
+             *     }
+             */
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Stop at this log position (an as-of build); omitted: follow the head
+             * @example 5000
+             */
+            targetPosition?: string;
+            /**
+             * @description Why the build exists (shown in the list)
+             * @example what-if: 2026 points under draft policy v3
+             */
+            purpose?: string;
+            /**
+             * @description Dropped when nobody reads it for this long (from its start or its last read)
+             * @default 86400
+             */
+            ttlSeconds: number;
+        };
+        BuildProgressResponse: {
+            /**
+             * @description Global position the build has applied (decimal string)
+             * @example 1042
+             */
+            position: string;
+            /**
+             * @description Where the build stops (as of); null: it follows the head
+             * @example 5000
+             */
+            targetPosition: string | null;
+            /**
+             * @description The store's head position now
+             * @example 5200
+             */
+            headPosition: string;
+            /** @description Events applied by this build */
+            eventsDone: number;
+            /** @description Events per second since the build started (until it reached its target) */
+            eventsPerSecond: number;
+            /** @description The build has applied everything up to its target position */
+            reachedTarget: boolean;
+            /** Format: date-time */
+            reachedTargetAt: string | null;
+        };
+        BuildResponse: {
+            /**
+             * @description Send it as X-Read-Build to read this build through the ordinary GET endpoints
+             * @example policies:v2:ab12cd
+             */
+            buildId: string;
+            /** @example policies */
+            projection: string;
+            version: number;
+            /** @enum {string} */
+            state: "shadow" | "live" | "rebuilding" | "stopped";
+            /** @description What the build was started with (the projection's declared build parameters) */
+            parameters: {
+                [key: string]: unknown;
+            };
+            purpose: string | null;
+            /** @description The member who started it */
+            createdBy: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description When the sweeper drops it unless it is read before (each read moves it by the build's ttl)
+             */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastReadAt: string | null;
+            lastError: string | null;
+            progress: components["schemas"]["BuildProgressResponse"];
+        };
         MeAppointmentResponse: {
             /** Format: uuid */
             appointmentId: string;
@@ -1137,6 +1269,11 @@ export interface components {
             unitId: string;
             /** @description Stream revision after the command (also the ETag) */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
         };
@@ -1157,6 +1294,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1190,6 +1332,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1223,6 +1370,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1254,6 +1406,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1306,6 +1463,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1346,6 +1508,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1626,6 +1793,11 @@ export interface components {
             status: "draft";
             /** @example 0 */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             duplicate: boolean;
         };
         PolicyPublishedResponse: {
@@ -1639,6 +1811,11 @@ export interface components {
             events: string[];
             /** @example 1 */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             duplicate: boolean;
         };
         PolicyVersionResponse: {
@@ -1809,6 +1986,11 @@ export interface components {
             draftId: string;
             /** @description Stream revision after the command (also the ETag) */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /** @description Types of the events the command recorded */
@@ -1999,6 +2181,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
         };
@@ -2887,6 +3074,441 @@ export interface operations {
             };
         };
     };
+    BuildsHttpController_list: {
+        parameters: {
+            query?: {
+                /** @description Only builds of this projection */
+                projection?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    BuildsHttpController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartShadowBuildRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `build-parameters-invalid`: A shadow build's parameters name a key its projection does not declare, or a value its check refuses (`field`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:build-parameters-invalid";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    BuildsHttpController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A build id (`<projection>:v<version>:<6 hex>`) */
+                buildId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    BuildsHttpController_drop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A build id (`<projection>:v<version>:<6 hex>`) */
+                buildId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `build-not-shadow`: Only shadow builds are dropped over this route; a live or rebuilding build is replaced by a rebuild (`buildId`, `state`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:build-not-shadow";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
     MeHttpController_me: {
         parameters: {
             query?: never;
@@ -2960,7 +3582,12 @@ export interface operations {
     OrgTreeHttpController_tree: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2973,6 +3600,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitTreeNodeResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
                 };
             };
             /**
@@ -3011,6 +3656,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -3022,6 +3695,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -3746,7 +4435,12 @@ export interface operations {
     OrgConfigReadHttpController_unitTypes: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3759,6 +4453,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitTypeResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
                 };
             };
             /**
@@ -3797,6 +4509,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -3808,6 +4548,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -3979,7 +4735,12 @@ export interface operations {
     OrgConfigReadHttpController_levels: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3992,6 +4753,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicationLevelResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
                 };
             };
             /**
@@ -4030,6 +4809,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -4041,6 +4848,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -4226,7 +5049,12 @@ export interface operations {
                 /** @description Name contains (case-insensitive) */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4295,6 +5123,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -4306,6 +5162,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -4477,7 +5349,12 @@ export interface operations {
     MembersHttpController_member: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 memberId: string;
             };
@@ -4550,7 +5427,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4558,9 +5439,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -4575,6 +5470,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -5323,7 +6234,12 @@ export interface operations {
                 platform?: "website" | "wechat" | "weibo" | "tieba" | "douyin" | "bulletin" | "newspaper" | "other";
                 ownerUnitId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5392,6 +6308,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -5403,6 +6347,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -5942,7 +6902,12 @@ export interface operations {
     OrgTreeHttpController_unit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 unitId: string;
             };
@@ -6015,7 +6980,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6023,9 +6992,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -6040,6 +7023,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -6160,7 +7159,12 @@ export interface operations {
                 /** @description In force on this date (YYYY-MM-DD) */
                 inForceOn?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6229,6 +7233,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -6243,12 +7275,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
         };
     };
     ChannelDirectoryHttpController_channel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 channelId: string;
             };
@@ -6321,7 +7374,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6329,9 +7386,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -6346,6 +7417,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -6364,7 +7451,12 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6433,6 +7525,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -6444,6 +7564,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -6627,7 +7763,12 @@ export interface operations {
     PoliciesHttpController_list: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6640,6 +7781,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyVersionResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
                 };
             };
             /**
@@ -6678,6 +7837,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -6689,6 +7876,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -7048,7 +8251,12 @@ export interface operations {
     PoliciesHttpController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 /** @description The policy id (a slug such as city-bureau-2026) */
                 policyId: string;
@@ -7121,7 +8329,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7129,9 +8341,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -7149,6 +8375,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
         };
     };
     PoliciesHttpController_diff: {
@@ -7157,7 +8399,12 @@ export interface operations {
                 from?: number;
                 to?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 /** @description The policy id (a slug such as city-bureau-2026) */
                 policyId: string;
@@ -7229,7 +8476,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7237,9 +8488,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -7254,6 +8519,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -7273,7 +8554,12 @@ export interface operations {
                 /** @description Created before (ISO 8601) */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7342,6 +8628,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -7353,6 +8667,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -7538,7 +8868,12 @@ export interface operations {
     DraftsHttpController_detail: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 draftId: string;
             };
@@ -7611,7 +8946,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7619,9 +8958,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -7636,6 +8989,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -9702,7 +11071,12 @@ export interface operations {
                 /** @description Status as of this instant (default now) */
                 asOf?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9771,6 +11145,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -9782,6 +11184,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -10339,7 +11757,12 @@ export interface operations {
                 cursor?: string;
                 status?: "draft" | "in_review" | "referred" | "returned" | "signed_off" | "rejected" | "retracted";
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10408,6 +11831,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -10419,6 +11870,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -10431,7 +11898,12 @@ export interface operations {
                 /** @description The `next` value of the previous page (opaque); omit for the first page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10500,6 +11972,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -10511,6 +12011,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -10531,7 +12047,12 @@ export interface operations {
                 levelKey?: string;
                 contentType?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10600,6 +12121,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -10611,6 +12160,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -10627,7 +12192,12 @@ export interface operations {
                 /** @description Status as of this instant (default now) */
                 asOf?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 commissionId: string;
             };
@@ -10698,7 +12268,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10706,9 +12280,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -10723,6 +12311,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
