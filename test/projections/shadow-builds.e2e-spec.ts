@@ -113,15 +113,15 @@ describe('shadow builds (HTTP)', () => {
     await t.http.delete(`/v1/ops/builds/${build.buildId}`).set(admin).expect(200);
   });
 
-  it('refuses parameters the projection does not declare, or that its check refuses (422 build-parameters-invalid naming them)', async () => {
+  it('refuses parameters the projection does not declare, or that its check refuses (422 build-parameter-unknown / build-parameter-invalid naming them)', async () => {
     const unknown = await t.http.post('/v1/ops/builds').set(admin).send({ projection: 'policies', parameters: { pointsScale: 2 } }).expect(422);
-    expect(unknown.body).toMatchObject({ type: 'urn:baosong:problem:build-parameters-invalid', field: 'parameters.pointsScale' });
+    expect(unknown.body).toMatchObject({ type: 'urn:baosong:problem:build-parameter-unknown', field: 'parameters.pointsScale' });
     const invalid = await t.http
       .post('/v1/ops/builds')
       .set(admin)
       .send({ projection: 'policies', parameters: { policies: { treatAsPublished: [{ ...bureauV2, effectiveFrom: 'soon' }] } } })
       .expect(422);
-    expect(invalid.body).toMatchObject({ type: 'urn:baosong:problem:build-parameters-invalid', field: 'parameters.policies' });
+    expect(invalid.body).toMatchObject({ type: 'urn:baosong:problem:build-parameter-invalid', field: 'parameters.policies' });
     expect(invalid.body.detail).toMatch(/treatAsPublished\.0/);
     await t.http.post('/v1/ops/builds').set(admin).send({ projection: 'no-such-projection' }).expect(404);
     const live = (await t.pool.query<{ build_id: string }>(`SELECT build_id FROM projection_builds WHERE projection = 'policies' AND state = 'live'`)).rows[0]!.build_id;

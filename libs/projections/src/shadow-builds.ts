@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { DomainError, InvalidState, NotFound, ValidationFailed } from '@app/kernel';
+import { InvalidState, NotFound } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { PG_POOL } from '@app/platform';
 import type { BuildRow } from './builds';
-import { isReactor } from './projection';
 import { ProjectionRuntime } from './projection-runtime';
 
 export interface ShadowBuildsOptions {
@@ -50,24 +49,7 @@ export interface BuildView {
   };
 }
 
-/** BuildRow with the shadow-build columns of migration 1763800000006 (runtime v2). */
-type ShadowRow = BuildRow & {
-  state: string;
-  parameters: Record<string, unknown> | null;
-  purpose: string | null;
-  created_by: string | null;
-  expires_at: Date | null;
-  last_read_at: Date | null;
-  reached_target_at: Date | null;
-};
-
-const MAX_TTL_SECONDS = 30 * 24 * 3600;
-
-/** The runtime's shadow-build operations (ProjectionRuntime, runtime v2). */
-interface ShadowRuntime {
-  startShadowBuild(name: string, options: { parameters?: Record<string, unknown>; targetPosition?: bigint; purpose?: string; createdBy?: string; ttlSeconds?: number }): Promise<BuildRow>;
-  dropBuild(buildId: string): Promise<void>;
-}
+type ShadowRow = BuildRow;
 
 /**
  * Shadow builds over HTTP (/v1/ops/builds): start one with parameters and/or a target position, list them with
@@ -84,32 +66,13 @@ export class ShadowBuilds {
     @Inject(SHADOW_BUILDS_OPTIONS) private readonly options: ShadowBuildsOptions,
   ) {}
 
-  private get runtime(): ShadowRuntime {
-    return this.projections as unknown as ShadowRuntime;
-  }
-
   async start(request: StartShadowBuild): Promise<BuildView> {
+    // the runtime checks the parameters against the ones the projection declares (422 naming them)
     const def = this.projections.definition(request.projection);
     if (!def) throw new NotFound('Projection', request.projection);
-    if (isReactor(def)) {
-      throw new DomainError('rule_violation', 'build-parameters-invalid', `${def.name} is a reactor: reactors have no shadow builds (their effects never run in one)`, { field: 'projection' });
-    }
-    const parameters = request.parameters ?? {};
-    for (const [key, value] of Object.entries(parameters)) {
-      const check = def.parameters?.[key];
-      const known = Object.keys(def.parameters ?? {});
-      if (!check) {
-        throw new DomainError('rule_violation', 'build-parameters-invalid', `${def.name} takes no build parameter ${key} (it takes ${known.length > 0 ? known.join(', ') : 'none'})`, { field: `parameters.${key}` });
-      }
-      const problem = check(value);
-      if (problem !== undefined) throw new DomainError('rule_violation', 'build-parameters-invalid', `parameters.${key}: ${problem}`, { field: `parameters.${key}` });
-    }
     const ttlSeconds = request.ttlSeconds ?? this.options.defaultTtlSeconds;
-    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > MAX_TTL_SECONDS) {
-      throw new ValidationFailed([{ field: 'ttlSeconds', message: `ttlSeconds must be an integer from 60 to ${MAX_TTL_SECONDS}` }]);
-    }
-    const build = await this.runtime.startShadowBuild(def.name, {
-      parameters: { ...parameters },
+    const build = await this.projections.startShadowBuild(def.name, {
+      parameters: { ...(request.parameters ?? {}) },
       targetPosition: request.targetPosition,
       purpose: request.purpose,
       createdBy: request.createdBy,
@@ -138,11 +101,11 @@ export class ShadowBuilds {
   /** Drops a shadow build; answers it as it was when dropped. */
   async drop(buildId: string): Promise<BuildView> {
     const row = await this.row(buildId);
-    if ((row.state as string) !== 'shadow') {
+    if (row.state !== 'shadow') {
       throw new InvalidState('build-not-shadow', `Build ${buildId} is ${row.state}: only shadow builds are dropped; a live build is replaced by a rebuild`, { buildId, state: row.state });
     }
     const last = view(row, await this.store.headPosition());
-    await this.runtime.dropBuild(buildId);
+    await this.projections.dropBuild(buildId);
     return last;
   }
 
@@ -151,7 +114,7 @@ export class ShadowBuilds {
     const expired = await this.pool.query<{ build_id: string }>(`SELECT build_id FROM projection_builds WHERE state = 'shadow' AND expires_at < now() ORDER BY build_id`);
     const dropped: string[] = [];
     for (const { build_id } of expired.rows) {
-      await this.runtime.dropBuild(build_id);
+      await this.projections.dropBuild(build_id);
       dropped.push(build_id);
     }
     return dropped;

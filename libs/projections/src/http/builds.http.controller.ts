@@ -22,7 +22,7 @@ export class StartShadowBuildRequest {
     type: 'object',
     additionalProperties: true,
     description:
-      'Build parameters, by key; a projection takes only the keys it declares (policies: `policies` = { treatAsPublished?: policy documents to treat as published, ignoreVersions?: [{ policyId, version }] to treat as never published }). An unknown key or a refused value is 422 build-parameters-invalid naming it.',
+      'Build parameters, by key; a projection takes only the keys it declares (policies: `policies` = { treatAsPublished?: policy documents to treat as published, ignoreVersions?: [{ policyId, version }] to treat as never published }). An unknown key or a refused value is 422 build-parameter-unknown or build-parameter-invalid naming it.',
     example: { policies: { ignoreVersions: [{ policyId: 'law-enforcement-bureau', version: 1 }] } },
   })
   @IsOptional()
@@ -75,7 +75,7 @@ export class BuildsHttpController {
     description: 'Read it with X-Read-Build: <buildId> on the GET endpoints of its projection; it is dropped after ttlSeconds without a read.',
     response: BuildResponse,
     status: 201,
-    problems: ['not-found', 'build-parameters-invalid'],
+    problems: ['not-found', 'build-parameter-unknown', 'build-parameter-invalid', 'build-target-invalid', 'build-ttl-invalid'],
   })
   start(@Body() body: StartShadowBuildRequest, @CurrentActor() actor: Actor): Promise<BuildView> {
     let targetPosition: bigint | undefined;
