@@ -98,7 +98,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retry a dead letter: resume a stopped projection, or re-apply a skipped event */
+        /** Retry a dead letter through the runner: resume the build stopped on it, or restart a build that went past it (in order); resolved when the runner applies it */
         post: operations["ProjectionsHttpController_retry"];
         delete?: never;
         options?: never;
@@ -1027,11 +1027,33 @@ export interface components {
             eventsPerSecond: number;
             estimatedSecondsLeft: number | null;
         };
+        ShadowBuildStatusResponse: {
+            /**
+             * @description The position the build stops at (null: it follows the head)
+             * @example 1200
+             */
+            targetPosition: string | null;
+            /**
+             * Format: date-time
+             * @description When it applied everything up to its target
+             */
+            reachedTargetAt: string | null;
+            /** @description What it was started with */
+            parameters: {
+                [key: string]: unknown;
+            };
+            purpose: string | null;
+            createdBy: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastReadAt: string | null;
+        };
         BuildStatusResponse: {
             buildId: string;
             version: number;
             /** @enum {string} */
-            state: "live" | "rebuilding" | "stopped";
+            state: "live" | "rebuilding" | "shadow" | "stopped";
             /**
              * @description Global position applied (decimal string)
              * @example 42
@@ -1042,7 +1064,10 @@ export interface components {
             /** @description The instance holding the build's lock */
             owner: string | null;
             lastError: string | null;
+            /** @description Rebuilds and shadow builds: events applied, rate, time left (to the target, or to the head) */
             progress?: components["schemas"]["RebuildProgressResponse"];
+            /** @description Shadow builds only */
+            shadow?: components["schemas"]["ShadowBuildStatusResponse"];
         };
         ProjectionStatusResponse: {
             name: string;
@@ -1092,8 +1117,13 @@ export interface components {
             reason: string | null;
         };
         RetryOutcomeResponse: {
-            /** @enum {string} */
-            outcome: "resumed" | "resolved" | "failed";
+            /**
+             * @description resumed: the build stopped on the event resumes with it; restarted: a build re-applies the log from before the event, in order (a rebuild beside the live build). The letter resolves when the runner applies the event.
+             * @enum {string}
+             */
+            outcome: "resumed" | "restarted";
+            /** @description The build whose runner applies the event */
+            buildId: string;
             deadLetter: components["schemas"]["DeadLetterResponse"];
         };
         SkipDeadLetterRequest: {
@@ -1115,7 +1145,7 @@ export interface components {
              */
             projection: string;
             /**
-             * @description Build parameters, by key; a projection takes only the keys it declares (policies: `policies` = { treatAsPublished?: policy documents to treat as published, ignoreVersions?: [{ policyId, version }] to treat as never published }). An unknown key or a refused value is 422 build-parameters-invalid naming it.
+             * @description Build parameters, by key; a projection takes only the keys it declares (policies: `policies` = { treatAsPublished?: policy documents to treat as published, ignoreVersions?: [{ policyId, version }] to treat as never published }). An unknown key or a refused value is 422 build-parameter-unknown or build-parameter-invalid naming it.
              * @example {
              *       "policies": {
              *         "ignoreVersions": [
@@ -3255,7 +3285,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description `build-parameters-invalid`: A shadow build's parameters name a key its projection does not declare, or a value its check refuses (`field`). */
+            /**
+             * @description `build-parameter-unknown`: A shadow build names a parameter the projection does not take (`field` names it, `known` lists the ones it takes).
+             *
+             *     `build-parameter-invalid`: A shadow build parameter's value is refused by the projection's check (`field` names it; the detail says why).
+             *
+             *     `build-target-invalid`: A shadow build's targetPosition is not a position of the log (0 or more).
+             *
+             *     `build-ttl-invalid`: A shadow build's ttlSeconds is not a whole number of seconds above 0.
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3263,7 +3301,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:build-parameters-invalid";
+                        type?: "urn:baosong:problem:build-parameter-unknown" | "urn:baosong:problem:build-parameter-invalid" | "urn:baosong:problem:build-target-invalid" | "urn:baosong:problem:build-ttl-invalid";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -3479,7 +3517,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `build-not-shadow`: Only shadow builds are dropped over this route; a live or rebuilding build is replaced by a rebuild (`buildId`, `state`). */
+            /** @description `build-not-shadow`: Only shadow builds can be dropped; the build named is live, rebuilding or retired (`state`). */
             409: {
                 headers: {
                     [name: string]: unknown;
