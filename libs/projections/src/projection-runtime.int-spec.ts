@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import type { RecordedEvent } from '@app/event-store';
+import { Client, Pool } from 'pg';
+import type { EventBatch, EventStore, RecordedEvent } from '@app/event-store';
 import { ProjectionDefinition, ReactorDefinition } from './projection';
 import { projectionStatus } from './projection-status';
 import { listDeadLetters, retryDeadLetter } from './dead-letters';
 import { waitForProjections } from './wait-for-projections';
 
 import { counter } from './testing/stream-counts.fixture';
+import { batchLog } from './testing/batch-log.fixture';
+import { startTcpProxy } from './testing/tcp-proxy';
 import { useRuntimeHarness } from './testing/runtime-harness';
 
 describe('ProjectionRuntime', () => {
@@ -22,6 +24,8 @@ describe('ProjectionRuntime', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
+
+  const logged = async () => (await h.db.pool.query<{ position: string }>('SELECT position FROM rm.batch_log ORDER BY seq')).rows.map((r) => Number(r.position));
 
   describe('when events arrive', () => {
     it('applies every event exactly once, in batches, and moves the checkpoint with them', async () => {
@@ -48,7 +52,7 @@ describe('ProjectionRuntime', () => {
       expect(await counts()).toEqual({ 'a-1': 15 });
     });
 
-    it('a batch another instance already applied is fenced off by the checkpoint: rows and checkpoint unchanged', async () => {
+    it('a take-over waits for the batch in flight of the previous owner, then starts from its checkpoint: nothing applied twice', async () => {
       // Instance B's handler holds its first batch in flight (its transaction open) until we let it go.
       let entered!: () => void;
       const inFlight = new Promise<void>((resolve) => (entered = resolve));
@@ -65,8 +69,7 @@ describe('ProjectionRuntime', () => {
       await b.start();
       await append('a-1', ['X', 'X', 'X']); // one batch (batchSize 3)
       await inFlight;
-      // B stops leasing and loses its lock with the batch still in flight (its lock session ends, as when its
-      // connection breaks); A takes over and starts from the checkpoint it reads, 0: it will redeliver 1..3.
+      // B loses its lock with the batch still in flight (its lock session ends, as when its connection breaks).
       const bStopped = b.stop();
       await h.db.pool.query(
         `SELECT pg_terminate_backend(pid) FROM pg_locks
@@ -75,34 +78,28 @@ describe('ProjectionRuntime', () => {
       );
       const a = runtime([counter()], { instanceId: 'A' });
       await a.start();
-      await until(async () => a.heldProjections().includes('stream-counts'));
-      // A's batch waits for the build row that B's open transaction holds.
+      // A has the advisory lock, but taking the lease epoch waits for B's batch (it holds the lease row FOR SHARE):
+      // A runs nothing meanwhile. (Before runtime v2, A started at once and was fenced off by the checkpoint.)
       await until(async () => {
         const waiting = await h.db.pool.query(
           `SELECT 1 FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM projection_builds WHERE build_id = $1 FOR UPDATE'`,
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO projection_leases%'`,
         );
         return waiting.rowCount! > 0;
       });
-      // A reports progress when its attempt ends: fenced (its runner stops and restarts from the checkpoint) or applied.
-      const aAttempted = new Promise<void>((resolve) => {
-        const off = a.onProgress(() => {
-          off();
-          resolve();
-        });
-      });
+      expect(a.heldProjections()).toEqual([]);
       release();
       await bStopped;
-      await aAttempted;
+      await until(async () => a.heldProjections().includes('stream-counts'));
       await waitForProjections(h.db.pool, h.store, a);
       expect(await counts()).toEqual({ 'a-1': 3 });
       const checkpoint = async () => (await h.db.pool.query('SELECT position, events_done, owner FROM projection_builds')).rows;
-      // A's redelivered batch wrote nothing: not the rows, not the checkpoint (still B's), not the counters.
       expect(await checkpoint()).toEqual([{ position: '3', events_done: '3', owner: 'B' }]);
       await append('a-1', ['X']);
       await waitForProjections(h.db.pool, h.store, a);
       expect(await counts()).toEqual({ 'a-1': 4 });
       expect(await checkpoint()).toEqual([{ position: '4', events_done: '4', owner: 'A' }]);
+      expect((await h.db.pool.query('SELECT epoch, owner FROM projection_leases')).rows).toEqual([{ epoch: '2', owner: 'A' }]);
     });
   });
 
@@ -133,7 +130,7 @@ describe('ProjectionRuntime', () => {
       expect((await listDeadLetters(h.db.pool, {}))[0]!.status).toBe('resolved');
     });
 
-    it('policy skip: dead-letters the event and goes on; a retry applies it once fixed', async () => {
+    it('policy skip: dead-letters the event and goes on; a retry re-applies the log in a rebuild, resolved only once applied', async () => {
       await append('a-1', ['X']);
       await append('p-1', ['Poison']);
       await append('a-1', ['X']);
@@ -143,13 +140,22 @@ describe('ProjectionRuntime', () => {
       await waitForProjections(h.db.pool, h.store, r);
       expect(await counts()).toEqual({ 'a-1': 2 });
       const [letter] = await listDeadLetters(h.db.pool, { status: 'open' });
-      expect(letter).toMatchObject({ policy: 'skip', eventType: 'Poison' });
-      expect((await retryDeadLetter(h.db.pool, r, letter!.id)).outcome).toBe('failed');
+      expect(letter).toMatchObject({ policy: 'skip', eventType: 'Poison', attempts: 1 });
+      // The code still refuses it: the rebuild fails on it again, the letter stays open with one more attempt and
+      // belongs to the rebuild once that has taken over.
+      const first = await retryDeadLetter(h.db.pool, r, letter!.id);
+      expect(first.outcome).toBe('restarted');
+      await waitForProjections(h.db.pool, h.store, r);
+      expect(await listDeadLetters(h.db.pool, {})).toEqual([expect.objectContaining({ id: letter!.id, status: 'open', attempts: 2, buildId: first.buildId })]);
+      expect(await counts()).toEqual({ 'a-1': 2 });
       (def as { apply: ProjectionDefinition['apply'] }).apply = async (event, ctx) =>
         counter().apply!({ ...event, type: 'X' }, ctx);
-      const outcome = await retryDeadLetter(h.db.pool, r, letter!.id);
-      expect(outcome).toMatchObject({ outcome: 'resolved', deadLetter: { status: 'resolved', attempts: 3 } });
+      const second = await retryDeadLetter(h.db.pool, r, letter!.id);
+      expect(second).toMatchObject({ outcome: 'restarted', deadLetter: { status: 'open' } });
+      await waitForProjections(h.db.pool, h.store, r);
+      // every event exactly once (the counter is not idempotent): the log was applied again in order, not the one event
       expect(await counts()).toEqual({ 'a-1': 2, 'p-1': 1 });
+      expect(await listDeadLetters(h.db.pool, {})).toEqual([expect.objectContaining({ id: letter!.id, status: 'resolved', resolution: 'applied', attempts: 2 })]);
     });
   });
 
@@ -352,4 +358,196 @@ describe('ProjectionRuntime', () => {
       expect((await h.db.pool.query('SELECT owner FROM projection_builds')).rows[0].owner).toBe('B');
     }, 30_000);
   });
+
+  describe('bulk apply (runtime v2)', () => {
+    const position = async () => (await h.db.pool.query(`SELECT position FROM projection_builds WHERE state = 'live'`)).rows[0].position as string;
+
+    it('hands applyBatch batches of its event types only, and moves the checkpoint past events of other types', async () => {
+      await append('a-1', ['X', 'Y', 'Y', 'X', 'Y', 'Y', 'Y', 'X', 'X', 'X', 'X']);
+      const def = batchLog({ eventTypes: ['X', 'Poison'] });
+      const r = runtime([def]);
+      await r.start();
+      await waitForProjections(h.db.pool, h.store, r);
+      // filtered by the store: batches of 3 X, never a Y
+      expect(def.calls).toEqual([[1n, 4n, 8n], [9n, 10n, 11n]]);
+      expect(await logged()).toEqual([1, 4, 8, 9, 10, 11]);
+      // only events of other types: no call, but the checkpoint reaches the head
+      await append('b-1', ['Y', 'Y', 'Y', 'Y', 'Y']);
+      await waitForProjections(h.db.pool, h.store, r);
+      expect(await position()).toBe('16');
+      expect(def.calls).toHaveLength(2);
+      expect((await projectionStatus(h.db.pool, h.store, r.definitions))[0]!.builds[0]).toMatchObject({ position: '16', lagEvents: 0 });
+    });
+
+    it('reads the next batch while applying this one, and applies them in position order', async () => {
+      await append('a-1', Array(30).fill('X'));
+      const timeline: string[] = [];
+      const observed = observing(h.store, timeline);
+      const def = batchLog();
+      const applyBatch = def.applyBatch!;
+      def.applyBatch = async (events, ctx) => {
+        timeline.push('apply');
+        // a slow writer: the next read has time to come back while this batch is applied
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        await applyBatch(events, ctx);
+        timeline.push('applied');
+      };
+      const r = runtime([def], { batchSize: 4 }, observed);
+      await r.start();
+      await waitForProjections(h.db.pool, h.store, r);
+      expect(await logged()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(def.calls.flat()).toEqual(Array.from({ length: 30 }, (_, i) => BigInt(i + 1)));
+      // Read-ahead: the next batch came back while this one was still being applied (two batches in hand), never
+      // more than one ahead of the writer (bounded memory).
+      let inHand = 0;
+      let most = 0;
+      for (const step of timeline) {
+        if (step === 'read') inHand++;
+        if (step === 'applied') inHand--;
+        most = Math.max(most, inHand);
+      }
+      expect(most).toBe(2);
+    });
+
+    it('retries a batch that failed with a transient error (a deadlock) with backoff: no dead letter, nothing applied twice', async () => {
+      await append('a-1', ['X', 'X', 'X', 'X']);
+      const def = batchLog();
+      const applyBatch = def.applyBatch!;
+      let failures = 0;
+      def.applyBatch = async (events, ctx) => {
+        await applyBatch(events, ctx); // its rows are written, then the batch fails: the rollback must undo them
+        if (failures++ === 0) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      };
+      const r = runtime([def]);
+      await r.start();
+      await waitForProjections(h.db.pool, h.store, r);
+      expect(await logged()).toEqual([1, 2, 3, 4]);
+      expect(await listDeadLetters(h.db.pool, {})).toEqual([]);
+      expect(def.calls).toEqual([[1n, 2n, 3n], [1n, 2n, 3n], [4n]]); // the whole batch again, never event by event
+    });
+  });
+
+  describe('runner safety (runtime v2)', () => {
+    const terminateLockSessions = () =>
+      h.db.pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+          WHERE locktype = 'advisory' AND classid = 4242 AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+
+    it('an instance whose lock session went silent is fenced off by the epoch the new owner took: its batch commits nothing', async () => {
+      const proxy = await startTcpProxy(h.db.url);
+      const lockPool = new Pool({ connectionString: proxy.url, max: 2 });
+      lockPool.on('error', () => undefined);
+      try {
+        // B probes its lock session only once a minute: it will not notice that the session is gone.
+        const b = runtime([counter()], { instanceId: 'B', lockPool, leaseIntervalMs: 60_000, lockProbeTimeoutMs: 1000 });
+        await b.start();
+        expect(b.heldProjections()).toEqual(['stream-counts']);
+        await append('a-1', ['X']);
+        await waitForProjections(h.db.pool, h.store, b);
+        proxy.freeze();
+        await terminateLockSessions(); // the server released B's lock; B heard nothing
+        const a = runtime([counter()], { instanceId: 'A' });
+        await a.start();
+        await until(async () => a.heldProjections().includes('stream-counts'));
+        expect(b.heldProjections()).toEqual(['stream-counts']); // B still believes it runs the projection
+        await append('a-1', ['X', 'X']);
+        await waitForProjections(h.db.pool, h.store, a);
+        // B's runner read the same events; its batch found epoch 2 (A's) and gave the projection up
+        await until(async () => b.heldProjections().length === 0);
+        expect(await counts()).toEqual({ 'a-1': 3 });
+        expect((await h.db.pool.query('SELECT position, owner FROM projection_builds')).rows).toEqual([{ position: '3', owner: 'A' }]);
+        await b.stop();
+      } finally {
+        await proxy.close();
+        await lockPool.end();
+      }
+    }, 30_000);
+
+    it('notices a lost lock session even when it holds every projection, and stops its runners at once', async () => {
+      const proxy = await startTcpProxy(h.db.url);
+      const lockPool = new Pool({ connectionString: proxy.url, max: 2 });
+      lockPool.on('error', () => undefined);
+      const logs: string[] = [];
+      try {
+        const b = runtime([counter()], { instanceId: 'B', lockPool, lockProbeTimeoutMs: 500, log: (message) => logs.push(message) });
+        await b.start();
+        await append('a-1', ['X']);
+        await waitForProjections(h.db.pool, h.store, b);
+        expect(b.heldProjections()).toEqual(['stream-counts']); // every projection there is
+        proxy.freeze();
+        await terminateLockSessions();
+        await until(async () => b.heldProjections().length === 0);
+        expect(logs).toContain('projection locks lost: runners stopped');
+        // B's runner is gone: another instance takes over and B applies nothing more
+        const a = runtime([counter()], { instanceId: 'A' });
+        await a.start();
+        await until(async () => a.heldProjections().includes('stream-counts'));
+        await append('a-1', ['X']);
+        await waitForProjections(h.db.pool, h.store, a);
+        expect(await counts()).toEqual({ 'a-1': 2 });
+        expect((await h.db.pool.query('SELECT owner FROM projection_builds')).rows).toEqual([{ owner: 'A' }]);
+        await b.stop();
+      } finally {
+        await proxy.close();
+        await lockPool.end();
+      }
+    }, 30_000);
+
+    it('a dead-letter retry goes through the runner: the log is applied again in order under the lock, resolved only when applied', async () => {
+      await append('a-1', ['X']);
+      await append('p-1', ['Poison']);
+      await append('a-1', ['X']);
+      const def = batchLog({ onError: 'skip' });
+      const running = runtime([def], { instanceId: 'runs' });
+      await running.start();
+      await waitForProjections(h.db.pool, h.store, running);
+      expect(await logged()).toEqual([1, 3]);
+      const [letter] = await listDeadLetters(h.db.pool, { status: 'open' });
+      def.poisoned = false; // the fix is deployed
+      // The retry comes through an instance that runs no projections: it applies nothing itself.
+      const httpOnly = runtime([def], { instanceId: 'http-only' });
+      const calls = def.calls.length;
+      const outcome = await retryDeadLetter(h.db.pool, httpOnly, letter!.id);
+      expect(outcome).toMatchObject({ outcome: 'restarted', deadLetter: { status: 'open' } });
+      expect(def.calls.length).toBe(calls);
+      await waitForProjections(h.db.pool, h.store, running);
+      // the new live build applied 1, 2, 3 in order, once each; the old live build kept serving [1, 3] meanwhile
+      expect(await logged()).toEqual([1, 2, 3]);
+      expect((await h.db.pool.query('SELECT build_id, owner, state FROM projection_builds WHERE state = $1', ['live'])).rows).toEqual([
+        { build_id: outcome.buildId, owner: 'runs', state: 'live' },
+      ]);
+      expect(await listDeadLetters(h.db.pool, {})).toEqual([expect.objectContaining({ id: letter!.id, status: 'resolved', resolution: 'applied' })]);
+    });
+  });
 });
+
+/** The test's store, with each subscription read logged ('read' when a batch comes back) in `timeline`. */
+function observing(store: EventStore, timeline: string[]): EventStore {
+  return {
+    appendToStream: (...args) => store.appendToStream(...args),
+    appendMany: (...args) => store.appendMany(...args),
+    readStream: (...args) => store.readStream(...args),
+    readAll: (...args) => store.readAll(...args),
+    subscribeToAll: (...args) => store.subscribeToAll(...args),
+    headPosition: () => store.headPosition(),
+    close: () => store.close(),
+    subscribe(options) {
+      const inner = store.subscribe(options);
+      return {
+        [Symbol.asyncIterator]() {
+          const it = inner[Symbol.asyncIterator]();
+          return {
+            async next(): Promise<IteratorResult<EventBatch>> {
+              const r = await it.next();
+              if (!r.done) timeline.push('read');
+              return r;
+            },
+            return: (value?: unknown) => it.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+          };
+        },
+      };
+    },
+  };
+}

@@ -23,7 +23,7 @@ export class HealthHttpController {
     let stopped: string[];
     try {
       const result = await this.pool.query<{ projection: string }>(
-        `SELECT projection FROM projection_builds WHERE stopped_at IS NOT NULL AND state <> 'retired'`,
+        `SELECT projection FROM projection_builds WHERE stopped_at IS NOT NULL AND state NOT IN ('retired', 'shadow')`, // a stopped what-if serves no one
       );
       stopped = result.rows.map((r) => r.projection);
     } catch (error) {

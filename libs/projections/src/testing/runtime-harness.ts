@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { deterministicUuid, newId } from '@app/kernel';
-import { PostgresEventStore } from '@app/event-store';
+import { EventStore, PostgresEventStore } from '@app/event-store';
 import { createTestDatabase, TestDatabase } from '@test/support';
 import { ProjectionRuntime } from '../projection-runtime';
 
@@ -12,8 +12,11 @@ export interface RuntimeHarness {
   append(stream: string, types: string[]): Promise<void>;
   /** The stream-counts read model (testing/stream-counts.fixture) as { streamId: n }. */
   counts(pool?: Pool): Promise<Record<string, number>>;
-  /** A runtime over this test's store (lease 100 ms, batches of 3 unless `options` say otherwise), stopped after the test. */
-  runtime(defs: ProjectionRuntime['definitions'], options?: ConstructorParameters<typeof ProjectionRuntime>[3]): ProjectionRuntime;
+  /**
+   * A runtime over this test's store (or `store`, e.g. one that observes reads): lease 100 ms, batches of 3 live
+   * and while catching up unless `options` say otherwise; stopped after the test.
+   */
+  runtime(defs: ProjectionRuntime['definitions'], options?: ConstructorParameters<typeof ProjectionRuntime>[3], store?: EventStore): ProjectionRuntime;
 }
 
 /** Registers beforeEach/afterEach that give each test a fresh database, store and runtimes, and clean them up. */
@@ -50,8 +53,8 @@ export function useRuntimeHarness(): RuntimeHarness {
       const rows = await pool.query<{ stream_id: string; n: number }>('SELECT stream_id, n FROM rm.stream_counts ORDER BY stream_id');
       return Object.fromEntries(rows.rows.map((r) => [r.stream_id, r.n]));
     },
-    runtime(defs, options = {}) {
-      const r = new ProjectionRuntime(db.pool, store, defs, { leaseIntervalMs: 100, batchSize: 3, ...options });
+    runtime(defs, options = {}, other) {
+      const r = new ProjectionRuntime(db.pool, other ?? store, defs, { leaseIntervalMs: 100, batchSize: 3, catchUpBatchSize: 3, ...options });
       runtimes.push(r);
       return r;
     },
