@@ -57,7 +57,7 @@ describe('access matrix (HTTP)', () => {
   const members = new Map<Role, string>();
   const tokens = new Map<Role, string>();
   const drafts = { own: '', other: '' };
-  const ids = { member: '', appointment: '', channel: '', publicationChannel: '', commission: '', sha256: '' };
+  const ids = { member: '', appointment: '', channel: '', publicationChannel: '', commission: '', sha256: '', build: '' };
 
   const content = (authorId: string) => draftContent(authorId, { destination: 'internal' });
 
@@ -118,6 +118,8 @@ describe('access matrix (HTTP)', () => {
     await post(`/v1/drafts/${drafts.own}/submit`, {}, ownReporter);
     await post(`/v1/drafts/${drafts.other}/submit`, {}, otherAuth);
     await t.settle();
+    // a live build: GET /v1/ops/builds/:buildId reads it, DELETE refuses it (409 build-not-shadow) after authorization
+    ids.build = (await t.pool.query<{ build_id: string }>(`SELECT build_id FROM projection_builds WHERE projection = 'org-tree' AND state = 'live'`)).rows[0]!.build_id;
   }, 90_000);
   afterAll(async () => {
     await t.close();
@@ -161,6 +163,7 @@ describe('access matrix (HTTP)', () => {
         sha256: ids.sha256,
         name: 'org-tree',
         id: '999999',
+        buildId: ids.build,
       };
       if (!(name in values)) throw new Error(`No value for :${name} in ${route.method} ${route.path}: add a real entity for it`);
       return values[name]!;
@@ -187,6 +190,8 @@ describe('access matrix (HTTP)', () => {
       'POST /v1/drafts/:draftId/steps/:stepIndex/return': { comments: '请补充数据' },
       'POST /v1/drafts/:draftId/steps/:stepIndex/reject': { reason: '不属于报送范围' },
       'POST /v1/drafts/:draftId/steps/:stepIndex/secrecy-authority-answer': { outcome: 'may_publish', answeredOn: '2026-03-02' },
+      // an as-of build of the unit tree at position 1: small, and it never goes live
+      'POST /v1/ops/builds': { projection: 'org-tree', targetPosition: '1', purpose: 'access matrix', ttlSeconds: 600 },
     };
     return bodies[`${route.method} ${route.path}`] ?? {};
   }

@@ -43,7 +43,12 @@ export class AppModule {
         DatabaseModule.forRoot(options.databaseUrl),
         IdempotencyModule,
         EventStoreModule.forRoot({ kind: config.eventStore, esdbConnectionString: config.eventStoreConnectionString, clock: options.clock }),
-        ProjectionsModule.forRoot({ definitions: [...CONTEXT_PROJECTIONS, ...(options.projections ?? [])], run: config.runProjections }),
+        ProjectionsModule.forRoot({
+          definitions: [...CONTEXT_PROJECTIONS, ...(options.projections ?? [])],
+          run: config.runProjections,
+          readMinPositionTimeoutMs: config.readMinPositionTimeoutMs,
+          shadowBuildTtlSeconds: config.shadowBuildTtlSeconds,
+        }),
         AccessModule.forRoot({ tokens: options.tokens, actorLoader: MemberStreamActorLoader, unitTree: OrgTreeUnitLineage, businessTimeZone: config.businessTimeZone }),
         ...contextModules(config),
       ],

@@ -10,7 +10,8 @@ export type ErrorKind =
   | 'conflict' // 409: concurrent change or a state that forbids the command
   | 'stale' // 412: If-Match does not match the stream revision
   | 'too_large' // 413: a body or an upload over its documented limit
-  | 'rule_violation'; // 422: a business rule refuses the command
+  | 'rule_violation' // 422: a business rule refuses the command
+  | 'unavailable'; // 503: not now (a read model behind a requested position); `retryAfterSeconds` in details
 
 export interface FieldProblem {
   readonly field: string;
@@ -70,5 +71,12 @@ export class Unauthenticated extends DomainError {
 export class PayloadTooLarge extends DomainError {
   constructor(what: string, limitBytes: number) {
     super('too_large', 'payload-too-large', `${what} is limited to ${limitBytes} bytes`, { limit: limitBytes });
+  }
+}
+
+/** The read side had not caught up with what the request needs within its bound (503 with Retry-After). */
+export class ServiceUnavailable extends DomainError {
+  constructor(code: string, message: string, readonly retryAfterSeconds: number, details: Record<string, unknown> = {}) {
+    super('unavailable', code, message, details);
   }
 }

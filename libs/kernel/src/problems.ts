@@ -130,6 +130,9 @@ export const PROBLEM_CATALOGUE = {
   'policy-version-unknown': { status: 409, meaning: 'The policy has no such version.', action: 'Check the version (GET /v1/policies).' },
   // ---- operations -----------------------------------------------------------------------------------------------
   'dead-letter-resolved': { status: 409, meaning: 'The dead letter is already resolved.', action: 'Nothing to do.' },
+  'read-build-unknown': { status: 404, meaning: 'X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).', action: 'List the builds (GET /v1/ops/builds) and name one of them, or drop the header to read the live build.' },
+  'read-build-mismatch': { status: 422, meaning: 'X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).', action: 'Name a build of one of the projections in `reads`, or read that build through an operation that reads its projection.' },
+  'read-not-caught-up': { status: 503, meaning: 'The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry.', action: 'Retry after Retry-After seconds; a position far beyond GET /v1/ops/projections headPosition will not be reached.' },
   'dead-letter-build-retired': { status: 409, meaning: 'The build the dead letter belongs to no longer runs; its successor applies the event.', action: 'Nothing to do; watch the new build.' },
   'build-parameter-unknown': { status: 422, meaning: 'A shadow build names a parameter the projection does not take (`field` names it, `known` lists the ones it takes).', action: FIX },
   'build-parameter-invalid': { status: 422, meaning: 'A shadow build parameter\'s value is refused by the projection\'s check (`field` names it; the detail says why).', action: FIX },

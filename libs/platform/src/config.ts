@@ -18,6 +18,10 @@ export interface AppConfig {
   readonly runProjections: boolean;
   /** IANA time zone of business dates (appointments in force, the policy in force): BUSINESS_TIME_ZONE. */
   readonly businessTimeZone: string;
+  /** How long a read with X-Min-Position waits for its read models before 503 (READ_MIN_POSITION_TIMEOUT_MS). */
+  readonly readMinPositionTimeoutMs: number;
+  /** A shadow build nobody reads for this long is dropped (SHADOW_BUILD_TTL_SECONDS; a start request may set its own). */
+  readonly shadowBuildTtlSeconds: number;
   readonly auth: AuthConfig;
 }
 
@@ -50,6 +54,13 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new ConfigError(name, `expected a port number 0-65535, got "${raw}"`);
+  return Number(raw);
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
   return Number(raw);
 }
 
@@ -111,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     runProjections: bool(env, 'RUN_PROJECTIONS', true),
     businessTimeZone: timeZone(env, 'BUSINESS_TIME_ZONE', 'Asia/Shanghai'),
+    readMinPositionTimeoutMs: integer(env, 'READ_MIN_POSITION_TIMEOUT_MS', 5000, 1, 60_000),
+    shadowBuildTtlSeconds: integer(env, 'SHADOW_BUILD_TTL_SECONDS', 86_400, 60, 2_592_000),
     auth: authConfig(env),
   };
 }

@@ -7,6 +7,7 @@ export * from './domain/policy.decider';
 export * from './domain/diff-policies';
 export * from './domain/policy-set';
 export * from './domain/chain-precedence';
+export * from './domain/policy-versions';
 export * from './policies.module';
 export { policiesProjection } from './read/policies.projection';
 export { PolicyCatalog } from './read/policy-catalog';

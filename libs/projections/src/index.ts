@@ -10,3 +10,5 @@ export * from './projections.module';
 export { EffectDispatcher, type EffectDispatcherOptions } from './effects/effect-dispatcher';
 export { listEffects, retryEffect, type Effect, type EffectStatus, type ListEffectsFilter } from './effects/effects';
 export * from './bulk';
+export * from './read-models';
+export * from './shadow-builds';

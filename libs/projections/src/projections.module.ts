@@ -7,12 +7,19 @@ import { ProjectionRuntime } from './projection-runtime';
 import { ProjectionsHttpController } from './http/projections.http.controller';
 import { EffectsHttpController } from './http/effects.http.controller';
 import { EffectDispatcher } from './effects/effect-dispatcher';
+import { BuildsHttpController } from './http/builds.http.controller';
+import { READ_MODELS_OPTIONS, ReadModels } from './read-models';
+import { SHADOW_BUILDS_OPTIONS, ShadowBuilds, ShadowBuildSweeper } from './shadow-builds';
 
 export interface ProjectionsModuleOptions {
   readonly definitions: readonly AnyProjection[];
   /** false: this instance serves HTTP only and runs no projections (RUN_PROJECTIONS=false). */
   readonly run: boolean;
   readonly instanceId?: string;
+  /** How long a read with X-Min-Position waits for its read models (READ_MIN_POSITION_TIMEOUT_MS). */
+  readonly readMinPositionTimeoutMs?: number;
+  /** A shadow build unread for this long is dropped (SHADOW_BUILD_TTL_SECONDS). */
+  readonly shadowBuildTtlSeconds?: number;
 }
 
 const OPTIONS = Symbol('PROJECTIONS_OPTIONS');
@@ -46,7 +53,7 @@ export class ProjectionsModule {
   static forRoot(options: ProjectionsModuleOptions): DynamicModule {
     return {
       module: ProjectionsModule,
-      controllers: [ProjectionsHttpController, EffectsHttpController],
+      controllers: [ProjectionsHttpController, EffectsHttpController, BuildsHttpController],
       providers: [
         { provide: OPTIONS, useValue: options },
         {
@@ -69,8 +76,13 @@ export class ProjectionsModule {
           },
         },
         ProjectionRuntimeLifecycle,
+        { provide: READ_MODELS_OPTIONS, useValue: { minPositionTimeoutMs: options.readMinPositionTimeoutMs ?? 5000 } },
+        ReadModels,
+        { provide: SHADOW_BUILDS_OPTIONS, useValue: { run: options.run, defaultTtlSeconds: options.shadowBuildTtlSeconds ?? 86_400, sweepIntervalMs: 60_000 } },
+        ShadowBuilds,
+        ShadowBuildSweeper,
       ],
-      exports: [ProjectionRuntime],
+      exports: [ProjectionRuntime, ReadModels, ShadowBuilds],
     };
   }
 }

@@ -123,35 +123,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/ops/effects": {
+    "/v1/ops/builds": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Reactor effects, newest first, by reactor and status (failed: their last error and attempts) */
-        get: operations["EffectsHttpController_list"];
+        /** Shadow builds with their parameters, progress and expiry */
+        get: operations["BuildsHttpController_list"];
         put?: never;
-        post?: never;
+        /**
+         * Start a shadow build: parameters (what-if) and/or a target position (as-of), in its own schema, never live
+         * @description Read it with X-Read-Build: <buildId> on the GET endpoints of its projection; it is dropped after ttlSeconds without a read.
+         */
+        post: operations["BuildsHttpController_start"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/ops/effects/{id}/retry": {
+    "/v1/ops/builds/{buildId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One build (shadow, live or rebuilding) with its progress: position, target, events done, rate, reached target */
+        get: operations["BuildsHttpController_get"];
         put?: never;
-        /** Deliver a failed effect again (same key, attempts counting on); the dispatcher performs it */
-        post: operations["EffectsHttpController_retry"];
-        delete?: never;
+        post?: never;
+        /** Drop a shadow build (its schema and its row); answers the build as it was when dropped */
+        delete: operations["BuildsHttpController_drop"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1133,34 +1138,98 @@ export interface components {
             outcome: "skipped";
             deadLetter: components["schemas"]["DeadLetterResponse"];
         };
-        EffectResponse: {
-            /** @example 12 */
-            id: string;
-            /** @description The reactor that recorded it */
-            reactor: string;
-            /** @description The stable key the receiver deduplicates on (delivery is at least once) */
-            key: string;
+        StartShadowBuildRequest: {
             /**
-             * @description Position of the event that recorded it
-             * @example 42
+             * @description The projection to build (GET /v1/ops/projections lists them)
+             * @example policies
+             */
+            projection: string;
+            /**
+             * @description Build parameters, by key; a projection takes only the keys it declares (policies: `policies` = { treatAsPublished?: policy documents to treat as published, ignoreVersions?: [{ policyId, version }] to treat as never published }). An unknown key or a refused value is 422 build-parameter-unknown or build-parameter-invalid naming it.
+             * @example {
+             *       "policies": {
+             *         "ignoreVersions": [
+             *           {
+             *             "policyId": "law-enforcement-bureau",
+             *             "version": 1
+             *           }
+             *         ]
+             *       }
+             *     }
+             */
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Stop at this log position (an as-of build); omitted: follow the head
+             * @example 5000
+             */
+            targetPosition?: string;
+            /**
+             * @description Why the build exists (shown in the list)
+             * @example what-if: 2026 points under draft policy v3
+             */
+            purpose?: string;
+            /**
+             * @description Dropped when nobody reads it for this long (from its start or its last read)
+             * @default 86400
+             */
+            ttlSeconds: number;
+        };
+        BuildProgressResponse: {
+            /**
+             * @description Global position the build has applied (decimal string)
+             * @example 1042
              */
             position: string;
-            buildId: string | null;
-            /** @description The reactor's effect task (null for effects performed before the outbox) */
-            task: string | null;
-            /** @description The task's JSON payload */
-            payload: Record<string, never> | null;
+            /**
+             * @description Where the build stops (as of); null: it follows the head
+             * @example 5000
+             */
+            targetPosition: string | null;
+            /**
+             * @description The store's head position now
+             * @example 5200
+             */
+            headPosition: string;
+            /** @description Events applied by this build */
+            eventsDone: number;
+            /** @description Events per second since the build started (until it reached its target) */
+            eventsPerSecond: number;
+            /** @description The build has applied everything up to its target position */
+            reachedTarget: boolean;
+            /** Format: date-time */
+            reachedTargetAt: string | null;
+        };
+        BuildResponse: {
+            /**
+             * @description Send it as X-Read-Build to read this build through the ordinary GET endpoints
+             * @example policies:v2:ab12cd
+             */
+            buildId: string;
+            /** @example policies */
+            projection: string;
+            version: number;
             /** @enum {string} */
-            status: "pending" | "performed" | "failed";
-            /** @description Deliveries started so far */
-            attempts: number;
+            state: "shadow" | "live" | "rebuilding" | "stopped";
+            /** @description What the build was started with (the projection's declared build parameters) */
+            parameters: {
+                [key: string]: unknown;
+            };
+            purpose: string | null;
+            /** @description The member who started it */
+            createdBy: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description When the sweeper drops it unless it is read before (each read moves it by the build's ttl)
+             */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastReadAt: string | null;
             lastError: string | null;
-            /** Format: date-time */
-            recordedAt: string;
-            /** Format: date-time */
-            performedAt: string | null;
-            /** Format: date-time */
-            updatedAt: string;
+            progress: components["schemas"]["BuildProgressResponse"];
         };
         MeAppointmentResponse: {
             /** Format: uuid */
@@ -1230,6 +1299,11 @@ export interface components {
             unitId: string;
             /** @description Stream revision after the command (also the ETag) */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
         };
@@ -1250,6 +1324,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1283,6 +1362,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1316,6 +1400,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1347,6 +1436,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1399,6 +1493,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1439,6 +1538,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /**
@@ -1719,6 +1823,11 @@ export interface components {
             status: "draft";
             /** @example 0 */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             duplicate: boolean;
         };
         PolicyPublishedResponse: {
@@ -1732,6 +1841,11 @@ export interface components {
             events: string[];
             /** @example 1 */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             duplicate: boolean;
         };
         PolicyVersionResponse: {
@@ -1902,6 +2016,11 @@ export interface components {
             draftId: string;
             /** @description Stream revision after the command (also the ETag) */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
             /** @description Types of the events the command recorded */
@@ -2092,6 +2211,11 @@ export interface components {
              * @example 0
              */
             revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
             /** @description True when this Idempotency-Key was already processed: nothing changed */
             duplicate: boolean;
         };
@@ -2980,13 +3104,11 @@ export interface operations {
             };
         };
     };
-    EffectsHttpController_list: {
+    BuildsHttpController_list: {
         parameters: {
             query?: {
-                reactor?: string;
-                status?: "pending" | "performed" | "failed";
-                limit?: number;
-                offset?: number;
+                /** @description Only builds of this projection */
+                projection?: string;
             };
             header?: never;
             path?: never;
@@ -3000,7 +3122,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EffectResponse"][];
+                    "application/json": components["schemas"]["BuildResponse"][];
                 };
             };
             /**
@@ -3073,24 +3195,26 @@ export interface operations {
             };
         };
     };
-    EffectsHttpController_retry: {
+    BuildsHttpController_start: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: number;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartShadowBuildRequest"];
+            };
+        };
         responses: {
             /** @description Success */
-            202: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EffectResponse"];
+                    "application/json": components["schemas"]["BuildResponse"];
                 };
             };
             /**
@@ -3161,7 +3285,239 @@ export interface operations {
                     };
                 };
             };
-            /** @description `effect-not-failed`: Only a failed reactor effect can be retried; this one is pending (the dispatcher delivers it) or performed. */
+            /**
+             * @description `build-parameter-unknown`: A shadow build names a parameter the projection does not take (`field` names it, `known` lists the ones it takes).
+             *
+             *     `build-parameter-invalid`: A shadow build parameter's value is refused by the projection's check (`field` names it; the detail says why).
+             *
+             *     `build-target-invalid`: A shadow build's targetPosition is not a position of the log (0 or more).
+             *
+             *     `build-ttl-invalid`: A shadow build's ttlSeconds is not a whole number of seconds above 0.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:build-parameter-unknown" | "urn:baosong:problem:build-parameter-invalid" | "urn:baosong:problem:build-target-invalid" | "urn:baosong:problem:build-ttl-invalid";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    BuildsHttpController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A build id (`<projection>:v<version>:<6 hex>`) */
+                buildId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    BuildsHttpController_drop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A build id (`<projection>:v<version>:<6 hex>`) */
+                buildId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `build-not-shadow`: Only shadow builds can be dropped; the build named is live, rebuilding or retired (`state`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3169,7 +3525,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:effect-not-failed";
+                        type?: "urn:baosong:problem:build-not-shadow";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -3264,7 +3620,12 @@ export interface operations {
     OrgTreeHttpController_tree: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3277,6 +3638,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitTreeNodeResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
                 };
             };
             /**
@@ -3315,6 +3694,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -3326,6 +3733,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -4050,7 +4473,12 @@ export interface operations {
     OrgConfigReadHttpController_unitTypes: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4063,6 +4491,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitTypeResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
                 };
             };
             /**
@@ -4101,6 +4547,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -4112,6 +4586,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -4283,7 +4773,12 @@ export interface operations {
     OrgConfigReadHttpController_levels: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4296,6 +4791,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicationLevelResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
                 };
             };
             /**
@@ -4334,6 +4847,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -4345,6 +4886,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -4530,7 +5087,12 @@ export interface operations {
                 /** @description Name contains (case-insensitive) */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4599,6 +5161,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -4610,6 +5200,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -4781,7 +5387,12 @@ export interface operations {
     MembersHttpController_member: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 memberId: string;
             };
@@ -4854,7 +5465,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4862,9 +5477,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -4879,6 +5508,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -5627,7 +6272,12 @@ export interface operations {
                 platform?: "website" | "wechat" | "weibo" | "tieba" | "douyin" | "bulletin" | "newspaper" | "other";
                 ownerUnitId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5696,6 +6346,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -5707,6 +6385,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -6246,7 +6940,12 @@ export interface operations {
     OrgTreeHttpController_unit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 unitId: string;
             };
@@ -6319,7 +7018,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6327,9 +7030,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -6344,6 +7061,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -6464,7 +7197,12 @@ export interface operations {
                 /** @description In force on this date (YYYY-MM-DD) */
                 inForceOn?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6533,6 +7271,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -6547,12 +7313,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
         };
     };
     ChannelDirectoryHttpController_channel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 channelId: string;
             };
@@ -6625,7 +7412,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6633,9 +7424,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -6650,6 +7455,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -6668,7 +7489,12 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6737,6 +7563,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -6748,6 +7602,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -6931,7 +7801,12 @@ export interface operations {
     PoliciesHttpController_list: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6944,6 +7819,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyVersionResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
                 };
             };
             /**
@@ -6982,6 +7875,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -6993,6 +7914,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -7352,7 +8289,12 @@ export interface operations {
     PoliciesHttpController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 /** @description The policy id (a slug such as city-bureau-2026) */
                 policyId: string;
@@ -7425,7 +8367,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7433,9 +8379,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -7453,6 +8413,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
         };
     };
     PoliciesHttpController_diff: {
@@ -7461,7 +8437,12 @@ export interface operations {
                 from?: number;
                 to?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 /** @description The policy id (a slug such as city-bureau-2026) */
                 policyId: string;
@@ -7533,7 +8514,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7541,9 +8526,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -7558,6 +8557,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -7577,7 +8592,12 @@ export interface operations {
                 /** @description Created before (ISO 8601) */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7646,6 +8666,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -7657,6 +8705,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -7842,7 +8906,12 @@ export interface operations {
     DraftsHttpController_detail: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 draftId: string;
             };
@@ -7915,7 +8984,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7923,9 +8996,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -7940,6 +9027,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -10006,7 +11109,12 @@ export interface operations {
                 /** @description Status as of this instant (default now) */
                 asOf?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10075,6 +11183,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -10086,6 +11222,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -10643,7 +11795,12 @@ export interface operations {
                 cursor?: string;
                 status?: "draft" | "in_review" | "referred" | "returned" | "signed_off" | "rejected" | "retracted";
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10712,6 +11869,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -10723,6 +11908,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -10735,7 +11936,12 @@ export interface operations {
                 /** @description The `next` value of the previous page (opaque); omit for the first page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10804,6 +12010,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -10815,6 +12049,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -10835,7 +12085,12 @@ export interface operations {
                 levelKey?: string;
                 contentType?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10904,6 +12159,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -10915,6 +12198,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -10931,7 +12230,12 @@ export interface operations {
                 /** @description Status as of this instant (default now) */
                 asOf?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 commissionId: string;
             };
@@ -11002,7 +12306,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11010,9 +12318,23 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -11027,6 +12349,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };

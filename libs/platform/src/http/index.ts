@@ -6,3 +6,4 @@ export * from './request-fingerprint';
 export * from './idempotency-keys';
 export * from './input-guard';
 export * from './request-body';
+export * from './read-selector';

@@ -7,6 +7,7 @@ import { getMetadataStorage } from 'class-validator';
 import { POLICY_RULE_FAMILY, PROBLEM_CATALOGUE, PROBLEM_TYPE_PREFIX, ProblemCode, problemStatuses, problemTypeUri } from '@app/kernel';
 import { CommandCtx, IDEMPOTENCY_KEY_PATTERN } from './command-context';
 import { ARRAY_OF_OBJECTS, IntParamPipe, UuidParamPipe } from './validation';
+import { READ_HEADERS, ReadAt } from './read-selector';
 
 /**
  * The OpenAPI document, built from the code: one response schema per operation (the response classes beside each
@@ -324,7 +325,9 @@ function dropImpossibleProblems(document: OpenAPIObject): void {
       const op = item[method];
       if (!op) continue;
       const parameters = (op.parameters ?? []).filter((p) => !('$ref' in p) && p.in !== 'header');
-      if (parameters.length === 0 && !op.requestBody) delete op.responses['400'];
+      // a read header (X-Read-Build, X-Min-Position) that is malformed is a 400 naming it
+      const readHeaders = (op.parameters ?? []).some((p) => !('$ref' in p) && p.in === 'header' && READ_HEADERS.some((h) => h.name === p.name));
+      if (parameters.length === 0 && !op.requestBody && !readHeaders) delete op.responses['400'];
       if (!op.requestBody) delete op.responses['413'];
     }
   }
@@ -343,6 +346,8 @@ export interface RouteHandler {
   readonly pathParameters: { name: string; uuid: boolean; integer: { min: number; max: number } | null }[];
   /** The handler takes @CommandCtx(): it reads Idempotency-Key and If-Match. */
   readonly takesCommandContext: boolean;
+  /** The handler takes @ReadAt(): it reads X-Read-Build and X-Min-Position. */
+  readonly takesReadSelector: boolean;
 }
 
 /** The factory behind @CommandCtx(), to recognise it in the route metadata. */
@@ -354,11 +359,21 @@ function commandContextFactory(): unknown {
   return Object.values(args)[0]!.factory;
 }
 
+/** The factory behind @ReadAt(). */
+function readSelectorFactory(): unknown {
+  class Probe {
+    handler(@ReadAt() _selector: unknown): void {}
+  }
+  const args: Record<string, RouteArgument> = Reflect.getMetadata(ROUTE_ARGS_METADATA, Probe, 'handler');
+  return Object.values(args)[0]!.factory;
+}
+
 const isPipe = (pipe: unknown, type: Type<unknown>) => pipe === type || pipe instanceof type;
 
 /** Every controller method of the app with what its route metadata says about its parameters. */
 export function routeHandlers(app: INestApplication): RouteHandler[] {
   const contextFactory = commandContextFactory();
+  const selectorFactory = readSelectorFactory();
   const handlers: RouteHandler[] = [];
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
@@ -382,6 +397,7 @@ export function routeHandlers(app: INestApplication): RouteHandler[] {
               };
             }),
           takesCommandContext: entries.some(([, a]) => a.factory === contextFactory),
+          takesReadSelector: entries.some(([, a]) => a.factory === selectorFactory),
         });
       }
     }
@@ -421,6 +437,51 @@ function documentRouteMetadata(app: INestApplication, document: OpenAPIObject): 
     if (handler.takesCommandContext) {
       const parameters = (op.parameters ?? []).filter((x) => '$ref' in x || x.in !== 'header' || !COMMAND_HEADERS.some((h) => h.name === x.name));
       op.parameters = [...parameters, ...COMMAND_HEADERS.map((h) => ({ in: 'header' as const, name: h.name, required: false, description: h.description, schema: { ...h.schema } }))];
+    }
+    if (handler.takesReadSelector) {
+      const parameters = (op.parameters ?? []).filter((x) => '$ref' in x || x.in !== 'header' || !READ_HEADERS.some((h) => h.name === x.name));
+      op.parameters = [...parameters, ...READ_HEADERS.map((h) => ({ in: 'header' as const, name: h.name, required: false, description: h.description, schema: { ...h.schema } }))];
+      addProblems(op, READ_PROBLEMS);
+    }
+  }
+}
+
+/** What a read that takes @ReadAt() may answer because of its read headers. */
+const READ_PROBLEMS: ProblemCode[] = ['validation-failed', 'read-build-unknown', 'read-build-mismatch', 'read-not-caught-up'];
+
+/** Adds problem codes to an operation's problem responses (merging into a status it already documents). */
+function addProblems(op: Operation, codes: readonly ProblemCode[]): void {
+  addCodes(op, codes);
+  const unavailable = op.responses['503'];
+  if (codes.includes('read-not-caught-up') && unavailable && !('$ref' in unavailable)) {
+    unavailable.headers = { ...unavailable.headers, 'Retry-After': { description: 'Seconds after which the read may have caught up', schema: { type: 'integer', minimum: 1 } } };
+  }
+}
+
+function addCodes(op: Operation, codes: readonly ProblemCode[]): void {
+  for (const code of codes) {
+    for (const status of problemStatuses(code)) {
+      const key = String(status);
+      const uri = problemTypeUri(code);
+      const line = `\`${code}\`: ${PROBLEM_CATALOGUE[code].meaning}`;
+      const existing = op.responses[key];
+      if (existing && !('$ref' in existing)) {
+        const schema = existing.content?.[PROBLEM_MEDIA_TYPE]?.schema as { allOf?: { properties?: { type?: { enum?: string[]; anyOf?: { enum?: string[] }[] } } }[] } | undefined;
+        const type = schema?.allOf?.[1]?.properties?.type;
+        const list = type?.enum ?? type?.anyOf?.[0]?.enum;
+        if (!list || list.includes(uri)) continue;
+        list.push(uri);
+        existing.description = `${existing.description}\n\n${line}`;
+        continue;
+      }
+      op.responses[key] = {
+        description: line,
+        content: {
+          [PROBLEM_MEDIA_TYPE]: {
+            schema: { allOf: [{ $ref: getSchemaPath(ProblemDocument) }, { type: 'object', properties: { type: { type: 'string', enum: [uri] }, status: { type: 'integer', enum: [status] } } }] },
+          },
+        },
+      };
     }
   }
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, ErrorKind, PayloadTooLarge } from '@app/kernel';
+import { DomainError, ErrorKind, PayloadTooLarge, ServiceUnavailable } from '@app/kernel';
 
 const STATUS: Record<ErrorKind, number> = {
   validation: 400,
@@ -11,6 +11,7 @@ const STATUS: Record<ErrorKind, number> = {
   stale: 412,
   too_large: 413,
   rule_violation: 422,
+  unavailable: 503,
 };
 
 const TITLES: Record<number, string> = {
@@ -26,6 +27,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /**
@@ -45,6 +47,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ msg: 'unhandled error', err: exception, path: request.url });
     }
+    if (exception instanceof ServiceUnavailable) response.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     response
       .status(problem.status)
       .type('application/problem+json')

@@ -9,7 +9,8 @@ import type { Pool } from 'pg';
 import { Clock, CLOCK, CommandContext, NotFound, RuleViolation, ValidationFailed } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, CommandEndpoint, Endpoint, etag, guardInput, IntParamPipe, PG_POOL } from '@app/platform';
+import { CommandCtx, CommandEndpoint, commandPosition, Endpoint, etag, guardInput, IntParamPipe, PG_POOL, ReadAt, ReadSelector } from '@app/platform';
+import { ReadModels } from '@app/projections';
 import { diffPolicies } from '../domain/diff-policies';
 import type { PolicyDocument } from '../domain/policy-document';
 import { POLICY_SCHEMA } from '../domain/policy.schema';
@@ -53,6 +54,7 @@ export class PoliciesHttpController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly catalog: PolicyCatalog,
+    private readonly readModels: ReadModels,
   ) {}
 
   @Get('schema')
@@ -90,7 +92,7 @@ export class PoliciesHttpController {
     const result = await runDecider(this.commands, policyStream(doc.id), policyDecider, { type: 'DraftPolicy', document: doc, actorId: actor.memberId, now: this.clock.now().toISOString() }, context);
     res.setHeader('ETag', etag(result.revision));
     res.setHeader('Location', `/v1/policies/${doc.id}/versions/${doc.version}`);
-    return { policyId: doc.id, version: doc.version, status: 'draft', revision: String(result.revision), duplicate: result.duplicate };
+    return { policyId: doc.id, version: doc.version, status: 'draft', revision: String(result.revision), position: commandPosition(result), duplicate: result.duplicate };
   }
 
   @Post(':policyId/versions/:version/publish')
@@ -119,21 +121,23 @@ export class PoliciesHttpController {
       context,
     );
     res.setHeader('ETag', etag(result.revision));
-    return { policyId, version, events: result.events.map((e) => e.type), revision: String(result.revision), duplicate: result.duplicate };
+    return { policyId, version, events: result.events.map((e) => e.type), revision: String(result.revision), position: commandPosition(result), duplicate: result.duplicate };
   }
 
   @Get()
   @Access('policies.read')
   @Endpoint({ summary: 'Every policy version with its status and effective dates', response: PolicyVersionResponse, isArray: true })
-  async list() {
-    return (await this.pool.query(`SELECT ${VERSION_COLUMNS} FROM rm.policy_versions ORDER BY policy_id, version`)).rows;
+  async list(@ReadAt() read: ReadSelector) {
+    const r = await this.readModels.scope(read, ['policy_versions']);
+    return (await this.pool.query(`SELECT ${VERSION_COLUMNS} FROM ${r.t('policy_versions')} ORDER BY policy_id, version`)).rows;
   }
 
   @Get(':policyId/versions/:version')
   @Access('policies.read')
   @Endpoint({ summary: 'One version: the document and its status', response: PolicyVersionDetailResponse, params: [POLICY_ID_PARAMETER], problems: ['not-found'] })
-  async get(@Param('policyId') policyId: string, @Param('version', new IntParamPipe()) version: number) {
-    const row = await this.pool.query(`SELECT ${VERSION_COLUMNS}, document FROM rm.policy_versions WHERE policy_id = $1 AND version = $2`, [policyId, version]);
+  async get(@Param('policyId') policyId: string, @Param('version', new IntParamPipe()) version: number, @ReadAt() read: ReadSelector) {
+    const r = await this.readModels.scope(read, ['policy_versions']);
+    const row = await this.pool.query(`SELECT ${VERSION_COLUMNS}, document FROM ${r.t('policy_versions')} WHERE policy_id = $1 AND version = $2`, [policyId, version]);
     if (!row.rows[0]) throw new NotFound('Policy version', `${policyId} v${version}`);
     return row.rows[0];
   }
@@ -141,9 +145,10 @@ export class PoliciesHttpController {
   @Get(':policyId/diff')
   @Access('policies.read')
   @Endpoint({ summary: 'Which parameters changed between two versions (JSON pointers, before and after)', response: PolicyDiffResponse, params: [POLICY_ID_PARAMETER], problems: ['not-found'] })
-  async diff(@Param('policyId') policyId: string, @Query() q: DiffQuery) {
+  async diff(@Param('policyId') policyId: string, @Query() q: DiffQuery, @ReadAt() read: ReadSelector) {
+    const r = await this.readModels.scope(read, ['policy_versions']);
     const docs = await this.pool.query<{ version: number; document: PolicyDocument }>(
-      `SELECT version, document FROM rm.policy_versions WHERE policy_id = $1 AND version = ANY($2::int[])`,
+      `SELECT version, document FROM ${r.t('policy_versions')} WHERE policy_id = $1 AND version = ANY($2::int[])`,
       [policyId, [q.from, q.to]],
     );
     const from = docs.rows.find((r) => r.version === q.from);

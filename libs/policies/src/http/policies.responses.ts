@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+import { COMMAND_POSITION_DESCRIPTION } from '@app/platform';
 import { POLICY_SCHEMA } from '../domain/policy.schema';
 
 /**
@@ -35,6 +36,7 @@ export class PolicyDraftedResponse {
   @ApiProperty({ type: 'integer', minimum: 1 }) version!: number;
   @ApiProperty({ enum: ['draft'] }) status!: string;
   @ApiProperty({ example: '0' }) revision!: string;
+  @ApiProperty({ example: '1042', description: COMMAND_POSITION_DESCRIPTION }) position!: string;
   @ApiProperty() duplicate!: boolean;
 }
 
@@ -43,6 +45,7 @@ export class PolicyPublishedResponse {
   @ApiProperty({ type: 'integer', minimum: 1 }) version!: number;
   @ApiProperty({ type: [String], example: ['PolicyPublished'] }) events!: string[];
   @ApiProperty({ example: '1' }) revision!: string;
+  @ApiProperty({ example: '1042', description: COMMAND_POSITION_DESCRIPTION }) position!: string;
   @ApiProperty() duplicate!: boolean;
 }
 

@@ -17,7 +17,7 @@ import {
 } from 'class-validator';
 import type { CommandResult } from '@app/event-store';
 import type { Response } from 'express';
-import { etag, IsCalendarDate, IsTextMap, ValidateNestedObjects } from '@app/platform';
+import { COMMAND_POSITION_DESCRIPTION, commandPosition, etag, IsCalendarDate, IsTextMap, ValidateNestedObjects } from '@app/platform';
 import type { DraftContent } from '../domain/draft.types';
 
 export class AttachmentRequest {
@@ -85,11 +85,12 @@ export function toContent(r: DraftContentRequest): DraftContent {
 export class DraftCommandResponse {
   @ApiProperty() draftId!: string;
   @ApiProperty({ description: 'Stream revision after the command (also the ETag)' }) revision!: string;
+  @ApiProperty({ example: '1042', description: COMMAND_POSITION_DESCRIPTION }) position!: string;
   @ApiProperty({ description: 'True when this Idempotency-Key was already processed: nothing changed' }) duplicate!: boolean;
   @ApiProperty({ description: 'Types of the events the command recorded' }) events!: string[];
 }
 
 export function draftResponse(draftId: string, result: CommandResult, res: Response): DraftCommandResponse {
   res.setHeader('ETag', etag(result.revision));
-  return { draftId, revision: String(result.revision ?? -1), duplicate: result.duplicate, events: result.events.map((e) => e.type) };
+  return { draftId, revision: String(result.revision ?? -1), position: commandPosition(result), duplicate: result.duplicate, events: result.events.map((e) => e.type) };
 }

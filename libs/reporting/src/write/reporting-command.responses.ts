@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ProblemCode } from '@app/kernel';
+import { COMMAND_POSITION_DESCRIPTION } from '@app/platform';
 
 export class CommissionCommandResponse {
   @ApiProperty({ format: 'uuid' }) commissionId!: string;
   @ApiProperty({ example: '0', description: 'Stream revision after the command (also the ETag)' }) revision!: string;
+  @ApiProperty({ example: '1042', description: COMMAND_POSITION_DESCRIPTION }) position!: string;
   @ApiProperty({ description: 'True when this Idempotency-Key was already processed: nothing changed' }) duplicate!: boolean;
 }
 

@@ -5,7 +5,8 @@ import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { Access } from '@app/access';
-import { Endpoint, etag, PG_POOL, UuidParamPipe } from '@app/platform';
+import { Endpoint, etag, PG_POOL, ReadAt, ReadSelector, UuidParamPipe } from '@app/platform';
+import { ReadModels } from '@app/projections';
 import { PLATFORMS } from '../../domain/channel.decider';
 import { page, PageRequest } from './page';
 import { ChannelDetailResponse, ChannelListItemResponse } from './directory.responses';
@@ -22,16 +23,20 @@ const CHANNEL = `c.channel_id AS "channelId", c.name, c.platform, c.handle, c.ow
 @ApiTags('organization')
 @Controller('v1/channels')
 export class ChannelDirectoryHttpController {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly readModels: ReadModels,
+  ) {}
 
   @Get()
   @Access('org.read')
   @Endpoint({ summary: 'Channels with their latest follower count', response: ChannelListItemResponse, isArray: true })
-  async channels(@Query() q: ChannelsRequest) {
+  async channels(@Query() q: ChannelsRequest, @ReadAt() read: ReadSelector) {
+    const r = await this.readModels.scope(read, ['channels', 'channel_follower_counts']);
     const rows = await this.pool.query(
       `SELECT ${CHANNEL},
-              (SELECT f.count FROM rm.channel_follower_counts f WHERE f.channel_id = c.channel_id ORDER BY f.as_of DESC, f.revision DESC LIMIT 1) AS followers
-         FROM rm.channels c
+              (SELECT f.count FROM ${r.t('channel_follower_counts')} f WHERE f.channel_id = c.channel_id ORDER BY f.as_of DESC, f.revision DESC LIMIT 1) AS followers
+         FROM ${r.t('channels')} c
         WHERE ($1::text IS NULL OR c.platform = $1) AND ($2::uuid IS NULL OR c.owner_unit_id = $2)
         ORDER BY c.name, c.channel_id LIMIT $3 OFFSET $4`,
       [q.platform ?? null, q.ownerUnitId ?? null, ...page(q)],
@@ -42,11 +47,12 @@ export class ChannelDirectoryHttpController {
   @Get(':channelId')
   @Access('org.read')
   @Endpoint({ summary: 'A channel with its follower history (engagement rewards use the count at publication time)', response: ChannelDetailResponse, etag: true, problems: ['not-found'] })
-  async channel(@Param('channelId', new UuidParamPipe()) channelId: string, @Res({ passthrough: true }) res: Response) {
-    const row = await this.pool.query<{ revision: string }>(`SELECT ${CHANNEL} FROM rm.channels c WHERE c.channel_id = $1`, [channelId]);
+  async channel(@Param('channelId', new UuidParamPipe()) channelId: string, @ReadAt() read: ReadSelector, @Res({ passthrough: true }) res: Response) {
+    const r = await this.readModels.scope(read, ['channels', 'channel_follower_counts']);
+    const row = await this.pool.query<{ revision: string }>(`SELECT ${CHANNEL} FROM ${r.t('channels')} c WHERE c.channel_id = $1`, [channelId]);
     if (!row.rows[0]) throw new NotFound('Channel', channelId);
     const history = await this.pool.query(
-      `SELECT count, as_of AS "asOf" FROM rm.channel_follower_counts WHERE channel_id = $1 ORDER BY as_of, revision`,
+      `SELECT count, as_of AS "asOf" FROM ${r.t('channel_follower_counts')} WHERE channel_id = $1 ORDER BY as_of, revision`,
       [channelId],
     );
     res.setHeader('ETag', etag(BigInt(row.rows[0].revision)));

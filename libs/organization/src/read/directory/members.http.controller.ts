@@ -5,7 +5,8 @@ import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import { Access, ROLES } from '@app/access';
-import { Endpoint, etag, IsCalendarDate, PG_POOL, UuidParamPipe } from '@app/platform';
+import { Endpoint, etag, IsCalendarDate, PG_POOL, ReadAt, ReadSelector, UuidParamPipe } from '@app/platform';
+import { ReadModels } from '@app/projections';
 import { page, PageRequest } from './page';
 import { AppointmentListItemResponse, MemberDetailResponse, MemberListItemResponse } from './directory.responses';
 
@@ -29,21 +30,25 @@ const APPOINTMENT = `a.appointment_id AS "appointmentId", a.member_id AS "member
 @ApiTags('organization')
 @Controller('v1')
 export class MembersHttpController {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly readModels: ReadModels,
+  ) {}
 
   @Get('members')
   @Access('org.read')
   @Endpoint({ summary: 'Member directory (filter by unit, role, status, name; limit/offset)', response: MemberListItemResponse, isArray: true })
-  async members(@Query() q: MemberDirectoryRequest) {
+  async members(@Query() q: MemberDirectoryRequest, @ReadAt() read: ReadSelector) {
+    const r = await this.readModels.scope(read, ['members', 'appointments']);
     const rows = await this.pool.query(
       `SELECT m.member_id AS "memberId", m.name, m.phone, m.email, m.status, m.revision::text AS revision,
               COALESCE(json_agg(json_build_object('appointmentId', a.appointment_id, 'role', a.role, 'unitId', a.unit_id,
                 'startsOn', to_char(a.starts_on, 'YYYY-MM-DD'), 'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'oversees', a.oversees)
                 ORDER BY a.starts_on, a.appointment_id) FILTER (WHERE a.appointment_id IS NOT NULL), '[]') AS appointments
-         FROM rm.members m LEFT JOIN rm.appointments a ON a.member_id = m.member_id
+         FROM ${r.t('members')} m LEFT JOIN ${r.t('appointments')} a ON a.member_id = m.member_id
         WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR strpos(lower(m.name), lower($2)) > 0)
-          AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM rm.appointments x WHERE x.member_id = m.member_id AND x.unit_id = $3))
-          AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM rm.appointments x WHERE x.member_id = m.member_id AND x.role = $4))
+          AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM ${r.t('appointments')} x WHERE x.member_id = m.member_id AND x.unit_id = $3))
+          AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM ${r.t('appointments')} x WHERE x.member_id = m.member_id AND x.role = $4))
         GROUP BY m.member_id, m.name, m.phone, m.email, m.status, m.revision ORDER BY m.name, m.member_id LIMIT $5 OFFSET $6`,
       [q.status ?? null, q.q ?? null, q.unitId ?? null, q.role ?? null, ...page(q)],
     );
@@ -53,14 +58,15 @@ export class MembersHttpController {
   @Get('members/:memberId')
   @Access('org.read')
   @Endpoint({ summary: 'A member with all appointments (past, current, future); the ETag is the revision for If-Match', response: MemberDetailResponse, etag: true, problems: ['not-found'] })
-  async member(@Param('memberId', new UuidParamPipe()) memberId: string, @Res({ passthrough: true }) res: Response) {
+  async member(@Param('memberId', new UuidParamPipe()) memberId: string, @ReadAt() read: ReadSelector, @Res({ passthrough: true }) res: Response) {
+    const r = await this.readModels.scope(read, ['members', 'appointments', 'org_units']);
     const member = await this.pool.query<{ revision: string }>(
-      `SELECT member_id AS "memberId", name, phone, email, status, registered_at AS "registeredAt", revision::text AS revision FROM rm.members WHERE member_id = $1`,
+      `SELECT member_id AS "memberId", name, phone, email, status, registered_at AS "registeredAt", revision::text AS revision FROM ${r.t('members')} WHERE member_id = $1`,
       [memberId],
     );
     if (!member.rows[0]) throw new NotFound('Member', memberId);
     const appointments = await this.pool.query(
-      `SELECT ${APPOINTMENT} FROM rm.appointments a LEFT JOIN rm.org_units u ON u.unit_id = a.unit_id WHERE a.member_id = $1 ORDER BY a.starts_on, a.appointment_id`,
+      `SELECT ${APPOINTMENT} FROM ${r.t('appointments')} a LEFT JOIN ${r.t('org_units')} u ON u.unit_id = a.unit_id WHERE a.member_id = $1 ORDER BY a.starts_on, a.appointment_id`,
       [memberId],
     );
     res.setHeader('ETag', etag(BigInt(member.rows[0].revision)));
@@ -70,10 +76,11 @@ export class MembersHttpController {
   @Get('appointments')
   @Access('org.read')
   @Endpoint({ summary: 'Appointments (filter by unit, role, member, in force on a date)', response: AppointmentListItemResponse, isArray: true })
-  async appointments(@Query() q: AppointmentsRequest) {
+  async appointments(@Query() q: AppointmentsRequest, @ReadAt() read: ReadSelector) {
+    const r = await this.readModels.scope(read, ['appointments', 'members', 'org_units']);
     const rows = await this.pool.query(
       `SELECT ${APPOINTMENT}, m.name AS "memberName", m.status AS "memberStatus"
-         FROM rm.appointments a JOIN rm.members m ON m.member_id = a.member_id LEFT JOIN rm.org_units u ON u.unit_id = a.unit_id
+         FROM ${r.t('appointments')} a JOIN ${r.t('members')} m ON m.member_id = a.member_id LEFT JOIN ${r.t('org_units')} u ON u.unit_id = a.unit_id
         WHERE ($1::uuid IS NULL OR a.unit_id = $1) AND ($2::text IS NULL OR a.role = $2) AND ($3::uuid IS NULL OR a.member_id = $3)
           AND ($4::date IS NULL OR (a.starts_on <= $4 AND (a.ends_on IS NULL OR a.ends_on >= $4)))
         ORDER BY a.starts_on, m.name, a.appointment_id LIMIT $5 OFFSET $6`,

@@ -2,7 +2,8 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
-import { PG_POOL } from '@app/platform';
+import { PG_POOL, ReadSelector } from '@app/platform';
+import { ReadModels } from '@app/projections';
 
 export interface UnitView {
   unitId: string;
@@ -15,9 +16,15 @@ export interface UnitView {
   children?: UnitView[];
 }
 
-export class GetUnitTreeQuery {}
+/** The read selector (X-Read-Build, X-Min-Position) says which build of org-tree to read. */
+export class GetUnitTreeQuery {
+  constructor(readonly read?: ReadSelector) {}
+}
 export class GetUnitQuery {
-  constructor(readonly unitId: string) {}
+  constructor(
+    readonly unitId: string,
+    readonly read?: ReadSelector,
+  ) {}
 }
 
 interface Row {
@@ -42,10 +49,14 @@ const toView = (r: Row): UnitView => ({
 
 @QueryHandler(GetUnitTreeQuery)
 export class GetUnitTreeHandler implements IQueryHandler<GetUnitTreeQuery, UnitView[]> {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly readModels: ReadModels,
+  ) {}
 
-  async execute(): Promise<UnitView[]> {
-    const rows = await this.pool.query<Row>(`SELECT unit_id, name, unit_type, parent_id, registered_at, to_char(dissolved_on, 'YYYY-MM-DD') AS dissolved_on, revision FROM rm.org_units ORDER BY name`);
+  async execute(query: GetUnitTreeQuery): Promise<UnitView[]> {
+    const r = await this.readModels.scope(query.read, ['org_units']);
+    const rows = await this.pool.query<Row>(`SELECT unit_id, name, unit_type, parent_id, registered_at, to_char(dissolved_on, 'YYYY-MM-DD') AS dissolved_on, revision FROM ${r.t('org_units')} ORDER BY name`);
     const views = new Map(rows.rows.map((r) => [r.unit_id, { ...toView(r), children: [] as UnitView[] }]));
     const roots: UnitView[] = [];
     for (const view of views.values()) {
@@ -59,11 +70,15 @@ export class GetUnitTreeHandler implements IQueryHandler<GetUnitTreeQuery, UnitV
 
 @QueryHandler(GetUnitQuery)
 export class GetUnitHandler implements IQueryHandler<GetUnitQuery, UnitView> {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly readModels: ReadModels,
+  ) {}
 
   async execute(query: GetUnitQuery): Promise<UnitView> {
+    const r = await this.readModels.scope(query.read, ['org_units']);
     const rows = await this.pool.query<Row>(
-      `SELECT unit_id, name, unit_type, parent_id, registered_at, to_char(dissolved_on, 'YYYY-MM-DD') AS dissolved_on, revision FROM rm.org_units WHERE unit_id = $1`,
+      `SELECT unit_id, name, unit_type, parent_id, registered_at, to_char(dissolved_on, 'YYYY-MM-DD') AS dissolved_on, revision FROM ${r.t('org_units')} WHERE unit_id = $1`,
       [query.unitId],
     );
     if (!rows.rows[0]) throw new NotFound('Unit', query.unitId);

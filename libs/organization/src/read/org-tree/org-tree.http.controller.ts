@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { NotFound } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { Endpoint, etag, UuidParamPipe } from '@app/platform';
+import { Endpoint, etag, ReadAt, ReadSelector, UuidParamPipe } from '@app/platform';
 import { Access } from '@app/access';
 import { unitStream } from '../../domain/unit.decider';
 import { GetUnitQuery, GetUnitTreeQuery, UnitView } from './get-units.query';
@@ -29,15 +29,15 @@ export class OrgTreeHttpController {
   @Get()
   @Access('org.read')
   @Endpoint({ summary: 'The unit tree (roots with nested children; dissolved units stay, with dissolvedOn)', response: UnitTreeNodeResponse, isArray: true })
-  tree(): Promise<UnitView[]> {
-    return this.queries.execute(new GetUnitTreeQuery());
+  tree(@ReadAt() read: ReadSelector): Promise<UnitView[]> {
+    return this.queries.execute(new GetUnitTreeQuery(read));
   }
 
   @Get(':unitId')
   @Access('org.read')
   @Endpoint({ summary: 'One unit; its ETag is the revision to send in If-Match', response: UnitResponse, etag: true, problems: ['not-found'] })
-  async unit(@Param('unitId', new UuidParamPipe()) unitId: string, @Res({ passthrough: true }) res: Response): Promise<UnitView> {
-    const view = await this.queries.execute<GetUnitQuery, UnitView>(new GetUnitQuery(unitId));
+  async unit(@Param('unitId', new UuidParamPipe()) unitId: string, @ReadAt() read: ReadSelector, @Res({ passthrough: true }) res: Response): Promise<UnitView> {
+    const view = await this.queries.execute<GetUnitQuery, UnitView>(new GetUnitQuery(unitId, read));
     res.setHeader('ETag', etag(BigInt(view.revision)));
     return view;
   }

@@ -6,7 +6,7 @@ import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { Clock, CLOCK } from '@app/kernel';
 import { Access, BusinessDates, ROLES } from '@app/access';
 import { GetReviewCoverageQuery, ReviewCoverageRow } from './get-review-coverage.query';
-import { Endpoint, IsCalendarDate } from '@app/platform';
+import { Endpoint, IsCalendarDate, ReadAt, ReadSelector } from '@app/platform';
 import { ReviewCoverageResponse } from './review-coverage.responses';
 
 export class ReviewCoverageRequest {
@@ -38,9 +38,9 @@ export class ReviewCoverageHttpController {
       "Coverage follows ROLE_COVERAGE: 'unit' (reporter, unit head) = that unit; 'subtree' (principal leader, office and confidentiality reviewers, duty officer) = the unit and its descendants; 'oversees' (leader in charge 分管领导) = the overseen units and their descendants; 'institution' (finance, auditor, administrator) = every unit.",
     response: ReviewCoverageResponse, isArray: true,
   })
-  coverage(@Query() q: ReviewCoverageRequest): Promise<ReviewCoverageRow[]> {
+  coverage(@Query() q: ReviewCoverageRequest, @ReadAt() read: ReadSelector): Promise<ReviewCoverageRow[]> {
     return this.queries.execute(
-      new GetReviewCoverageQuery(q.on ?? this.dates.of(this.clock.now()), { unitId: q.unitId, role: q.role, memberId: q.memberId }, q.limit ?? 1000, q.offset ?? 0),
+      new GetReviewCoverageQuery(q.on ?? this.dates.of(this.clock.now()), { unitId: q.unitId, role: q.role, memberId: q.memberId }, q.limit ?? 1000, q.offset ?? 0, read),
     );
   }
 }

@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { CommandContext, entityIdFor } from '@app/kernel';
 import type { CommandResult } from '@app/event-store';
 import { Access } from '@app/access';
-import { CommandCtx, CommandEndpoint, etag } from '@app/platform';
+import { COMMAND_POSITION_DESCRIPTION, CommandCtx, CommandEndpoint, commandPosition, etag } from '@app/platform';
 import { RegisterUnitCommand } from './register-unit.command';
 
 export class RegisterUnitRequest {
@@ -34,12 +34,13 @@ export class RegisterUnitRequest {
 export class UnitCommandResponse {
   @ApiProperty() unitId!: string;
   @ApiProperty({ description: 'Stream revision after the command (also the ETag)' }) revision!: string;
+  @ApiProperty({ example: '1042', description: COMMAND_POSITION_DESCRIPTION }) position!: string;
   @ApiProperty({ description: 'True when this Idempotency-Key was already processed: nothing changed' }) duplicate!: boolean;
 }
 
 export function unitResponse(unitId: string, result: CommandResult, res: Response): UnitCommandResponse {
   res.setHeader('ETag', etag(result.revision));
-  return { unitId, revision: String(result.revision ?? -1), duplicate: result.duplicate };
+  return { unitId, revision: String(result.revision ?? -1), position: commandPosition(result), duplicate: result.duplicate };
 }
 
 @ApiTags('organization')

@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsUUID, Length, Matches, Max, Min } from 'clas
 import type { Response } from 'express';
 import { Clock, CLOCK, ValidationFailed } from '@app/kernel';
 import { Access, AccessPolicy, Actor, BusinessDates, CurrentActor } from '@app/access';
-import { Endpoint, etag, IsInstant, UuidParamPipe } from '@app/platform';
+import { Endpoint, etag, IsInstant, ReadAt, ReadSelector, UuidParamPipe } from '@app/platform';
 import { CommissionQueries } from './commissions.queries';
 import { DraftQueries } from './drafts.queries';
 import { CommissionPageResponse, CommissionResponse, DraftDetailResponse, DraftPageResponse, RegisterPageResponse } from './drafts.responses';
@@ -59,15 +59,15 @@ export class DraftsHttpController {
   @Get('drafts/mine')
   @Access('drafts.mine')
   @Endpoint({ summary: 'My drafts (created by me or with me among the authors), newest created first; { items, next }', response: DraftPageResponse })
-  mine(@CurrentActor() actor: Actor, @Query() q: MyDraftsQuery) {
-    return this.drafts.mine(actor.memberId, q, page(q));
+  mine(@CurrentActor() actor: Actor, @Query() q: MyDraftsQuery, @ReadAt() read: ReadSelector) {
+    return this.drafts.mine(actor.memberId, q, page(q), read);
   }
 
   @Get('review-inbox')
   @Access('drafts.mine')
   @Endpoint({ summary: 'What waits for my review: the current step\'s role is mine over the draft\'s unit; longest waiting first, with due dates; { items, next }', response: DraftPageResponse })
-  inbox(@CurrentActor() actor: Actor, @Query() q: PageQuery) {
-    return this.drafts.inbox(actor, this.dates.of(this.clock.now()), page(q));
+  inbox(@CurrentActor() actor: Actor, @Query() q: PageQuery, @ReadAt() read: ReadSelector) {
+    return this.drafts.inbox(actor, this.dates.of(this.clock.now()), page(q), read);
   }
 
   @Get('drafts')
@@ -77,19 +77,19 @@ export class DraftsHttpController {
     description: 'unitId is required (400 naming it) unless you may read the register (register.read: office reviewer, leaders, finance, administrator, auditor), who may list every unit.',
     response: DraftPageResponse,
   })
-  async list(@CurrentActor() actor: Actor, @Query() q: DraftListQuery) {
+  async list(@CurrentActor() actor: Actor, @Query() q: DraftListQuery, @ReadAt() read: ReadSelector) {
     if (!q.unitId && !(await this.access.decide(actor, 'register.read')).allowed) {
       throw new ValidationFailed([{ field: 'unitId', message: 'unitId is required: name the unit whose drafts you want (listing every unit needs register.read)' }]);
     }
-    return this.drafts.list(q, page(q));
+    return this.drafts.list(q, page(q), read);
   }
 
   @Get('drafts/:draftId')
   @Access('drafts.read')
   @Endpoint({ summary: 'A draft: its current content (what to edit after 退回修改), revision (ETag, for If-Match), chain, checks, outcomes and whole history', response: DraftDetailResponse, etag: true, problems: ['not-found'] })
-  async detail(@Param('draftId', new UuidParamPipe()) draftId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
-    await this.access.assert(actor, 'drafts.read', await this.drafts.draftUnit(draftId));
-    const detail = await this.drafts.detail(draftId);
+  async detail(@Param('draftId', new UuidParamPipe()) draftId: string, @CurrentActor() actor: Actor, @ReadAt() read: ReadSelector, @Res({ passthrough: true }) res: Response) {
+    await this.access.assert(actor, 'drafts.read', await this.drafts.draftUnit(draftId, read));
+    const detail = await this.drafts.detail(draftId, read);
     res.setHeader('ETag', etag(BigInt(detail.revision as string)));
     return detail;
   }
@@ -97,21 +97,21 @@ export class DraftsHttpController {
   @Get('register')
   @Access('register.read')
   @Endpoint({ summary: '登记: the publication register (submitting unit, adopting publications, levels, instructions)', response: RegisterPageResponse })
-  register(@Query() q: RegisterQuery) {
-    return this.drafts.register(q, page(q));
+  register(@Query() q: RegisterQuery, @ReadAt() read: ReadSelector) {
+    return this.drafts.register(q, page(q), read);
   }
 
   @Get('commissions')
   @Access('commissions.read')
   @Endpoint({ summary: 'Commissions (约稿) with each unit\'s status: fulfilled, late, missed or open', response: CommissionPageResponse })
-  commissionList(@Query() q: CommissionListQuery) {
-    return this.commissions.list(q, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString(), page(q));
+  commissionList(@Query() q: CommissionListQuery, @ReadAt() read: ReadSelector) {
+    return this.commissions.list(q, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString(), page(q), read);
   }
 
   @Get('commissions/:commissionId')
   @Access('commissions.read')
   @Endpoint({ summary: 'One commission with its units\' status', response: CommissionResponse, problems: ['not-found'] })
-  commission(@Param('commissionId', new UuidParamPipe()) commissionId: string, @Query() q: CommissionListQuery) {
-    return this.commissions.get(commissionId, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString());
+  commission(@Param('commissionId', new UuidParamPipe()) commissionId: string, @Query() q: CommissionListQuery, @ReadAt() read: ReadSelector) {
+    return this.commissions.get(commissionId, q.asOf ? new Date(q.asOf).toISOString() : this.clock.now().toISOString(), read);
   }
 }

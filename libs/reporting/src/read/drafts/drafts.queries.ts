@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import type { Actor } from '@app/access';
-import { PG_POOL } from '@app/platform';
+import { PG_POOL, ReadSelector } from '@app/platform';
+import { ReadModels } from '@app/projections';
 import { CursorPage, CursorRequest, Keyset, keysetSql, toPage } from '../cursor';
 
 const DRAFT_COLUMNS = `draft_id AS "draftId", unit_id AS "unitId", created_by AS "createdBy", authors, title, content_type AS "contentType",
@@ -18,15 +19,22 @@ const NEWEST_CREATED: Keyset = { columns: [{ expr: 'created_at', type: 'timestam
 const LONGEST_WAITING: Keyset = { columns: [{ expr: 'd.waiting_since', type: 'timestamptz' }, { expr: 'd.draft_id', type: 'uuid' }], direction: 'ASC' };
 const NEWEST_SIGNED_OFF: Keyset = { columns: [{ expr: 'e.signed_off_at', type: 'timestamptz' }, { expr: 'e.draft_id', type: 'uuid' }], direction: 'DESC' };
 
-/** Read side of the reporting workflow: every query reads the rm.* views of the live projection build. */
+/**
+ * Read side of the reporting workflow: every query reads the build the request selects (the live build's rm.*
+ * views unless X-Read-Build names another) through ReadModels.
+ */
 @Injectable()
 export class DraftQueries {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly readModels: ReadModels,
+  ) {}
 
-  async mine(memberId: string, filter: { status?: string }, page: CursorRequest): Promise<CursorPage<Record<string, unknown>>> {
+  async mine(memberId: string, filter: { status?: string }, page: CursorRequest, read?: ReadSelector): Promise<CursorPage<Record<string, unknown>>> {
+    const r = await this.readModels.scope(read, ['drafts']);
     const k = keysetSql(NEWEST_CREATED, page, 3);
     const rows = await this.pool.query(
-      `SELECT ${DRAFT_COLUMNS}, ${k.select} FROM rm.drafts WHERE (created_by = $1 OR $1 = ANY(authors)) AND ($2::text IS NULL OR status = $2) AND ${k.after}
+      `SELECT ${DRAFT_COLUMNS}, ${k.select} FROM ${r.t('drafts')} WHERE (created_by = $1 OR $1 = ANY(authors)) AND ($2::text IS NULL OR status = $2) AND ${k.after}
         ORDER BY ${k.orderBy} LIMIT ${k.limit}`,
       [memberId, filter.status ?? null, ...k.params],
     );
@@ -38,12 +46,13 @@ export class DraftQueries {
    * role holders record) whose waiting step's role the member holds over the draft's unit on the given business
    * date, read from the review-coverage projection (one source of "who reviews what").
    */
-  async inbox(actor: Actor, today: string, page: CursorRequest): Promise<CursorPage<Record<string, unknown>>> {
+  async inbox(actor: Actor, today: string, page: CursorRequest, read?: ReadSelector): Promise<CursorPage<Record<string, unknown>>> {
+    const r = await this.readModels.scope(read, ['drafts', 'review_coverage']);
     const k = keysetSql(LONGEST_WAITING, page, 3);
     const rows = await this.pool.query(
-      `SELECT ${DRAFT_COLUMNS}, ${k.select} FROM rm.drafts d
+      `SELECT ${DRAFT_COLUMNS}, ${k.select} FROM ${r.t('drafts')} d
         WHERE d.status IN ('in_review', 'referred')
-          AND EXISTS (SELECT 1 FROM rm.review_coverage c
+          AND EXISTS (SELECT 1 FROM ${r.t('review_coverage')} c
                        WHERE c.unit_id = d.unit_id AND c.role = d.waiting_role AND c.member_id = $1
                          AND c.starts_on <= $2 AND (c.ends_on IS NULL OR c.ends_on >= $2))
           AND NOT ((d.chain->'rules'->>'authorMayNotReview')::boolean AND (d.created_by = $1::text OR $1::text = ANY(d.authors)))
@@ -55,10 +64,11 @@ export class DraftQueries {
     return toPage(rows.rows, LONGEST_WAITING, page);
   }
 
-  async list(filter: { unitId?: string; status?: string; contentType?: string; from?: string; to?: string }, page: CursorRequest): Promise<CursorPage<Record<string, unknown>>> {
+  async list(filter: { unitId?: string; status?: string; contentType?: string; from?: string; to?: string }, page: CursorRequest, read?: ReadSelector): Promise<CursorPage<Record<string, unknown>>> {
+    const r = await this.readModels.scope(read, ['drafts']);
     const k = keysetSql(NEWEST_CREATED, page, 6);
     const rows = await this.pool.query(
-      `SELECT ${DRAFT_COLUMNS}, ${k.select} FROM rm.drafts
+      `SELECT ${DRAFT_COLUMNS}, ${k.select} FROM ${r.t('drafts')}
         WHERE ($1::uuid IS NULL OR unit_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR content_type = $3)
           AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5) AND ${k.after}
         ORDER BY ${k.orderBy} LIMIT ${k.limit}`,
@@ -71,32 +81,34 @@ export class DraftQueries {
    * A draft with its current content (what the authors edit after 退回修改), its revision (the ETag to send back as
    * If-Match), its chain and checks, its outcomes and its whole history (who did what, when, with comments).
    */
-  async detail(draftId: string) {
-    const draft = await this.pool.query(`SELECT ${DRAFT_COLUMNS}, chain, content FROM rm.drafts WHERE draft_id = $1`, [draftId]);
+  async detail(draftId: string, read?: ReadSelector) {
+    const r = await this.readModels.scope(read, ['drafts', 'draft_history', 'register_outcomes']);
+    const draft = await this.pool.query(`SELECT ${DRAFT_COLUMNS}, chain, content FROM ${r.t('drafts')} WHERE draft_id = $1`, [draftId]);
     if (!draft.rows[0]) throw new NotFound('Draft', draftId);
     const history = await this.pool.query(
-      `SELECT revision::text AS revision, event_type AS type, actor_id AS "actorId", at, data FROM rm.draft_history WHERE draft_id = $1 ORDER BY revision`,
+      `SELECT revision::text AS revision, event_type AS type, actor_id AS "actorId", at, data FROM ${r.t('draft_history')} WHERE draft_id = $1 ORDER BY revision`,
       [draftId],
     );
     const outcomes = await this.pool.query(
-      `SELECT kind, level_key AS "levelKey", name, issue, at, detail FROM rm.register_outcomes WHERE draft_id = $1 ORDER BY revision`,
+      `SELECT kind, level_key AS "levelKey", name, issue, at, detail FROM ${r.t('register_outcomes')} WHERE draft_id = $1 ORDER BY revision`,
       [draftId],
     );
     return { ...draft.rows[0], outcomes: outcomes.rows, history: history.rows };
   }
 
   /** 登记: every signed-off item with its unit, the publications that adopted it, levels and instructions. */
-  async register(filter: { unitId?: string; from?: string; to?: string; levelKey?: string; contentType?: string }, page: CursorRequest): Promise<CursorPage<Record<string, unknown>>> {
+  async register(filter: { unitId?: string; from?: string; to?: string; levelKey?: string; contentType?: string }, page: CursorRequest, read?: ReadSelector): Promise<CursorPage<Record<string, unknown>>> {
+    const r = await this.readModels.scope(read, ['register_entries', 'register_outcomes']);
     const k = keysetSql(NEWEST_SIGNED_OFF, page, 6);
     const rows = await this.pool.query(
       `SELECT e.draft_id AS "draftId", e.unit_id AS "unitId", e.title, e.content_type AS "contentType", e.first_author AS "firstAuthor",
               e.signed_off_at AS "signedOffAt", e.retracted_at AS "retractedAt", e.retraction_reason AS "retractionReason",
               COALESCE(json_agg(json_build_object('kind', o.kind, 'levelKey', o.level_key, 'name', o.name, 'issue', o.issue, 'at', o.at) ORDER BY o.revision)
                 FILTER (WHERE o.kind IS NOT NULL), '[]') AS outcomes, ${k.select}
-         FROM rm.register_entries e LEFT JOIN rm.register_outcomes o ON o.draft_id = e.draft_id
+         FROM ${r.t('register_entries')} e LEFT JOIN ${r.t('register_outcomes')} o ON o.draft_id = e.draft_id
         WHERE ($1::uuid IS NULL OR e.unit_id = $1) AND ($2::timestamptz IS NULL OR e.signed_off_at >= $2) AND ($3::timestamptz IS NULL OR e.signed_off_at < $3)
           AND ($4::text IS NULL OR e.content_type = $4)
-          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM rm.register_outcomes x WHERE x.draft_id = e.draft_id AND x.level_key = $5))
+          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM ${r.t('register_outcomes')} x WHERE x.draft_id = e.draft_id AND x.level_key = $5))
           AND ${k.after}
         GROUP BY e.draft_id, e.unit_id, e.title, e.content_type, e.first_author, e.signed_off_at, e.retracted_at, e.retraction_reason
         ORDER BY ${k.orderBy} LIMIT ${k.limit}`,
@@ -105,8 +117,9 @@ export class DraftQueries {
     return toPage(rows.rows, NEWEST_SIGNED_OFF, page);
   }
 
-  async draftUnit(draftId: string): Promise<string> {
-    const row = await this.pool.query<{ unit_id: string }>('SELECT unit_id FROM rm.drafts WHERE draft_id = $1', [draftId]);
+  async draftUnit(draftId: string, read?: ReadSelector): Promise<string> {
+    const r = await this.readModels.scope(read, ['drafts']);
+    const row = await this.pool.query<{ unit_id: string }>(`SELECT unit_id FROM ${r.t('drafts')} WHERE draft_id = $1`, [draftId]);
     if (!row.rows[0]) throw new NotFound('Draft', draftId);
     return row.rows[0].unit_id;
   }

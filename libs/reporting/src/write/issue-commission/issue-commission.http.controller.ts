@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Clock, CLOCK, CommandContext, entityIdFor } from '@app/kernel';
 import { CommandResult, CommandRunner } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, CommandEndpoint, etag, IsInstant, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, commandPosition, etag, IsInstant, UuidParamPipe } from '@app/platform';
 import { CommissionCommand, commissionDecider, commissionStream } from '../../domain/commission.decider';
 import { OrgLookups } from '../org-lookups';
 import { CommissionCommandResponse } from '../reporting-command.responses';
@@ -84,7 +84,7 @@ export class IssueCommissionHttpController {
     );
     res.setHeader('ETag', etag(result.revision));
     res.setHeader('Location', `/v1/commissions/${commissionId}`);
-    return { commissionId, revision: String(result.revision ?? -1), duplicate: result.duplicate };
+    return { commissionId, revision: String(result.revision ?? -1), position: commandPosition(result), duplicate: result.duplicate };
   }
 
   @Post(':commissionId/cancel')
@@ -102,6 +102,6 @@ export class IssueCommissionHttpController {
       new CommissionCommandMessage(commissionId, async (now, actorId) => ({ type: 'CancelCommission', reason: body.reason, actorId, now }), context, actor),
     );
     res.setHeader('ETag', etag(result.revision));
-    return { commissionId, revision: String(result.revision ?? -1), duplicate: result.duplicate };
+    return { commissionId, revision: String(result.revision ?? -1), position: commandPosition(result), duplicate: result.duplicate };
   }
 }
