@@ -1,6 +1,6 @@
 import { DeadlineElapsed, DeadlineScheduled, fold, InvalidState, RuleViolation } from '@app/kernel';
 import { spec } from '@app/kernel/testing';
-import { CommissionCommand, commissionDeadlineId, commissionDecider, CommissionEvent, CommissionIssued, commissionUnitStatus } from './commission.decider';
+import { CommissionCommand, commissionDeadlineId, commissionDecider, CommissionIssued, CommissionStreamEvent, commissionUnitStatus } from './commission.decider';
 
 const now = '2026-03-02T01:00:00.000Z';
 const issue: CommissionCommand = {
@@ -74,7 +74,7 @@ describe('commission decider (约稿)', () => {
       spec(commissionDecider).given([issued, scheduled, other]).thenState((state) => expect(state.status).toBe('open'));
     });
     it('a replay of the same stream reaches the same verdict whatever the time of the replay', () => {
-      const log: CommissionEvent[] = [issued, scheduled, elapsed];
+      const log: CommissionStreamEvent[] = [issued, scheduled, elapsed];
       const verdict = (at: string) => {
         try {
           return commissionDecider.decide({ ...cancel, now: at } as CommissionCommand, fold(commissionDecider, log)).map((e) => e.type).join(',');

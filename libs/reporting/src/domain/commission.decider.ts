@@ -22,7 +22,9 @@ export type CommissionCancelled = DomainEvent<'CommissionCancelled', { commissio
  * stream when the deadline comes (ADR 0015): from then on the commission is closed, as a fact of the log, not
  * as a comparison with a clock.
  */
-export type CommissionEvent = CommissionIssued | CommissionCancelled | DeadlineScheduled | DeadlineCancelled | DeadlineElapsed;
+export type CommissionEvent = CommissionIssued | CommissionCancelled;
+/** Everything in a commission's stream: its own events and the facts of its deadline. */
+export type CommissionStreamEvent = CommissionEvent | DeadlineScheduled | DeadlineCancelled | DeadlineElapsed;
 
 /** What the deadline of a commission is registered as. */
 export const COMMISSION_DEADLINE = 'commission-deadline';
@@ -54,7 +56,7 @@ export type CommissionState =
 export const commissionStream = (commissionId: string): string => `commission-${commissionId}`;
 export const commissionDeadlineId = (commissionId: string): string => deadlineIdFor(COMMISSION_DEADLINE, commissionStream(commissionId));
 
-export const commissionDecider: Decider<CommissionCommand, CommissionState, CommissionEvent> = {
+export const commissionDecider: Decider<CommissionCommand, CommissionState, CommissionStreamEvent> = {
   initialState: () => ({ status: 'none' }),
   evolve(state, event) {
     switch (event.type) {
@@ -70,6 +72,10 @@ export const commissionDecider: Decider<CommissionCommand, CommissionState, Comm
         return state.status === 'none' ? state : { ...state, status: 'cancelled' };
       case 'DeadlineElapsed':
         return state.status === 'open' && event.data.deadlineId === state.deadlineId ? { ...state, status: 'closed' } : state;
+      case 'DeadlineScheduled':
+      case 'DeadlineCancelled':
+        // the commission's own events already say what these say (issued, cancelled): for the scheduler
+        return state;
       default:
         return state;
     }
