@@ -41,7 +41,7 @@ describe('PolicyCatalog (folded from the log, not from rm.policy_versions)', () 
     expect(await ids()).toEqual([`${v1.id}@2`, `${v1.id}@1`]);
   });
 
-  it('reads only what was appended since the last call, past pages of unrelated events, and compiles again only when the set changed', async () => {
+  it('reads only what was appended since the last call (the store skips unrelated events), and compiles again only when the set changed', async () => {
     await draft(v1);
     await publish(v1);
     const first = await catalog.published();
@@ -60,6 +60,16 @@ describe('PolicyCatalog (folded from the log, not from rm.policy_versions)', () 
     const second = await catalog.published();
     expect(second).not.toBe(first);
     expect(second.documents().map((d) => d.id).sort()).toEqual([v1.id, other.id].sort());
+  });
+
+  it('reads the policy events page by page (more than one page of them) up to the head', async () => {
+    for (let i = 0; i < 620; i++) await draft({ ...v1, title: `${v1.title} ${i}` });
+    await publish(v1);
+    const reads = jest.spyOn(store, 'readAll');
+    const [doc] = (await catalog.published()).documents();
+    expect(doc!.title).toBe(`${v1.title} 619`);
+    expect(reads.mock.calls.length).toBe(2);
+    expect(catalog.foldedUpTo()).toBe(await store.headPosition());
   });
 
   it('calls made at once each see every version published before them', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore, ReadAllOptions, RecordedEvent } from '@app/event-store';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@app/event-store';
 import type { PolicyDocument } from '../domain/policy-document';
 import type { PolicyEvent } from '../domain/policy.decider';
 import { PolicySet } from '../domain/policy-set';
@@ -51,10 +51,8 @@ export class PolicyCatalog {
   private async catchUp(): Promise<void> {
     const head = await this.store.headPosition();
     while (this.position < head) {
-      // the store answers only these types once it filters in its query (ReadAllOptions.types); until then the
-      // filter below does it here
-      const options: ReadAllOptions & { readonly types?: readonly string[] } = { after: this.position, maxCount: PAGE, types: POLICY_EVENT_TYPES };
-      const batch = await this.store.readAll(options);
+      // the store filters by type in its query: a page holds policy events only, however long the log
+      const batch = await this.store.readAll({ after: this.position, maxCount: PAGE, types: POLICY_EVENT_TYPES });
       for (const event of batch) {
         if (event.position > head) break;
         this.fold(event);
@@ -66,7 +64,6 @@ export class PolicyCatalog {
   }
 
   private fold(event: RecordedEvent): void {
-    if (!POLICY_EVENT_TYPES.includes(event.type)) return;
     const e = event as RecordedEvent & PolicyEvent;
     switch (e.type) {
       case 'PolicyDrafted':
