@@ -85,3 +85,18 @@ describe('time facts (HTTP)', () => {
   });
 
 });
+
+describe('time facts: the scheduler started with the app (RUN_SCHEDULER=true)', () => {
+  it('records at start what time already did, without being asked', async () => {
+    const t = await startTestApp({ env: { RUN_SCHEDULER: 'true', SCHEDULER_PERIODS_FROM: '2026-02-27' } });
+    try {
+      // the boot's first tick runs in the background; a tick queues behind it and finds nothing left to do
+      expect(await t.app.get(Scheduler).tick()).toEqual({ elapsed: 0, periods: 0 });
+      await t.settle();
+      const months = (await t.http.get('/v1/ops/business-periods?period=month').set(bearer(t.adminToken)).expect(200)).body;
+      expect(months.items.map((m: { key: string }) => m.key)).toEqual(['2026-02']);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});

@@ -118,6 +118,25 @@ describe('Scheduler (time as facts, against PostgreSQL)', () => {
     });
   });
 
+  it('a rebuild of the scheduler projection from the log equals the live one, row for row', async () => {
+    const ids = [await schedule('watch-1', '2026-03-01T00:00:00.000Z'), await schedule('watch-2', '2026-03-09T00:00:00.000Z'), await schedule('watch-3', '2026-03-01T00:00:00.000Z')];
+    await store.appendToStream('watch-3', [{ type: 'DeadlineCancelled', data: { deadlineId: ids[2], kind: 'test-deadline', subject: 'watch-3', reason: 'settled', cancelledAt: '2026-02-28T00:00:00.000Z' }, metadata: meta() }], 1n);
+    await settle();
+    clock.set('2026-12-01T00:00:00Z');
+    await scheduler({ periodsFrom: '2026-11-25' }).tick();
+    await settle();
+    const rows = async () => ({
+      deadlines: (await db.pool.query('SELECT * FROM rm.deadlines ORDER BY deadline_id')).rows,
+      periods: (await db.pool.query('SELECT * FROM rm.business_periods ORDER BY period, key')).rows,
+    });
+    const live = await rows();
+    expect(live.deadlines.map((d: { status: string }) => d.status).sort()).toEqual(['cancelled', 'elapsed', 'elapsed']);
+    expect(live.periods.length).toBe(6 + 1);
+    await runtime.requestRebuild('scheduler');
+    await settle();
+    expect(await rows()).toEqual(live);
+  });
+
   describe('business periods (Asia/Shanghai)', () => {
     const keys = async () => (await periodEvents()).map((e) => `${e.data.period} ${e.data.key}`);
 

@@ -47,6 +47,7 @@ const UNDEFINED_TABLE = '42P01';
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
+  private pokeTimer: NodeJS.Timeout | undefined;
   private running: Promise<TickOutcome> | undefined;
   private started = false;
   /** The end of the last period reported per kind (this process), so a tick does not rescan from the start. */
@@ -77,13 +78,23 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.pokeTimer) clearTimeout(this.pokeTimer);
     this.timer = undefined;
+    this.pokeTimer = undefined;
     await this.running?.catch(() => undefined);
   }
 
-  /** Something may have been scheduled (the local projection moved): look again at the next due time. */
+  /**
+   * Something may have been scheduled (the local projection moved): look again at the next due time, at most
+   * twice a second however busy the projections are.
+   */
   poke(): void {
-    if (this.started && !this.running) void this.arm();
+    if (!this.started || this.pokeTimer) return;
+    this.pokeTimer = setTimeout(() => {
+      this.pokeTimer = undefined;
+      if (this.started && !this.running) void this.arm();
+    }, 500);
+    this.pokeTimer.unref();
   }
 
   /** One pass: appends every fact whose time has come. Ticks never overlap within an instance. */
