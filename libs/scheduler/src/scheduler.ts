@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { BUSINESS_PERIODS, BusinessPeriod, BusinessPeriodEnded, businessCalendarStream, businessPeriodEventId, Clock, deterministicUuid } from '@app/kernel';
-import { EventStore, handleCommand, UpcasterRegistry } from '@app/event-store';
+import { EventStore, handleCommand, UpcasterRegistry, WrongExpectedRevision } from '@app/event-store';
 import { deadlineDecider } from './domain/deadline.decider';
 import { allPeriodsEnded, startOfBusinessDate } from './domain/business-periods';
 
@@ -24,6 +24,13 @@ export interface TickOutcome {
   readonly periods: number;
 }
 
+interface CalendarState {
+  revision: bigint | undefined;
+  /** Keys of the periods of this zone already recorded in the stream. */
+  readonly keys: Set<string>;
+  lastEnd: Date | undefined;
+}
+
 interface DueRow {
   deadline_id: string;
   stream: string;
@@ -39,8 +46,10 @@ const UNDEFINED_TABLE = '42P01';
  *   deadlineDecider, so a deadline cancelled meanwhile is left alone;
  * - BusinessPeriodEnded for every day, month, quarter and year of the business time zone that ended since the
  *   start (SCHEDULER_PERIODS_FROM or the first event's date).
- * Every fact has a deterministic event id (and command id), so two instances, or a restart after an append whose
- * answer was lost, append a duplicate that the store absorbs: each fact is in the log once. It learns pending
+ * Every fact has a deterministic event id (and command id), and is appended at the revision of its stream that
+ * was read, after checking that the stream does not hold it yet: two instances, or a restart after an append
+ * whose answer was lost, append a duplicate that the store absorbs or meet a revision conflict, re-read and find
+ * it there. Each fact is in the log once. It learns pending
  * deadlines from its own read model (rm.deadlines, the scheduler projection) and wakes at the next due time, at
  * the latest every check interval; a deadline already past when it starts is appended by the first tick. It reads
  * time from a Clock only to decide *whether* a time has come, never to stamp a fact.
@@ -50,8 +59,8 @@ export class Scheduler {
   private pokeTimer: NodeJS.Timeout | undefined;
   private running: Promise<TickOutcome> | undefined;
   private started = false;
-  /** The end of the last period reported per kind (this process), so a tick does not rescan from the start. */
-  private readonly cursors = new Map<BusinessPeriod, Date>();
+  /** Each calendar stream as this process has read it, so a tick reads only what was appended since. */
+  private readonly calendars = new Map<BusinessPeriod, CalendarState>();
   private readonly checkIntervalMs: number;
   private readonly batchSize: number;
   private readonly log: NonNullable<SchedulerOptions['log']>;
@@ -159,30 +168,66 @@ export class Scheduler {
     const from = await this.periodsFrom();
     if (!from) return 0;
     const timeZone = this.options.timeZone;
-    if (this.cursors.size === 0) {
-      const known = await this.query<{ period: BusinessPeriod; ended_at: Date }>(
-        `SELECT period, max(ended_at) AS ended_at FROM rm.business_periods WHERE time_zone = $1 GROUP BY period`,
-        [timeZone],
-      );
-      for (const k of known) this.cursors.set(k.period, k.ended_at);
-    }
-    const after = Object.fromEntries(BUSINESS_PERIODS.map((p) => [p, maxDate(from, this.cursors.get(p))])) as Record<BusinessPeriod, Date>;
+    const after = {} as Record<BusinessPeriod, Date>;
+    for (const period of BUSINESS_PERIODS) after[period] = maxDate(from, (await this.calendar(period)).lastEnd);
     let appended = 0;
     for (;;) {
       const ended = allPeriodsEnded(timeZone, after, now, 1000);
       if (ended.length === 0) return appended;
       for (const data of ended) {
-        const eventId = businessPeriodEventId(timeZone, data.period, data.key);
-        const event: BusinessPeriodEnded = { type: 'BusinessPeriodEnded', data };
-        const result = await this.store.appendToStream(
-          businessCalendarStream(data.period),
-          [{ type: event.type, data: event.data, metadata: { eventId, commandId: eventId, correlationId: eventId, causationId: eventId, actorId: 'scheduler', schemaVersion: this.options.upcasters?.currentVersion(event.type) ?? 1 } }],
-          'any',
-        );
-        if (!result.duplicate) appended += 1;
-        const end = new Date(data.endedAt);
-        this.cursors.set(data.period, end);
-        after[data.period] = end;
+        if (await this.recordPeriodEnd(data)) appended += 1;
+        after[data.period] = new Date(data.endedAt);
+      }
+    }
+  }
+
+  /**
+   * The calendar stream of a period kind as this process knows it, brought up to date (one read of what was
+   * appended since): which periods of this zone are recorded, up to which revision, and the last end.
+   */
+  private async calendar(period: BusinessPeriod): Promise<CalendarState> {
+    let cal = this.calendars.get(period);
+    if (!cal) {
+      cal = { revision: undefined, keys: new Set(), lastEnd: undefined };
+      this.calendars.set(period, cal);
+    }
+    const fromRevision = cal.revision === undefined ? 0n : cal.revision + 1n;
+    for (const e of await this.store.readStream(businessCalendarStream(period), { fromRevision })) {
+      cal.revision = e.revision;
+      if (e.type !== 'BusinessPeriodEnded') continue;
+      const data = e.data as BusinessPeriodEnded['data'];
+      if (data.timeZone !== this.options.timeZone) continue;
+      cal.keys.add(data.key);
+      const end = new Date(data.endedAt);
+      if (!cal.lastEnd || end > cal.lastEnd) cal.lastEnd = end;
+    }
+    return cal;
+  }
+
+  /**
+   * Appends one period's end unless its calendar stream already holds it, at the revision read: another instance
+   * appending meanwhile is a revision conflict (re-read, then it is there), and its same event id makes a lost
+   * answer a duplicate. So each period ends once on every store, not only where event ids are unique.
+   */
+  private async recordPeriodEnd(data: BusinessPeriodEnded['data']): Promise<boolean> {
+    const eventId = businessPeriodEventId(data.timeZone, data.period, data.key);
+    const event: BusinessPeriodEnded = { type: 'BusinessPeriodEnded', data };
+    const metadata = { eventId, commandId: eventId, correlationId: eventId, causationId: eventId, actorId: 'scheduler', schemaVersion: this.options.upcasters?.currentVersion(event.type) ?? 1 };
+    for (let attempt = 0; ; attempt++) {
+      const cal = await this.calendar(data.period);
+      if (cal.keys.has(data.key)) return false;
+      try {
+        const result = await this.store.appendToStream(businessCalendarStream(data.period), [{ ...event, metadata }], cal.revision ?? 'no_stream');
+        if (!result.duplicate) {
+          cal.revision = result.nextExpectedRevision;
+          cal.keys.add(data.key);
+          const end = new Date(data.endedAt);
+          if (!cal.lastEnd || end > cal.lastEnd) cal.lastEnd = end;
+        }
+        return !result.duplicate;
+      } catch (error) {
+        if (error instanceof WrongExpectedRevision && attempt < 10) continue;
+        throw error;
       }
     }
   }
