@@ -119,9 +119,13 @@ export class Scheduler {
     return run;
   }
 
-  /** The next pending deadline's due time, as the scheduler's read model knows it. */
-  async nextDueAt(): Promise<Date | undefined> {
-    const rows = await this.query<{ due_at: Date }>(`SELECT due_at FROM rm.deadlines WHERE status = 'scheduled' ORDER BY due_at LIMIT 1`, []);
+  /**
+   * The next pending deadline's due time after `after` (default: now), as the scheduler's read model knows it.
+   * Deadlines already due were the last tick's business (one whose elapse the read model has not seen yet is
+   * retried by the periodic check, and found done).
+   */
+  async nextDueAt(after: Date = this.clock.now()): Promise<Date | undefined> {
+    const rows = await this.query<{ due_at: Date }>(`SELECT due_at FROM rm.deadlines WHERE status = 'scheduled' AND due_at > $1 ORDER BY due_at LIMIT 1`, [after]);
     return rows[0]?.due_at;
   }
 
@@ -144,24 +148,28 @@ export class Scheduler {
         [now, after?.dueAt ?? null, after?.id ?? null, this.batchSize],
       );
       for (const row of rows) {
-        const result = await handleCommand(
-          this.store,
-          row.stream,
-          deadlineDecider,
-          { type: 'ElapseDeadline', deadlineId: row.deadline_id, now: now.toISOString() },
-          {
-            commandId: deterministicUuid('DeadlineElapsed', row.deadline_id),
-            actorId: 'scheduler',
-            correlationId: row.deadline_id,
-            causationId: row.scheduled_event_id,
-          },
-          { retries: 5, upcasters: this.options.upcasters },
-        );
-        if (!result.duplicate && result.events.length > 0) appended += 1;
+        const result = await this.elapse(row, now).catch((error: unknown) => {
+          // one stream that cannot be appended to (a store error) must not hold up the others: the next check retries it
+          this.log('scheduler could not elapse a deadline', { deadlineId: row.deadline_id, stream: row.stream, error: String(error) });
+          return undefined;
+        });
+        if (result && !result.duplicate && result.events.length > 0) appended += 1;
       }
       if (rows.length < this.batchSize) return appended;
       after = { dueAt: rows[rows.length - 1]!.due_at, id: rows[rows.length - 1]!.deadline_id };
     }
+  }
+
+  /** Decided on the subject's stream at the revision read: a cancel that landed first wins; a second run is a duplicate. */
+  private elapse(row: DueRow, now: Date) {
+    return handleCommand(
+      this.store,
+      row.stream,
+      deadlineDecider,
+      { type: 'ElapseDeadline', deadlineId: row.deadline_id, now: now.toISOString() },
+      { commandId: deterministicUuid('DeadlineElapsed', row.deadline_id), actorId: 'scheduler', correlationId: row.deadline_id, causationId: row.scheduled_event_id },
+      { retries: 5, upcasters: this.options.upcasters },
+    );
   }
 
   private async endPeriods(now: Date): Promise<number> {
@@ -239,13 +247,13 @@ export class Scheduler {
     return first ? new Date(first.metadata.recordedAt) : undefined;
   }
 
-  /** Sleeps until the next due time, at most the check interval (and at least 250 ms, while the read model lags). */
+  /** Sleeps until the next due time, at most the check interval. */
   private async arm(): Promise<void> {
     if (!this.started) return;
     let delay = this.checkIntervalMs;
     try {
       const next = await this.nextDueAt();
-      if (next) delay = Math.min(delay, Math.max(250, next.getTime() - this.clock.now().getTime()));
+      if (next) delay = Math.min(delay, Math.max(10, next.getTime() - this.clock.now().getTime()));
     } catch (error) {
       this.log('scheduler could not read its deadlines', { error: String(error) });
     }
