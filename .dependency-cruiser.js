@@ -38,6 +38,21 @@ module.exports = {
       to: { path: '^libs/(?!generator/)[^/]+/src/.+', pathNot: '^libs/[^/]+/src/index\\.ts$' },
     },
     {
+      name: 'deciders-do-not-import-the-scheduler',
+      comment:
+        'Deciders register deadlines and fold time facts through the event types in libs/kernel (time-facts.ts); ' +
+        'only the composition root knows the scheduler, which depends on nothing but kernel, event store, platform and projections.',
+      severity: 'error',
+      from: { path: '^libs/', pathNot: '^libs/scheduler/' },
+      to: { path: '^libs/scheduler/' },
+    },
+    {
+      name: 'scheduler-knows-no-context',
+      severity: 'error',
+      from: { path: '^libs/scheduler/' },
+      to: { path: '^libs/(organization|policies|reporting)/' },
+    },
+    {
       name: 'jose-in-one-file',
       severity: 'error',
       from: { pathNot: '^libs/access/src/tokens\\.ts$' },

@@ -29,11 +29,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole API on a fresh database, driven over HTTP only; `env` adds configuration (e.g. BUSINESS_TIME_ZONE). */
+/**
+ * The whole API on a fresh database, driven over HTTP only; `env` adds configuration (e.g. BUSINESS_TIME_ZONE).
+ * The scheduler does not run by itself (RUN_SCHEDULER=false, the clock stands still): a spec that needs time facts
+ * calls app.get(Scheduler).tick().
+ */
 export async function startTestApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
   const db: TestDatabase = await createTestDatabase({ migrate: false, poolSize: 2 });
   const clock = new FixedClock(new Date('2026-03-02T01:00:00Z'));
-  const started = await createApp(loadConfig({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', AUTH_JWT_SECRET: TEST_SECRET, ...options.env }), { clock, logger: process.env.TEST_LOG_LEVEL !== undefined });
+  const started = await createApp(loadConfig({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', AUTH_JWT_SECRET: TEST_SECRET, RUN_SCHEDULER: 'false', ...options.env }), { clock, logger: process.env.TEST_LOG_LEVEL !== undefined });
   await started.app.init();
   const store = started.app.get<EventStore>(EVENT_STORE);
   const pool = started.app.get<Pool>(PG_POOL);

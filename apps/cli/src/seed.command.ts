@@ -21,7 +21,8 @@ export class SeedCommand extends CliCommand {
   async run([what]: string[]): Promise<void> {
     if (what !== 'demo') throw new Error(`Unknown seed "${what}": the only one is "demo"`);
     // Writes go to the store; the API's projections (running now or at its next start) build the read models.
-    const started = await createApp({ ...loadConfig(), runProjections: false, logLevel: 'warn' }, { logger: false });
+    const config = loadConfig();
+    const started = await createApp({ ...config, runProjections: false, scheduler: { ...config.scheduler, run: false }, logLevel: 'warn' }, { logger: false });
     try {
       const runner = started.app.get(CommandRunner);
       const demo = await seedDemoOrganization(runner, systemClock.now());

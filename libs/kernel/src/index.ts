@@ -4,3 +4,4 @@ export * from './clock';
 export * from './ids';
 export * from './command';
 export * from './problems';
+export * from './time-facts';

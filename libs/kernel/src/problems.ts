@@ -117,6 +117,7 @@ export const PROBLEM_CATALOGUE = {
   'commission-exists': { status: 409, meaning: 'A commission with this id already exists.', action: 'Use another commissionId, or read the existing one.' },
   'commission-not-found': { status: 409, meaning: 'The commission does not exist.', action: 'Check the commissionId.' },
   'commission-already-cancelled': { status: 409, meaning: 'The commission is already cancelled.', action: 'Nothing to do; read the commission.' },
+  'commission-deadline-elapsed': { status: 409, meaning: 'The commission\'s deadline has elapsed (DeadlineElapsed is in its stream): the units\' outcome stands and it can no longer be cancelled.', action: 'Nothing to cancel; read the commission\'s outcome.' },
   'commission-cancelled': { status: 422, meaning: 'The draft answers a commission that was cancelled.', action: 'Answer an open commission, or none.' },
   'commission-deadline-past': { status: 422, meaning: 'A commission\'s deadline must be in the future.', action: FIX },
   'commission-unit-unknown': { status: 422, meaning: 'Some commissioned units do not exist or are dissolved.', action: 'List active units only.' },

@@ -22,7 +22,20 @@ export interface AppConfig {
   readonly readMinPositionTimeoutMs: number;
   /** A shadow build nobody reads for this long is dropped (SHADOW_BUILD_TTL_SECONDS; a start request may set its own). */
   readonly shadowBuildTtlSeconds: number;
+  readonly scheduler: SchedulerConfig;
   readonly auth: AuthConfig;
+}
+
+/**
+ * The scheduler appends time facts (DeadlineElapsed, BusinessPeriodEnded; ADR 0015). RUN_SCHEDULER (default:
+ * RUN_PROJECTIONS) says whether this instance runs it; several instances may, each fact still lands once.
+ * SCHEDULER_PERIODS_FROM (YYYY-MM-DD, a business date) is the first day whose periods are recorded (default: the
+ * date of the first event in the log); SCHEDULER_CHECK_INTERVAL_MS (default 30000) the longest it sleeps.
+ */
+export interface SchedulerConfig {
+  readonly run: boolean;
+  readonly periodsFrom: string | undefined;
+  readonly checkIntervalMs: number;
 }
 
 /**
@@ -86,6 +99,26 @@ function timeZone(env: NodeJS.ProcessEnv, name: string, fallback: string): strin
   return raw;
 }
 
+function calendarDate(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().slice(0, 10) === raw;
+  if (!valid) throw new ConfigError(name, `expected a calendar date YYYY-MM-DD, got "${raw}"`);
+  return raw;
+}
+
+function schedulerConfig(env: NodeJS.ProcessEnv, runProjections: boolean): SchedulerConfig {
+  const raw = env.SCHEDULER_CHECK_INTERVAL_MS;
+  if (raw !== undefined && raw !== '' && (!/^\d+$/.test(raw) || Number(raw) < 100 || Number(raw) > 86_400_000)) {
+    throw new ConfigError('SCHEDULER_CHECK_INTERVAL_MS', `expected milliseconds between 100 and 86400000, got "${raw}"`);
+  }
+  return {
+    run: bool(env, 'RUN_SCHEDULER', runProjections),
+    periodsFrom: calendarDate(env, 'SCHEDULER_PERIODS_FROM'),
+    checkIntervalMs: raw === undefined || raw === '' ? 30_000 : Number(raw),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined) {
@@ -112,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const logLevel = (env.LOG_LEVEL || 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  const runProjections = bool(env, 'RUN_PROJECTIONS', true);
   return {
     port: port(env, 'PORT', 3000),
     databaseUrl,
@@ -120,10 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(env.DATA_DIR || './data'),
     embeddedPgPort: port(env, 'EMBEDDED_PG_PORT', 0),
     logLevel,
-    runProjections: bool(env, 'RUN_PROJECTIONS', true),
+    runProjections,
     businessTimeZone: timeZone(env, 'BUSINESS_TIME_ZONE', 'Asia/Shanghai'),
     readMinPositionTimeoutMs: integer(env, 'READ_MIN_POSITION_TIMEOUT_MS', 5000, 1, 60_000),
     shadowBuildTtlSeconds: integer(env, 'SHADOW_BUILD_TTL_SECONDS', 86_400, 60, 2_592_000),
+    scheduler: schedulerConfig(env, runProjections),
     auth: authConfig(env),
   };
 }

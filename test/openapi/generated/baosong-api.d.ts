@@ -969,6 +969,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deadlines deciders registered (DeadlineScheduled), soonest first, with their state: scheduled, cancelled or elapsed */
+        get: operations["SchedulerHttpController_deadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/business-periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Business periods (day, month, quarter, year in BUSINESS_TIME_ZONE) whose end is recorded (BusinessPeriodEnded), latest first */
+        get: operations["SchedulerHttpController_businessPeriods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2501,6 +2535,75 @@ export interface components {
             items: components["schemas"]["CommissionResponse"][];
             /** @description The cursor of the next page (send it as `cursor`), null on the last page */
             next: string | null;
+        };
+        DeadlineResponse: {
+            /** Format: uuid */
+            deadlineId: string;
+            /**
+             * @description What the deadline is for
+             * @example commission-deadline
+             */
+            kind: string;
+            /**
+             * @description The stream that scheduled it; DeadlineElapsed is appended there
+             * @example commission-6f2…
+             */
+            subject: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "cancelled" | "elapsed";
+            /**
+             * Format: date-time
+             * @description When it was cancelled, or its due time when it elapsed (never the time the scheduler noticed)
+             */
+            settledAt: string | null;
+            /**
+             * @description Log position of DeadlineScheduled (decimal string)
+             * @example 42
+             */
+            scheduledPosition: string;
+            /**
+             * @description Log position of DeadlineCancelled or DeadlineElapsed
+             * @example 57
+             */
+            settledPosition: string | null;
+        };
+        DeadlinePageResponse: {
+            items: components["schemas"]["DeadlineResponse"][];
+            /** @description How many deadlines match the filter */
+            total: number;
+        };
+        BusinessPeriodResponse: {
+            /** @enum {string} */
+            period: "day" | "month" | "quarter" | "year";
+            /**
+             * @description The period in the business calendar: 2026-11-30, 2026-11, 2026-Q4, 2026
+             * @example 2026-11
+             */
+            key: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            /**
+             * Format: date-time
+             * @example 2026-10-31T16:00:00.000Z
+             */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description The first instant of the next period
+             * @example 2026-11-30T16:00:00.000Z
+             */
+            endedAt: string;
+            /**
+             * @description Log position of BusinessPeriodEnded
+             * @example 42
+             */
+            position: string;
+        };
+        BusinessPeriodPageResponse: {
+            items: components["schemas"]["BusinessPeriodResponse"][];
+            total: number;
         };
     };
     responses: never;
@@ -11505,6 +11608,8 @@ export interface operations {
              *     `commission-not-found`: The commission does not exist.
              *
              *     `commission-already-cancelled`: The commission is already cancelled.
+             *
+             *     `commission-deadline-elapsed`: The commission's deadline has elapsed (DeadlineElapsed is in its stream): the units' outcome stands and it can no longer be cancelled.
              */
             409: {
                 headers: {
@@ -11513,7 +11618,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:commission-not-found" | "urn:baosong:problem:commission-already-cancelled";
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:commission-not-found" | "urn:baosong:problem:commission-already-cancelled" | "urn:baosong:problem:commission-deadline-elapsed";
                         /** @enum {integer} */
                         status?: 409;
                     };
@@ -12365,6 +12470,193 @@ export interface operations {
                         type?: "urn:baosong:problem:read-not-caught-up";
                         /** @enum {integer} */
                         status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    SchedulerHttpController_deadlines: {
+        parameters: {
+            query?: {
+                status?: "scheduled" | "cancelled" | "elapsed";
+                kind?: string;
+                /** @description The stream that scheduled the deadline, e.g. commission-<id> */
+                subject?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlinePageResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    SchedulerHttpController_businessPeriods: {
+        parameters: {
+            query?: {
+                period?: "day" | "month" | "quarter" | "year";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessPeriodPageResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
                     };
                 };
             };

@@ -1,28 +1,90 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { PG_POOL } from '@app/platform';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@app/event-store';
 import type { PolicyDocument } from '../domain/policy-document';
+import type { PolicyEvent } from '../domain/policy.decider';
 import { PolicySet } from '../domain/policy-set';
+
+/** The events the catalogue folds (the store filters by type in its query where it can). */
+export const POLICY_EVENT_TYPES: readonly string[] = ['PolicyDrafted', 'PolicyPublished', 'PolicySuperseded'];
+
+const PAGE = 500;
 
 /**
  * The published policies (superseded versions included: they still govern the dates the newer version does not
- * cover) as a compiled PolicySet, rebuilt only when that set changes: compile once, evaluate many times.
+ * cover) as a compiled PolicySet, folded from the log itself, not from a read model: every call first reads the
+ * policy events appended since the last one, up to the store's head at the time of the call, so a command that
+ * asks for the policies in force gets every version published before it was sent, and its decision depends on the
+ * log alone (never on how far the policies projection has got). The fold is kept in memory and extended
+ * incrementally; the PolicySet is compiled again only when the published set changed: compile once, evaluate
+ * many times.
  */
 @Injectable()
 export class PolicyCatalog {
-  private cached: { key: string; set: PolicySet } | undefined;
+  private position = 0n;
+  private readonly versions = new Map<string, { document: PolicyDocument; status: 'draft' | 'published' | 'superseded' }>();
+  private compiled: PolicySet | undefined;
+  private refreshing: Promise<void> = Promise.resolve();
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async published(): Promise<PolicySet> {
-    const versions = await this.pool.query<{ key: string }>(
-      `SELECT coalesce(string_agg(policy_id || ':' || version, ',' ORDER BY policy_id, version), '') AS key FROM rm.policy_versions WHERE status IN ('published', 'superseded')`,
-    );
-    const key = versions.rows[0]!.key;
-    if (this.cached?.key !== key) {
-      const docs = await this.pool.query<{ document: PolicyDocument }>(`SELECT document FROM rm.policy_versions WHERE status IN ('published', 'superseded')`);
-      this.cached = { key, set: new PolicySet(docs.rows.map((r) => r.document)) };
+    await this.refresh();
+    if (!this.compiled) {
+      const docs = [...this.versions.values()].filter((v) => v.status !== 'draft').map((v) => v.document);
+      this.compiled = new PolicySet(docs);
     }
-    return this.cached.set;
+    return this.compiled;
+  }
+
+  /** The log position the catalogue has folded up to. */
+  foldedUpTo(): bigint {
+    return this.position;
+  }
+
+  /** Calls queue: each one catches up to the head as it was when that call was made (or later). */
+  private refresh(): Promise<void> {
+    const run = this.refreshing.catch(() => undefined).then(() => this.catchUp());
+    this.refreshing = run;
+    return run;
+  }
+
+  private async catchUp(): Promise<void> {
+    const head = await this.store.headPosition();
+    while (this.position < head) {
+      // the store filters by type in its query: a page holds policy events only, however long the log
+      const batch = await this.store.readAll({ after: this.position, maxCount: PAGE, types: POLICY_EVENT_TYPES });
+      for (const event of batch) {
+        if (event.position > head) break;
+        this.fold(event);
+        this.position = event.position;
+      }
+      const more = batch.length === PAGE && batch[batch.length - 1]!.position < head;
+      if (!more) this.position = head;
+    }
+  }
+
+  private fold(event: RecordedEvent): void {
+    const e = event as RecordedEvent & PolicyEvent;
+    switch (e.type) {
+      case 'PolicyDrafted':
+        // a redraft of a draft version replaces its document; a published version is never redrafted (the
+        // decider refuses it), so a draft never changes the published set
+        this.versions.set(key(e.data.policyId, e.data.version), { document: e.data.document, status: 'draft' });
+        return;
+      case 'PolicyPublished':
+      case 'PolicySuperseded': {
+        const v = this.versions.get(key(e.data.policyId, e.data.version));
+        if (!v) return;
+        v.status = e.type === 'PolicyPublished' ? 'published' : 'superseded';
+        this.compiled = undefined;
+        return;
+      }
+      case 'PolicyValidated':
+        return;
+      default:
+        return;
+    }
   }
 }
+
+const key = (policyId: string, version: number): string => `${policyId}\u0000${version}`;

@@ -90,7 +90,7 @@ export class IssueCommissionHttpController {
   @Post(':commissionId/cancel')
   @HttpCode(200)
   @Access('commissions.manage')
-  @CommandEndpoint({ summary: 'Cancel a commission', response: CommissionCommandResponse, problems: ['commission-not-found', 'commission-already-cancelled'] })
+  @CommandEndpoint({ summary: 'Cancel a commission', response: CommissionCommandResponse, problems: ['commission-not-found', 'commission-already-cancelled', 'commission-deadline-elapsed'] })
   async cancel(
     @Param('commissionId', new UuidParamPipe()) commissionId: string,
     @Body() body: CancelCommissionRequest,

@@ -1,0 +1,5 @@
+export * from './scheduler';
+export * from './scheduler.module';
+export { schedulerProjection } from './read/scheduler.projection';
+export { deadlineDecider } from './domain/deadline.decider';
+export { periodsEnded, allPeriodsEnded } from './domain/business-periods';
