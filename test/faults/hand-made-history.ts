@@ -1,0 +1,55 @@
+import type { EventStore } from '@app/event-store';
+import { demoAuth, draftContent, publishPolicy, seedDemo, startTestApp } from '@test/support';
+
+/**
+ * A small history of real domain events, made through the API (the demo institution, a published policy and
+ * drafts at every stage of their review chain, with outcomes), appended to `target` in the same order. Used by
+ * the fault tests until the generator (libs/generator) can write a history directly.
+ */
+export async function writeHandMadeHistory(target: EventStore, drafts = 12): Promise<void> {
+  const t = await startTestApp();
+  try {
+    const demo = await seedDemo(t);
+    const auth = await demoAuth(t, demo);
+    await publishPolicy(t, auth.administrator!, 'law-enforcement-bureau-001C.json');
+    const office = demo.units.office!;
+    const channelId = demo.channels.wechat!;
+    for (let i = 0; i < drafts; i++) {
+      const content = draftContent(demo.byRole.reporter.memberId, { title: `我局开展夏季治安打击整治行动(第${i + 1}期)` });
+      const created = await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: office, ...content }).expect(201);
+      const draftId = created.body.draftId as string;
+      if (i % 6 === 0) continue; // left as a draft
+      await t.http.post(`/v1/drafts/${draftId}/submit`).set(auth.reporter!).set('If-Match', '"0"').expect(200);
+      if (i % 6 === 1) continue; // waiting for 初审
+      await t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(auth['unit_head@办公室']!).send({ comment: '同意' }).expect(200);
+      if (i % 6 === 2) continue;
+      await t.http.post(`/v1/drafts/${draftId}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'may_publish' }).expect(200);
+      await t.http.post(`/v1/drafts/${draftId}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({ comment: '同意报送' }).expect(200);
+      if (i % 6 === 3) continue; // signed off
+      const reviewer = auth.office_reviewer!;
+      await t.http.post(`/v1/drafts/${draftId}/publications`).set(reviewer).send({ channelId, url: `https://mp.weixin.qq.com/s/${i}`, publishedAt: '2026-03-02T03:00:00Z', exclusiveFirstRelease: true }).expect(201);
+      if (i % 6 === 4) continue;
+      await t.http.post(`/v1/drafts/${draftId}/adoptions`).set(reviewer).send({ publicationName: '《某市信息》', levelKey: 'city', issue: `第${i}期`, adoptedAt: '2026-03-04T02:00:00Z' }).expect(201);
+      await t.http.post(`/v1/drafts/${draftId}/instructions`).set(reviewer).send({ levelKey: 'city', leader: '李市长', text: '此做法很好,请在全市推广。', instructedAt: '2026-03-06T02:00:00Z' }).expect(201);
+    }
+    // Copy the log, in position order, through the port (runs of one stream stay one append).
+    let after = 0n;
+    for (;;) {
+      const page = await t.store.readAll({ after, maxCount: 500 });
+      if (page.length === 0) break;
+      for (let i = 0; i < page.length; ) {
+        let j = i + 1;
+        while (j < page.length && page[j]!.streamId === page[i]!.streamId) j++;
+        const run = page.slice(i, j).map((e) => {
+          const { recordedAt: _recordedAt, ...metadata } = e.metadata;
+          return { type: e.type, data: e.data, metadata };
+        });
+        await target.appendToStream(page[i]!.streamId, run, 'any');
+        i = j;
+      }
+      after = page[page.length - 1]!.position;
+    }
+  } finally {
+    await t.close();
+  }
+}

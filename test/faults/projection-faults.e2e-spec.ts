@@ -1,0 +1,147 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { PostgresEventStore } from '@app/event-store';
+import { ProjectionRuntime } from '@app/projections';
+import { createTestDatabase } from '@test/support';
+import { CONTEXT_PROJECTIONS } from '../../apps/api/src/contexts';
+import { buildInProcess, cloneDatabase, Database, differences, dropDatabase, pendingBuilds, readModels, seededRandom, waitUntil } from './fault-support';
+import { writeHandMadeHistory } from './hand-made-history';
+
+/**
+ * The projection process is SIGKILLed at random points (seeded: FAULT_SEED) while it builds every projection the
+ * API registers, during live catch-up (first builds, live from position 0) and during a rebuild (blue/green,
+ * beside the live build). After each run of kills it is started again and left to finish; then every table of
+ * every projection must equal, row for row, a clean build of the same log in a fresh database.
+ * FAULT_RUNS is the number of kills (npm test: 3; npm run test:faults: 20).
+ */
+const KILLS = Number(process.env.FAULT_RUNS ?? 3);
+const SEED = Number(process.env.FAULT_SEED ?? 20261202);
+const DEFS = CONTEXT_PROJECTIONS;
+const RUN_TIMEOUT_MS = Number(process.env.FAULT_RUN_TIMEOUT_MS ?? 240_000);
+
+type Scenario = 'catch-up' | 'rebuild';
+
+describe(`the projection process SIGKILLed at random points (${KILLS} kills, seed ${SEED})`, () => {
+  let pristine: Database; // the log only, no read side
+  let built: Database; // the same log, every projection built cleanly (the reference)
+  let reference: Record<string, string[]>;
+  let head: bigint;
+  const children = new Set<ChildProcess>();
+  const random = seededRandom(SEED);
+
+  beforeAll(async () => {
+    const db = await createTestDatabase({ poolSize: 4 });
+    const store = new PostgresEventStore(db.pool);
+    await writeHandMadeHistory(store);
+    head = await store.headPosition();
+    await store.close();
+    await db.pool.end();
+    pristine = { name: new URL(db.url).pathname.slice(1), url: db.url };
+    built = await cloneDatabase(pristine.name);
+    await buildInProcess(built.url, DEFS, RUN_TIMEOUT_MS);
+    const pool = new Pool({ connectionString: built.url, max: 2 });
+    reference = await readModels(pool, DEFS);
+    await pool.end();
+  }, RUN_TIMEOUT_MS);
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    if (built) await dropDatabase(built);
+    if (pristine) await dropDatabase(pristine);
+  });
+
+  function startWorker(url: string): ChildProcess {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'projection-worker.ts')], {
+      env: { ...process.env, FAULT_DATABASE_URL: url, FAULT_BATCH_SIZE: process.env.FAULT_BATCH_SIZE ?? '20' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
+    return child;
+  }
+
+  async function kill(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** One run: `kills` SIGKILLs at seeded progress points, then a last start left to finish; returns where it was killed. */
+  async function faultRun(scenario: Scenario, kills: number): Promise<string[]> {
+    const db = await cloneDatabase(scenario === 'rebuild' ? built.name : pristine.name);
+    const pool = new Pool({ connectionString: db.url, max: 3 });
+    pool.on('error', () => undefined);
+    const store = new PostgresEventStore(pool);
+    const killedAt: string[] = [];
+    try {
+      let before: string[] = [];
+      if (scenario === 'rebuild') {
+        before = (await pool.query<{ build_id: string }>(`SELECT build_id FROM projection_builds WHERE state = 'live'`)).rows.map((r) => r.build_id);
+        // requests only: a runtime that was never started runs nothing, the worker picks the builds up
+        const requester = new ProjectionRuntime(pool, store, DEFS);
+        for (const def of DEFS) await requester.requestRebuild(def.name);
+      }
+      // progress = sum of the positions of the builds this run creates; done = every one at the head
+      const progress = async () =>
+        BigInt(
+          (
+            await pool.query<{ total: string | null }>(
+              `SELECT sum(position)::text AS total FROM projection_builds WHERE projection = ANY($1) AND NOT (build_id = ANY($2))`,
+              [DEFS.map((d) => d.name), before],
+            )
+          ).rows[0]?.total ?? '0',
+        );
+      const total = head * BigInt(DEFS.length);
+      const points = Array.from({ length: kills }, () => 0.02 + random() * 0.96).sort((a, b) => a - b);
+      for (const point of points) {
+        const threshold = BigInt(Math.floor(Number(total) * point));
+        const child = startWorker(db.url);
+        const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`worker exited early (${code ?? signal})`))));
+        await Promise.race([waitUntil(async () => (await progress()) >= threshold, RUN_TIMEOUT_MS, async () => `progress ${await progress()} < ${threshold}`), exited]);
+        // land somewhere inside the batches that follow, not just after a commit
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 40)));
+        await kill(child);
+        killedAt.push(`${scenario} at ${await progress()}/${total}`);
+      }
+      const child = startWorker(db.url);
+      await waitUntil(async () => (await pendingBuilds(pool, DEFS, head)).length === 0, RUN_TIMEOUT_MS, async () => (await pendingBuilds(pool, DEFS, head)).join(', '), 50);
+      await kill(child);
+
+      expect(await store.headPosition()).toBe(head); // the projections appended nothing
+      const live = (await pool.query<{ build_id: string }>(`SELECT build_id FROM projection_builds WHERE state = 'live'`)).rows.map((r) => r.build_id);
+      expect(live).toHaveLength(DEFS.length);
+      for (const id of live) expect(before).not.toContain(id); // a rebuild run ends on the new builds
+      expect({ killedAt, differences: differences(await readModels(pool, DEFS), reference) }).toEqual({ killedAt, differences: {} });
+      return killedAt;
+    } finally {
+      await store.close();
+      await pool.end();
+      await dropDatabase(db);
+    }
+  }
+
+  /** Runs of 1-3 kills until `kills` are spent. */
+  async function scenario(name: Scenario, kills: number): Promise<void> {
+    const log: string[] = [];
+    for (let left = kills; left > 0; ) {
+      const k = Math.min(left, 1 + Math.floor(random() * 3));
+      log.push(...(await faultRun(name, k)));
+      left -= k;
+    }
+    expect(log).toHaveLength(kills);
+  }
+
+  it('the reference build has rows in every projection', () => {
+    for (const def of DEFS) expect(def.tables.some((table) => (reference[`${def.name}/${table}`] ?? []).length > 0)).toBe(true);
+  });
+
+  it(`killed during live catch-up ${Math.ceil(KILLS / 2)} times: every read model equals a clean build`, async () => {
+    await scenario('catch-up', Math.ceil(KILLS / 2));
+  }, RUN_TIMEOUT_MS * KILLS);
+
+  it(`killed during a rebuild ${Math.floor(KILLS / 2)} times: every read model equals a clean build`, async () => {
+    await scenario('rebuild', Math.floor(KILLS / 2));
+  }, RUN_TIMEOUT_MS * KILLS);
+});
