@@ -57,6 +57,23 @@ export async function dropDatabase(db: Database): Promise<void> {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`));
 }
 
+/**
+ * Leaves only the log: drops every build's schema and the runtime's bookkeeping (builds, dead letters and what
+ * refers to them) and the rm views, as in a database where no projection has run yet.
+ */
+export async function resetReadSide(url: string): Promise<void> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    const schemas = await pool.query<{ schema_name: string }>('SELECT schema_name FROM projection_builds');
+    for (const r of schemas.rows) await pool.query(`DROP SCHEMA IF EXISTS "${r.schema_name}" CASCADE`);
+    await pool.query('TRUNCATE projection_builds, projection_dead_letters CASCADE');
+    const views = await pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.views WHERE table_schema = 'rm'`);
+    for (const v of views.rows) await pool.query(`DROP VIEW IF EXISTS rm."${v.table_name}" CASCADE`);
+  } finally {
+    await pool.end();
+  }
+}
+
 /** Every build of these projections that is not live yet, or not at the head, or stopped. */
 export async function pendingBuilds(pool: Pool, defs: readonly AnyProjection[], head: bigint): Promise<string[]> {
   const rows = await pool.query<{ projection: string; state: string; position: string; stopped_at: Date | null; last_error: string | null; version: number }>(

@@ -1,12 +1,12 @@
-import type { EventStore } from '@app/event-store';
+import type { EventStore, RecordedEvent } from '@app/event-store';
 import { demoAuth, draftContent, publishPolicy, seedDemo, startTestApp } from '@test/support';
 
 /**
  * A small history of real domain events, made through the API (the demo institution, a published policy and
- * drafts at every stage of their review chain, with outcomes), appended to `target` in the same order. Used by
- * the fault tests until the generator (libs/generator) can write a history directly.
+ * drafts at every stage of their review chain, with outcomes), in position order. Used by the fault tests until
+ * the generator (libs/generator) can write a history directly.
  */
-export async function writeHandMadeHistory(target: EventStore, drafts = 12): Promise<void> {
+export async function handMadeHistory(drafts = 12): Promise<RecordedEvent[]> {
   const t = await startTestApp();
   try {
     const demo = await seedDemo(t);
@@ -32,24 +32,28 @@ export async function writeHandMadeHistory(target: EventStore, drafts = 12): Pro
       await t.http.post(`/v1/drafts/${draftId}/adoptions`).set(reviewer).send({ publicationName: '《某市信息》', levelKey: 'city', issue: `第${i}期`, adoptedAt: '2026-03-04T02:00:00Z' }).expect(201);
       await t.http.post(`/v1/drafts/${draftId}/instructions`).set(reviewer).send({ levelKey: 'city', leader: '李市长', text: '此做法很好,请在全市推广。', instructedAt: '2026-03-06T02:00:00Z' }).expect(201);
     }
-    // Copy the log, in position order, through the port (runs of one stream stay one append).
-    let after = 0n;
-    for (;;) {
+    const events: RecordedEvent[] = [];
+    for (let after = 0n; ; ) {
       const page = await t.store.readAll({ after, maxCount: 500 });
-      if (page.length === 0) break;
-      for (let i = 0; i < page.length; ) {
-        let j = i + 1;
-        while (j < page.length && page[j]!.streamId === page[i]!.streamId) j++;
-        const run = page.slice(i, j).map((e) => {
-          const { recordedAt: _recordedAt, ...metadata } = e.metadata;
-          return { type: e.type, data: e.data, metadata };
-        });
-        await target.appendToStream(page[i]!.streamId, run, 'any');
-        i = j;
-      }
+      if (page.length === 0) return events;
+      events.push(...page);
       after = page[page.length - 1]!.position;
     }
   } finally {
     await t.close();
+  }
+}
+
+/** Appends recorded events to another store in the same order, as they were (ids, data, metadata); runs of one stream stay one append. */
+export async function appendRecorded(target: EventStore, events: readonly RecordedEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; ) {
+    let j = i + 1;
+    while (j < events.length && events[j]!.streamId === events[i]!.streamId) j++;
+    const run = events.slice(i, j).map((e) => {
+      const { recordedAt: _recordedAt, ...metadata } = e.metadata;
+      return { type: e.type, data: e.data, metadata };
+    });
+    await target.appendToStream(events[i]!.streamId, run, 'any');
+    i = j;
   }
 }
