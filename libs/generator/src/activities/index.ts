@@ -1,0 +1,13 @@
+import type { Activity } from '../world';
+import { channelsActivity } from './channels.activity';
+import { commissionsActivity } from './commissions.activity';
+import { draftsActivity } from './drafts.activity';
+import { organizationActivity } from './organization.activity';
+import { policiesActivity } from './policies.activity';
+
+/**
+ * Every kind of activity of the generated institution, started in this order. A new kind (incidents, rewards …)
+ * is a new file here: an Activity whose start() schedules its tasks on the world's clock; it takes its own random
+ * stream (world.rng(name)), so the histories the others produce keep their shape.
+ */
+export const ACTIVITIES: readonly Activity[] = [organizationActivity, channelsActivity, policiesActivity, draftsActivity, commissionsActivity];

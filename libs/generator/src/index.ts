@@ -1,0 +1,7 @@
+export { generateChunks, generateHistory, historyHash } from './generator';
+export type { GenerateHistoryOptions, GenerateHistoryResult, GenerateOptions, GenerationSummary } from './generator';
+export { SIZES, World, HISTORY_START } from './world';
+export type { Activity, HistorySize, SizePlan } from './world';
+export type { StreamAppend } from './ledger';
+export { ACTIVITIES } from './activities';
+export { Rng } from './random';
