@@ -62,6 +62,12 @@ export interface ReadAllOptions {
   /** Read events strictly after this position (0n = from the start). */
   readonly after?: bigint;
   readonly maxCount?: number;
+  /**
+   * Only events of these types (filtered by the store, not after reading). Absent: every type; empty: none.
+   * A filtered read says nothing about how far it scanned: a consumer that keeps a checkpoint uses subscribe(),
+   * whose batches carry `through`.
+   */
+  readonly types?: readonly string[];
 }
 
 export interface SubscribeOptions {
@@ -70,23 +76,66 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
   /** Ends the subscription. */
   readonly signal?: AbortSignal;
+  /** Only events of these types, filtered by the store (see ReadAllOptions.types); checkpoint with subscribe()'s `through`. */
+  readonly types?: readonly string[];
 }
 
 /** Catch-up then live: yields batches in global position order, each event exactly once. */
 export type EventSubscription = AsyncIterable<readonly RecordedEvent[]>;
 
+/**
+ * One batch of a subscribe() subscription: its events (in position order, only the subscribed types) and
+ * `through`, the position the store has scanned up to: every matching event at or before `through` has been
+ * delivered, in this batch or an earlier one. `through` never decreases from batch to batch, is at least the
+ * position of the batch's last event, and may pass events of other types, so a consumer of rare types still
+ * moves its checkpoint to `through`. A batch may be empty when only `through` moved.
+ */
+export interface EventBatch {
+  readonly events: readonly RecordedEvent[];
+  readonly through: bigint;
+}
+
+/** One stream's part of appendMany(). */
+export interface StreamAppend {
+  readonly stream: string;
+  readonly events: readonly EventToAppend[];
+  readonly expected?: ExpectedRevision;
+}
+
 export interface EventStore {
   appendToStream(stream: string, events: readonly EventToAppend[], expected?: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Several appends, each to its stream at its expected revision, as ONE transaction on PostgreSQL and in
+   * memory: either every append lands (or is a duplicate) or none does, and the first failure (a
+   * WrongExpectedRevision, an EventIdReused) is thrown. One result per append, in order. The same stream may
+   * appear more than once: a later append sees the earlier ones. EventStoreDB has no transaction across streams:
+   * its adapter appends one after the other and is NOT atomic (see EsdbEventStore.appendMany).
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Events of one stream in revision order; an empty array when the stream does not exist. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
-  /** Position of the last event a subscriber can see (0n when the store is empty). */
+  /** Catch-up then live, like subscribeToAll, filtered by `options.types`, with the scanned position (EventBatch). */
+  subscribe(options?: SubscribeOptions): AsyncIterable<EventBatch>;
+  /**
+   * The highest position a subscriber can see (0n when the store is empty): never a position beyond a gap that
+   * may still fill, so a consumer that has reached it has every event at or below it.
+   */
   headPosition(): Promise<bigint>;
   close(): Promise<void>;
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/** subscribeToAll() on top of subscribe(): the events of each non-empty batch. */
+export function eventsOf(batches: AsyncIterable<EventBatch>): EventSubscription {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of batches) if (batch.events.length > 0) yield batch.events;
+    },
+  };
+}
 
 export class WrongExpectedRevision extends DomainError {
   constructor(

@@ -1,5 +1,6 @@
 import type {
   AppendResult,
+  EventBatch,
   EventStore,
   EventSubscription,
   EventToAppend,
@@ -7,6 +8,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
 } from './event-store.port';
 import { UpcasterRegistry } from './upcasting';
@@ -21,6 +23,9 @@ export class UpcastingEventStore implements EventStore {
   appendToStream(stream: string, events: readonly EventToAppend[], expected?: ExpectedRevision): Promise<AppendResult> {
     return this.inner.appendToStream(stream, events, expected);
   }
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    return this.inner.appendMany(appends);
+  }
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readStream(stream, options)).map((e) => this.registry.upcast(e));
   }
@@ -33,6 +38,15 @@ export class UpcastingEventStore implements EventStore {
     return {
       async *[Symbol.asyncIterator]() {
         for await (const batch of inner) yield batch.map((e) => registry.upcast(e));
+      },
+    };
+  }
+  subscribe(options?: SubscribeOptions): AsyncIterable<EventBatch> {
+    const inner = this.inner.subscribe(options);
+    const registry = this.registry;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const batch of inner) yield { events: batch.events.map((e) => registry.upcast(e)), through: batch.through };
       },
     };
   }

@@ -1,5 +1,5 @@
 import { deterministicUuid, newId } from '@app/kernel';
-import { AppendResult, EventIdReused, EventStore, EventToAppend, ExpectedRevision, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { AppendResult, EventBatch, EventIdReused, EventStore, EventToAppend, ExpectedRevision, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 
 export interface EventStoreContractOptions {
   /**
@@ -10,6 +10,12 @@ export interface EventStoreContractOptions {
    * (handleCommand), so only a caller that builds its own ids can meet the difference.
    */
   readonly eventIdScope?: 'log' | 'stream';
+  /**
+   * Whether appendMany is all or nothing (PostgreSQL, in memory: true, the default). EventStoreDB has no
+   * transaction across streams: its appendMany appends one after the other, so a failure keeps the appends before
+   * it, and the contract checks exactly that.
+   */
+  readonly atomicAppendMany?: boolean;
 }
 
 /**
@@ -22,6 +28,7 @@ export function eventStoreContract(
   options: EventStoreContractOptions = {},
 ): void {
   const eventIdScope = options.eventIdScope ?? 'log';
+  const atomicAppendMany = options.atomicAppendMany ?? true;
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let dispose: () => Promise<void>;
@@ -280,6 +287,203 @@ export function eventStoreContract(
         await store.appendToStream(s, [event('After', {})], 0n);
         await done;
         expect(seen.map((e) => e.type)).toEqual(['Before', 'After']);
+      });
+    });
+
+    describe('appendMany', () => {
+      it('appends to several streams, one result per append in order, positions increasing', async () => {
+        const [a, b] = [stream(), stream()];
+        await store.appendToStream(b, [event('Seed', {})], 'no_stream');
+        const results = await store.appendMany([
+          { stream: a, events: [event('A1', {}), event('A2', {}, newId())], expected: 'no_stream' },
+          { stream: b, events: [event('B1', {})], expected: 0n },
+        ]);
+        expect(results.map((r) => [r.nextExpectedRevision, r.duplicate])).toEqual([
+          [1n, false],
+          [1n, false],
+        ]);
+        expect(results[1]!.position > results[0]!.position).toBe(true);
+        expect((await store.readStream(a)).map((e) => e.type)).toEqual(['A1', 'A2']);
+        const readB = await store.readStream(b);
+        expect(readB.map((e) => e.type)).toEqual(['Seed', 'B1']);
+        expect(readB[1]!.position).toBe(results[1]!.position);
+      });
+
+      it('lets a later append to the same stream see the earlier one', async () => {
+        const s = stream();
+        const results = await store.appendMany([
+          { stream: s, events: [event('A', {})], expected: 'no_stream' },
+          { stream: s, events: [event('B', {})], expected: 0n },
+        ]);
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([0n, 1n]);
+        expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A', 'B']);
+      });
+
+      it('answers a retry with the same event ids as duplicates and writes nothing', async () => {
+        const [a, b] = [stream(), stream()];
+        const appends = [
+          { stream: a, events: [event('A', {})], expected: 'no_stream' as const },
+          { stream: b, events: [event('B', {})], expected: 'no_stream' as const },
+        ];
+        const first = await store.appendMany(appends);
+        const again = await store.appendMany(appends);
+        expect(again.map((r) => r.duplicate)).toEqual([true, true]);
+        expect(again.map((r) => r.position)).toEqual(first.map((r) => r.position));
+        expect(await store.readStream(a)).toHaveLength(1);
+        expect(await store.readStream(b)).toHaveLength(1);
+      });
+
+      it(
+        atomicAppendMany
+          ? 'is all or nothing: a stale expected revision in one append writes none of them'
+          : 'is NOT atomic on this store: a stale expected revision keeps the appends before it',
+        async () => {
+          const [a, b, c] = [stream(), stream(), stream()];
+          await store.appendToStream(b, [event('Seed', {})], 'no_stream');
+          const head = await store.headPosition();
+          const error = await store
+            .appendMany([
+              { stream: a, events: [event('A', {})], expected: 'no_stream' },
+              { stream: b, events: [event('B', {})], expected: 5n },
+              { stream: c, events: [event('C', {})], expected: 'no_stream' },
+            ])
+            .catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(WrongExpectedRevision);
+          expect((error as WrongExpectedRevision).stream).toBe(b);
+          expect((await store.readStream(a)).map((e) => e.type)).toEqual(atomicAppendMany ? [] : ['A']);
+          expect((await store.readStream(b)).map((e) => e.type)).toEqual(['Seed']);
+          expect(await store.readStream(c)).toEqual([]);
+          if (atomicAppendMany) {
+            // nothing of the failed call is visible in the log either
+            expect((await store.readAll({ after: head, maxCount: 1000 })).filter((e) => [a, b, c].includes(e.streamId))).toEqual([]);
+          }
+        },
+      );
+
+      if (atomicAppendMany && eventIdScope === 'log') {
+        it('is all or nothing: event ids already stored elsewhere in one append write none of them', async () => {
+          const [a, b, other] = [stream(), stream(), stream()];
+          const commandId = newId();
+          await store.appendToStream(other, [event('X', {}, commandId, 0)], 'no_stream');
+          const error = await store
+            .appendMany([
+              { stream: a, events: [event('A', {})], expected: 'no_stream' },
+              { stream: b, events: [event('X', {}, commandId, 0)], expected: 'no_stream' },
+            ])
+            .catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(EventIdReused);
+          expect(await store.readStream(a)).toEqual([]);
+          expect(await store.readStream(b)).toEqual([]);
+        });
+      }
+
+      it('two calls over the same streams in opposite orders, at once, both land (20 pairs)', async () => {
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 20 }, async () => {
+            const [a, b] = [stream(), stream()];
+            await Promise.all([
+              store.appendMany([
+                { stream: a, events: [event('A', {})] },
+                { stream: b, events: [event('B', {})] },
+              ]),
+              store.appendMany([
+                { stream: b, events: [event('B', {})] },
+                { stream: a, events: [event('A', {})] },
+              ]),
+            ]);
+            expect((await store.readStream(a)).map((e) => e.revision)).toEqual([0n, 1n]);
+            expect((await store.readStream(b)).map((e) => e.revision)).toEqual([0n, 1n]);
+          }),
+        );
+        const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+        expect(failed.map((f) => String(f.reason))).toEqual([]);
+      }, 60_000);
+    });
+
+    describe('filtering by event type', () => {
+      /** Event types no other test appends, so a shared server's other events never match. */
+      const types = () => {
+        const tag = newId().replace(/-/g, '').slice(0, 12);
+        return { rare: `Rare${tag}`, common: `Common${tag}`, never: `Never${tag}` };
+      };
+
+      it('readAll returns only the asked types, in position order', async () => {
+        const { rare, common } = types();
+        const head = await store.headPosition();
+        const s = stream();
+        await store.appendToStream(s, [event(rare, { n: 1 }), event(common, {}, newId()), event(rare, { n: 2 }, newId()), event(common, {}, newId())], 'no_stream');
+        const read = await store.readAll({ after: head, types: [rare], maxCount: 1000 });
+        expect(read.map((e) => [e.type, e.data])).toEqual([
+          [rare, { n: 1 }],
+          [rare, { n: 2 }],
+        ]);
+        expect(await store.readAll({ after: head, types: [], maxCount: 1000 })).toEqual([]);
+        expect((await store.readAll({ after: head, types: [rare, common], maxCount: 1000 })).filter((e) => e.streamId === s)).toHaveLength(4);
+      });
+
+      it('subscribe delivers only the asked types; `through` never decreases and covers each batch', async () => {
+        const { rare, common } = types();
+        const head = await store.headPosition();
+        const s = stream();
+        await store.appendToStream(s, [event(common, {}), event(rare, { n: 1 }, newId()), event(common, {}, newId())], 'no_stream');
+        const controller = new AbortController();
+        const batches: EventBatch[] = [];
+        const seen: RecordedEvent[] = [];
+        const done = (async () => {
+          for await (const batch of store.subscribe({ after: head, types: [rare], batchSize: 2, signal: controller.signal })) {
+            batches.push(batch);
+            seen.push(...batch.events);
+            if (seen.length >= 2) controller.abort();
+          }
+        })();
+        await waitUntil(() => seen.length >= 1);
+        const live = await store.appendToStream(s, [event(common, {}), event(rare, { n: 2 }, newId())], 2n);
+        await done;
+        expect(seen.map((e) => [e.type, e.data])).toEqual([
+          [rare, { n: 1 }],
+          [rare, { n: 2 }],
+        ]);
+        expect(seen[1]!.position).toBe(live.position);
+        let previous = head;
+        for (const batch of batches) {
+          expect(batch.through >= previous).toBe(true);
+          for (const e of batch.events) expect(e.position <= batch.through && e.position > previous).toBe(true);
+          previous = batch.through;
+        }
+      });
+
+      it('subscribe moves `through` past events of other types, with empty batches', async () => {
+        const { common, never } = types();
+        const head = await store.headPosition();
+        const s = stream();
+        const controller = new AbortController();
+        const batches: EventBatch[] = [];
+        const done = (async () => {
+          for await (const batch of store.subscribe({ after: head, types: [never], signal: controller.signal })) batches.push(batch);
+        })();
+        const first = await store.appendToStream(s, [event(common, {})], 'no_stream');
+        await store.appendToStream(s, Array.from({ length: 40 }, (_, i) => event(common, { i }, newId())), 0n);
+        await waitUntil(() => batches.some((b) => b.through >= first.position)).finally(() => controller.abort());
+        await done;
+        expect(batches.flatMap((b) => b.events)).toEqual([]);
+        expect(batches[batches.length - 1]!.through >= first.position).toBe(true);
+      });
+
+      it('subscribe without types delivers every event, with `through` at the last one of each batch', async () => {
+        const head = await store.headPosition();
+        const s = stream();
+        await store.appendToStream(s, [event('A', {}), event('B', {}, newId()), event('C', {}, newId())], 'no_stream');
+        const controller = new AbortController();
+        const mine: RecordedEvent[] = [];
+        const done = (async () => {
+          for await (const batch of store.subscribe({ after: head, batchSize: 2, signal: controller.signal })) {
+            if (batch.events.length > 0) expect(batch.through).toBe(batch.events[batch.events.length - 1]!.position);
+            mine.push(...batch.events.filter((e) => e.streamId === s));
+            if (mine.length >= 3) controller.abort();
+          }
+        })();
+        await done;
+        expect(mine.map((e) => e.type)).toEqual(['A', 'B', 'C']);
       });
     });
   });

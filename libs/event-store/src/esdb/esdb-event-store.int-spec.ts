@@ -16,7 +16,7 @@ if (connectionString) {
       return { store, dispose: () => store.close() };
     },
     // The server checks event ids per stream (see esdb-event-store.spec.ts for the documentation it follows).
-    { eventIdScope: 'stream' },
+    { eventIdScope: 'stream', atomicAppendMany: false },
   );
 } else {
   describe('EventStore contract: EventStoreDB', () => {

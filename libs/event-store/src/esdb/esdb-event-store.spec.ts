@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import {
   ANY,
   BACKWARDS,
@@ -28,6 +28,7 @@ import {
   toReadPosition,
   toRecordedEvent,
   toStoredMetadata,
+  typesRegex,
 } from './esdb-event-store';
 
 // ------------------------------------------------------------------------------------------------------------
@@ -291,22 +292,43 @@ class FakeClient {
   /**
    * Off: every subscription is `this.subscription`, which the test writes to. On: each subscription is fed from the
    * fake's log, as the server's catch-up subscription does: the events from its start position on (inclusive),
-   * then each one written, without system events when the filter says so (excludeSystemEvents: `^[^$].*` on types).
+   * then each one written, only those whose type matches the filter's regex (excludeSystemEvents: `^[^$].*`; an
+   * event type filter: its own). With a `checkpointReached` callback, the fake reports a checkpoint after every
+   * event it considered and did not send, at that event's position: the server reports one per searched window
+   * (AllSubscriptionFiltered.cs: the last event of the page, or the page's start when none matched), the fake at
+   * the finest grain, which is what lets a test see `through` pass events of other types.
    */
   liveSubscriptions = false;
-  private readonly live = new Set<PassThrough>();
+  private readonly live = new Set<Transform>();
 
   subscribeToAll(...args: unknown[]) {
     this.calls.push({ method: 'subscribeToAll', args });
     if (!this.liveSubscriptions) return this.subscription;
-    const [options] = args as [{ fromPosition?: { commit: bigint } | string; filter?: { regex?: string } }];
+    const [options] = args as [
+      {
+        fromPosition?: { commit: bigint } | string;
+        filter?: { regex?: string; checkpointReached?: (subscription: unknown, position: { commit: bigint; prepare: bigint }) => unknown };
+      },
+    ];
     const from = options.fromPosition;
-    const excludeSystem = options.filter?.regex === '^[^$].*';
-    const stream = new PassThrough({ objectMode: true });
+    const matches = options.filter?.regex === undefined ? () => true : (type: string) => new RegExp(options.filter!.regex!).test(type);
+    const checkpointReached = options.filter?.checkpointReached;
+    // As the client's Subscription (a Transform): a checkpoint's callback runs in order with the events, once
+    // every event sent before it is readable.
+    const stream = new Transform({
+      objectMode: true,
+      transform(item: { checkpoint: bigint } | AllStreamResolvedEvent, _encoding, next) {
+        if ('checkpoint' in item) {
+          void Promise.resolve(checkpointReached?.(live, { commit: item.checkpoint, prepare: item.checkpoint })).then(() => next());
+          return;
+        }
+        next(null, item);
+      },
+    });
     const feed = (e: AllStreamResolvedEvent): void => {
-      if (!excludeSystem || !e.event!.type.startsWith('$')) stream.write(e);
+      if (matches(e.event!.type)) stream.write(e);
+      else if (checkpointReached) stream.write({ checkpoint: e.event!.position.commit });
     };
-    for (const e of this.all) if (typeof from !== 'object' || e.event!.position.commit >= from.commit) feed(e);
     const live = Object.assign(stream, {
       feed,
       unsubscribe: async () => {
@@ -314,6 +336,7 @@ class FakeClient {
         stream.end();
       },
     });
+    for (const e of this.all) if (typeof from !== 'object' || e.event!.position.commit >= from.commit) feed(e);
     this.live.add(live);
     return live;
   }
@@ -797,6 +820,28 @@ describe('EsdbEventStore.subscribeToAll', () => {
   });
 });
 
+describe('EsdbEventStore.subscribe with types', () => {
+  it('filters on the server with an event type filter matching exactly the types, with checkpoints', async () => {
+    const { fake, store } = open();
+    fake.liveSubscriptions = true;
+    const controller = new AbortController();
+    const iterator = store.subscribe({ types: ['Report.Drafted', 'B'], signal: controller.signal })[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    const [options] = fake.callsTo('subscribeToAll')[0]!.args as [{ filter: { filterOn: string; regex: string; checkpointInterval: number } }];
+    expect(options.filter).toMatchObject({ filterOn: 'eventType', regex: '^(?:Report\\.Drafted|B)$', checkpointInterval: 1 });
+    controller.abort();
+    await expect(pending).resolves.toMatchObject({ done: true });
+  });
+
+  it('builds a regex that matches the types and nothing else', () => {
+    const re = new RegExp(typesRegex(['a.b', 'C+']));
+    expect(['a.b', 'C+'].map((t) => re.test(t))).toEqual([true, true]);
+    expect(['axb', 'a.bc', 'CC', '$a.b'].map((t) => re.test(t))).toEqual([false, false, false, false]);
+    expect(new RegExp(typesRegex([])).test('')).toBe(false);
+  });
+});
+
 // ------------------------------------------------------------------------------------------------------------
 // The shared contract, on the fake server. No EventStoreDB runs here: esdb-event-store.int-spec.ts runs the same
 // contract against a real one when EVENTSTORE_CONNECTION_STRING is set. This run checks the adapter against the
@@ -811,5 +856,5 @@ eventStoreContract(
     const store = new EsdbEventStore(fake as unknown as EventStoreDBClient);
     return { store, dispose: () => store.close() };
   },
-  { eventIdScope: 'stream' },
+  { eventIdScope: 'stream', atomicAppendMany: false },
 );

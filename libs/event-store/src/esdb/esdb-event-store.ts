@@ -10,6 +10,7 @@ import {
   STREAM_EXISTS,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
 } from '@eventstore/db-client';
@@ -20,10 +21,13 @@ import type {
   EventData,
   JSONType,
   ReadPosition,
+  Position,
+  RegexFilter,
   ResolvedEvent,
 } from '@eventstore/db-client';
 import {
   AppendResult,
+  EventBatch,
   EventIdReused,
   EventMetadata,
   EventStore,
@@ -33,8 +37,10 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   WrongExpectedRevision,
+  eventsOf,
 } from '../event-store.port';
 
 /**
@@ -174,6 +180,22 @@ export function selectAfter(page: readonly EsdbResolvedEvent[], after: bigint | 
   return out;
 }
 
+/** A regular expression matching exactly these event types (none for an empty list), for the server's filter. */
+export function typesRegex(types: readonly string[]): string {
+  if (types.length === 0) return '^(?!)$';
+  return `^(?:${types.map((t) => t.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|')})$`;
+}
+
+/**
+ * The server-side filter of a subscription: system events out, and with `types`, only those types (which never
+ * start with `$`, so system events stay out). A filtered subscription reports checkpoints: `onCheckpoint` gets the
+ * commit position the server has searched up to (see `subscribe`).
+ */
+export function subscriptionFilter(types: readonly string[] | undefined, onCheckpoint: (position: Position) => void): RegexFilter {
+  if (types === undefined) return excludeSystemEvents();
+  return eventTypeFilter({ regex: typesRegex(types), checkpointInterval: 1, checkpointReached: (_subscription, position) => onCheckpoint(position) });
+}
+
 /** The client's revision as our "actual" revision: a missing stream (or a negative revision) is `no_stream`. */
 export function toActualRevision(current: bigint | string | undefined): bigint | 'no_stream' {
   return typeof current === 'bigint' && current >= 0n ? current : 'no_stream';
@@ -296,6 +318,17 @@ export class EsdbEventStore implements EventStore {
     };
   }
 
+  /**
+   * EventStoreDB has no transaction across streams: the appends are made one after the other, each atomic on its
+   * own, and a failure leaves the appends before it in place (NOT all or nothing, unlike PostgreSQL and the
+   * in-memory store). The failure is thrown as appendToStream throws it.
+   */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const a of appends) results.push(await this.appendToStream(a.stream, a.events, a.expected ?? 'any'));
+    return results;
+  }
+
   /** The server refused the append: a duplicate stored at another revision, a reuse of event ids, or a conflict. */
   private async refused(
     stream: string,
@@ -334,6 +367,7 @@ export class EsdbEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = options.maxCount ?? DEFAULT_READ_ALL_COUNT;
+    const wanted = options.types ? new Set(options.types) : undefined;
     const out: RecordedEvent[] = [];
     let after = options.after ?? 0n;
     while (out.length < maxCount) {
@@ -343,7 +377,9 @@ export class EsdbEventStore implements EventStore {
       for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: toReadPosition(after), maxCount: pageSize })) {
         page.push(resolved);
       }
-      out.push(...selectAfter(page, after).slice(0, maxCount - out.length));
+      // The client's readAll takes no filter (only subscriptions do): types are filtered here, page by page.
+      const selected = selectAfter(page, after);
+      out.push(...(wanted ? selected.filter((e) => wanted.has(e.type)) : selected).slice(0, maxCount - out.length));
       const last = lastPositionIn(page);
       // A short page is the end of the log; otherwise system events took room in it: read on after them.
       if (page.length < pageSize || last === undefined || last <= after) break;
@@ -353,6 +389,18 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+    return eventsOf(this.subscribe(options));
+  }
+
+  /**
+   * A catch-up subscription of $all, filtered on the server: system events always, and with `options.types`, every
+   * other type (the client's event type filter). `through` is the position of the batch's last event or, when the
+   * server reports a checkpoint and every event it sent before it has been taken, the checkpoint's commit
+   * position: the server's catch-up sends as checkpoint the position of the last event of the page it searched
+   * (or where that page started when none matched), so every matching event at or before it has been sent
+   * (EventStore/EventStore, Services/Transport/Grpc/Enumerators.AllSubscriptionFiltered.cs).
+   */
+  subscribe(options: SubscribeOptions = {}): AsyncIterable<EventBatch> {
     const store = this;
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
     return {
@@ -363,9 +411,15 @@ export class EsdbEventStore implements EventStore {
         options.signal?.addEventListener('abort', onAbort, { once: true });
         store.subscriptions.add(stop);
         let after = options.after ?? 0n;
+        const checkpoints: { position: bigint | undefined } = { position: undefined };
+        let wake: (() => void) | undefined;
         const subscription = store.client.subscribeToAll({
           fromPosition: toReadPosition(after),
-          filter: excludeSystemEvents(),
+          filter: subscriptionFilter(options.types, (position) => {
+            const commit = position.commit;
+            if (commit >= 0n && commit < NO_POSITION) checkpoints.position = commit;
+            wake?.();
+          }),
         });
         // Exactly once, strictly after `after`: the start position itself and anything already seen are skipped.
         const select = (resolved: AllStreamResolvedEvent): RecordedEvent | undefined => {
@@ -374,9 +428,17 @@ export class EsdbEventStore implements EventStore {
           after = position;
           return toRecordedEvent(resolved);
         };
+        // A checkpoint counts once everything buffered before it has been read: take it before draining.
+        const checkpoint = (): bigint | undefined => {
+          const position = checkpoints.position;
+          checkpoints.position = undefined;
+          return position;
+        };
         try {
-          for await (const batch of batches(subscription, batchSize, stop.signal, select)) {
-            yield batch;
+          for await (const { items, checkpoint: reached } of batches(subscription, batchSize, stop.signal, select, checkpoint, (w) => (wake = w))) {
+            const through = reached !== undefined && reached > after ? reached : after;
+            after = through;
+            yield { events: items, through };
             if (stop.signal.aborted) return;
           }
         } finally {
@@ -446,14 +508,20 @@ function lastPositionIn(page: readonly EsdbResolvedEvent[]): bigint | undefined 
 /**
  * Groups what a subscription has buffered into batches of at most `batchSize` selected events: a batch is whatever
  * is readable now, so a catch-up yields full batches and live delivery yields small ones. `select` maps an entry
- * to an event or drops it (undefined). Ends when `signal` aborts or the subscription ends; an error is rethrown.
+ * to an event or drops it (undefined). `checkpoint` (optional) is asked, before each drain, for a checkpoint
+ * reported since the last ask; it is yielded with the batch when the drain emptied the buffer (so every entry sent
+ * before the checkpoint has been read), and a checkpoint alone yields an empty batch. `onWaiting` receives the
+ * function that wakes the generator (for a checkpoint arriving out of band). Ends when `signal` aborts or the
+ * subscription ends; an error is rethrown.
  */
 export async function* batches<T>(
   subscription: AllStreamSubscription,
   batchSize: number,
   signal: AbortSignal,
   select: (resolved: AllStreamResolvedEvent) => T | undefined,
-): AsyncGenerator<T[]> {
+  checkpoint: () => bigint | undefined = () => undefined,
+  onWaiting: (wake: () => void) => void = () => undefined,
+): AsyncGenerator<{ items: T[]; checkpoint: bigint | undefined }> {
   let failure: unknown;
   let ended = false;
   let wake: (() => void) | undefined;
@@ -462,6 +530,7 @@ export async function* batches<T>(
     wake = undefined;
     w?.();
   };
+  onWaiting(notify);
   const onError = (error: unknown): void => {
     failure = error;
     notify();
@@ -475,18 +544,29 @@ export async function* batches<T>(
   subscription.on('end', onEnd);
   subscription.on('close', onEnd);
   signal.addEventListener('abort', notify);
+  let pending: bigint | undefined;
   try {
     for (;;) {
       if (signal.aborted) return;
       if (failure !== undefined) throw failure;
-      const batch: T[] = [];
+      const reported = checkpoint();
+      if (reported !== undefined && (pending === undefined || reported > pending)) pending = reported;
+      const items: T[] = [];
       let item: AllStreamResolvedEvent | null = null;
-      while (batch.length < batchSize && (item = subscription.read() as AllStreamResolvedEvent | null) !== null) {
+      let drained = false;
+      while (items.length < batchSize) {
+        item = subscription.read() as AllStreamResolvedEvent | null;
+        if (item === null) {
+          drained = true;
+          break;
+        }
         const selected = select(item);
-        if (selected !== undefined) batch.push(selected);
+        if (selected !== undefined) items.push(selected);
       }
-      if (batch.length > 0) {
-        yield batch;
+      const reached = drained ? pending : undefined;
+      if (reached !== undefined) pending = undefined;
+      if (items.length > 0 || reached !== undefined) {
+        yield { items, checkpoint: reached };
         continue;
       }
       if (ended) return;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
 import {
   AppendResult,
+  EventBatch,
   EventStore,
   EventSubscription,
   EventToAppend,
@@ -9,9 +10,11 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   EventIdReused,
   WrongExpectedRevision,
+  eventsOf,
 } from '../event-store.port';
 
 const CHANNEL = 'es_events_appended';
@@ -64,24 +67,54 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     try {
-      // One round trip: see migrations/1763800000002_es-append-function.js and 1763800000003_append-hardening.js.
-      const result = await this.pool.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
-        'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])',
-        [
-          stream,
-          typeof expected === 'bigint' ? expected.toString() : expected,
-          events.map((e) => e.metadata.eventId),
-          events.map((e) => e.type),
-          events.map((e) => e.metadata.schemaVersion ?? 1),
-          events.map((e) => JSON.stringify(e.data ?? null)),
-          events.map((e) => JSON.stringify(e.metadata)),
-        ],
-      );
-      const row = result.rows[0]!;
-      return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position), duplicate: row.duplicate };
+      return await this.appendWith(this.pool, stream, events, expected);
     } catch (error) {
       throw translate(error, stream, expected, events);
     }
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    for (const a of appends) if (a.events.length === 0) throw new Error('appendMany needs at least one event per append');
+    const client = await this.pool.connect();
+    const results: AppendResult[] = [];
+    let current: StreamAppend | undefined;
+    try {
+      await client.query('BEGIN');
+      // Every stream locked up front, in one order for every caller: two appendMany calls cannot deadlock.
+      const streams = [...new Set(appends.map((a) => a.stream))].sort();
+      await client.query('INSERT INTO es_streams (stream_id, revision) SELECT s, -1 FROM unnest($1::text[]) AS s ORDER BY s ON CONFLICT (stream_id) DO NOTHING', [streams]);
+      await client.query('SELECT 1 FROM es_streams WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE', [streams]);
+      for (const a of appends) {
+        current = a;
+        results.push(await this.appendWith(client, a.stream, a.events, a.expected ?? 'any'));
+      }
+      await client.query('COMMIT');
+      return results;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw current ? translate(error, current.stream, current.expected ?? 'any', current.events) : error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** One append: one call of es_append, one round trip (migrations 0002, 0003, 0007). */
+  private async appendWith(client: Pool | PoolClient, stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    const result = await client.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
+      'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])',
+      [
+        stream,
+        typeof expected === 'bigint' ? expected.toString() : expected,
+        events.map((e) => e.metadata.eventId),
+        events.map((e) => e.type),
+        events.map((e) => e.metadata.schemaVersion ?? 1),
+        events.map((e) => JSON.stringify(e.data ?? null)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ],
+    );
+    const row = result.rows[0]!;
+    return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position), duplicate: row.duplicate };
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -93,14 +126,36 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const result = await this.pool.query<EventRow>(
-      `${SELECT_EVENTS} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-      [(options.after ?? 0n).toString(), options.maxCount ?? 1000],
+    return (await this.readBatch(options.after ?? 0n, options.maxCount ?? 1000, options.types)).events as RecordedEvent[];
+  }
+
+  /**
+   * Up to `max` events of `types` strictly after `after` and at or below the visible bound, with `through`: the
+   * bound when fewer than `max` matched (everything up to it was scanned), else the last event's position.
+   * One statement, so the bound and the events come from one snapshot.
+   */
+  private async readBatch(after: bigint, max: number, types: readonly string[] | undefined): Promise<EventBatch> {
+    const result = await this.pool.query<EventRow & { through: string }>(
+      `WITH bound AS (SELECT last_position AS through FROM es_position WHERE id = 1)
+       SELECT bound.through, e.* FROM bound LEFT JOIN LATERAL (
+         ${SELECT_EVENTS} WHERE global_position > $1 AND global_position <= bound.through
+           AND ($3::text[] IS NULL OR event_type = ANY($3::text[]))
+         ORDER BY global_position LIMIT $2
+       ) e ON true`,
+      [after.toString(), max, types ?? null],
     );
-    return result.rows.map(toRecorded);
+    const rows = result.rows.filter((r) => r.global_position !== null);
+    const events = rows.map(toRecorded);
+    const bound = BigInt(result.rows[0]?.through ?? after);
+    const through = events.length >= max ? events[events.length - 1]!.position : bound > after ? bound : after;
+    return { events, through };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+    return eventsOf(this.subscribe(options));
+  }
+
+  subscribe(options: SubscribeOptions = {}): AsyncIterable<EventBatch> {
     const store = this;
     const batchSize = options.batchSize ?? 500;
     const signal = options.signal;
@@ -109,9 +164,9 @@ export class PostgresEventStore implements EventStore {
         let after = options.after ?? 0n;
         await store.listen();
         while (!signal?.aborted && !store.closed) {
-          const batch = await store.readAll({ after, maxCount: batchSize });
-          if (batch.length > 0) {
-            after = batch[batch.length - 1]!.position;
+          const batch = await store.readBatch(after, batchSize, options.types);
+          if (batch.through > after) {
+            after = batch.through;
             yield batch;
             continue;
           }

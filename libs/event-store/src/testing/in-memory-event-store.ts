@@ -1,5 +1,6 @@
 import type {
   AppendResult,
+  EventBatch,
   EventStore,
   EventSubscription,
   EventToAppend,
@@ -7,9 +8,10 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
-import { EventIdReused, WrongExpectedRevision } from '../event-store.port';
+import { EventIdReused, WrongExpectedRevision, eventsOf } from '../event-store.port';
 
 /**
  * An EventStore in memory, for unit specs of the command path. It passes the same contract suite as the real
@@ -23,11 +25,48 @@ export class InMemoryEventStore implements EventStore {
   beforeAppend: ((stream: string) => Promise<void> | void) | undefined;
 
   async appendToStream(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
+    await this.runHook(stream);
+    const result = this.append(stream, events, expected);
+    this.wake();
+    return result;
+  }
+
+  /** All or nothing: a failing append undoes the ones before it (nothing else runs in between). */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    await this.runHook(appends[0]!.stream);
+    const logLength = this.log.length;
+    const before = new Map(appends.map((a) => [a.stream, this.streams.get(a.stream)?.length]));
+    try {
+      const results = appends.map((a) => this.append(a.stream, a.events, a.expected ?? 'any'));
+      this.wake();
+      return results;
+    } catch (error) {
+      this.log.length = logLength;
+      for (const [stream, length] of before) {
+        if (length === undefined) this.streams.delete(stream);
+        else this.streams.get(stream)!.length = length;
+      }
+      throw error;
+    }
+  }
+
+  private async runHook(stream: string): Promise<void> {
     if (this.beforeAppend) {
       const hook = this.beforeAppend;
       this.beforeAppend = undefined;
       await hook(stream);
     }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
     const existing = this.streams.get(stream) ?? [];
     const ids = new Set(events.map((e) => e.metadata.eventId));
     const already = this.log.filter((e) => ids.has(e.metadata.eventId));
@@ -57,9 +96,6 @@ export class InMemoryEventStore implements EventStore {
       this.log.push(recorded);
     }
     this.streams.set(stream, existing);
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
     return { nextExpectedRevision: BigInt(existing.length - 1), position: BigInt(this.log.length), duplicate: false };
   }
 
@@ -70,29 +106,49 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const after = Number(options.after ?? 0n);
-    return this.log.slice(after, after + (options.maxCount ?? 1000));
+    return this.scan(options.after ?? 0n, options.maxCount ?? 1000, options.types).events as RecordedEvent[];
   }
 
-  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+  /** Up to `max` events of `types` after `after`, and how far the scan went (the log has no gaps here). */
+  private scan(after: bigint, max: number, types: readonly string[] | undefined): EventBatch {
+    const wanted = types ? new Set(types) : undefined;
+    const events: RecordedEvent[] = [];
+    let through = after;
+    for (let i = Number(after); i < this.log.length && events.length < max; i++) {
+      const e = this.log[i]!;
+      through = e.position;
+      if (!wanted || wanted.has(e.type)) events.push(e);
+    }
+    return { events, through };
+  }
+
+  subscribe(options: SubscribeOptions = {}): AsyncIterable<EventBatch> {
     const store = this;
     return {
       async *[Symbol.asyncIterator]() {
         let after = options.after ?? 0n;
         while (!options.signal?.aborted) {
-          const batch = await store.readAll({ after, maxCount: options.batchSize ?? 500 });
-          if (batch.length > 0) {
-            after = batch[batch.length - 1]!.position;
+          const batch = store.scan(after, options.batchSize ?? 500, options.types);
+          if (batch.through > after) {
+            after = batch.through;
             yield batch;
             continue;
           }
-          await new Promise<void>((resolve) => {
-            store.waiters.push(resolve);
-            options.signal?.addEventListener('abort', () => resolve(), { once: true });
-          });
+          await store.nextAppend(options.signal);
         }
       },
     };
+  }
+
+  private nextAppend(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+    return eventsOf(this.subscribe(options));
   }
 
   async headPosition(): Promise<bigint> {
@@ -100,8 +156,6 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+    this.wake();
   }
 }
