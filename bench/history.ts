@@ -1,12 +1,13 @@
 /**
- * The history the bench rebuilds: the generated institution (libs/generator) at BENCH_SIZE, written through the
- * store's batch path. Sizes: small about 20k events, medium 200k, large 1M.
+ * The history the bench rebuilds: the generated institution (libs/generator, generateHistory) at BENCH_SIZE,
+ * written through the store's batch path (appendMany when the store has it). Sizes: small about 20k events,
+ * medium 200k, large 1M. BENCH_SEED picks another institution of the same size.
  */
 import { Pool } from 'pg';
-import { CommandRunner, PostgresEventStore, UpcasterRegistry } from '@app/event-store';
-import { seedDemoOrganization } from '@app/organization';
+import { PostgresEventStore } from '@app/event-store';
+import { generateHistory, HistorySize } from '@app/generator';
 
-export type BenchSize = 'small' | 'medium' | 'large';
+export type BenchSize = HistorySize;
 
 export function benchSize(value: string | undefined): BenchSize {
   const size = value ?? 'small';
@@ -14,15 +15,32 @@ export function benchSize(value: string | undefined): BenchSize {
   return size;
 }
 
-/** Writes the history into the database at `url`; returns how it was made. */
-export async function writeHistory(url: string, size: BenchSize): Promise<{ events: number; source: string }> {
+export interface WrittenHistory {
+  readonly events: number;
+  readonly source: string;
+  readonly writeMs: number;
+  readonly writePath: string;
+  readonly refused: number;
+}
+
+/** Writes the history into the database at `url`. */
+export async function writeHistory(url: string, size: BenchSize, seed: string, log: (message: string) => void): Promise<WrittenHistory> {
   const pool = new Pool({ connectionString: url, max: 4 });
   pool.on('error', () => undefined); // DROP DATABASE … WITH (FORCE) ends idle connections
   const store = new PostgresEventStore(pool);
+  let next = 0;
   try {
-    // Until the generator is merged: the demo institution only (a few hundred real events).
-    await seedDemoOrganization(new CommandRunner(store, new UpcasterRegistry()), new Date('2026-03-02T01:00:00Z'));
-    return { events: Number(await store.headPosition()), source: `demo seed (generator not merged; BENCH_SIZE=${size} ignored)` };
+    const result = await generateHistory({
+      size,
+      seed,
+      store,
+      onProgress: (p) => {
+        if (p.events < next) return;
+        next += 50_000;
+        log(`history: ${p.events} events written (${p.eventsPerSecond} events/s)`);
+      },
+    });
+    return { events: Number(await store.headPosition()), source: `generator, size ${size}, seed ${seed}`, writeMs: result.elapsedMs, writePath: result.writePath, refused: result.refused.length };
   } finally {
     await store.close();
     await pool.end();

@@ -34,11 +34,13 @@ async function main(): Promise<void> {
   const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
   const server = await startBenchServer();
   log(`server: ${server.description}`);
+  // Ctrl-C: stop the embedded server too, or it outlives the run
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.stop().finally(() => process.exit(130)));
   try {
     // The history, then the baselines over its own payloads.
     const db = await server.createDatabase('history');
-    const history = await writeHistory(db.url, SIZE);
-    log(`history: ${history.events} events (${history.source})`);
+    const history = await writeHistory(db.url, SIZE, process.env.BENCH_SEED ?? 'bench', log);
+    log(`history: ${history.events} events (${history.source}) in ${history.writeMs} ms through ${history.writePath}, ${history.refused} commands refused`);
     const pool = new Pool({ connectionString: db.url, max: 4 });
     pool.on('error', () => undefined);
     const payloads = await samplePayloads(pool);

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '@app/event-store';
+import type { EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from '@app/event-store';
 import { demoAuth, draftContent, publishPolicy, seedDemo, startTestApp } from '@test/support';
 
 /**
@@ -44,8 +44,16 @@ export async function handMadeHistory(drafts = 12): Promise<RecordedEvent[]> {
   }
 }
 
-/** Appends recorded events to another store in the same order, as they were (ids, data, metadata); runs of one stream stay one append. */
-export async function appendRecorded(target: EventStore, events: readonly RecordedEvent[]): Promise<void> {
+/** One append of a history: one stream's events (as the store is given them). */
+export interface HistoryAppend {
+  readonly stream: string;
+  readonly events: readonly EventToAppend[];
+  readonly expected?: ExpectedRevision;
+}
+
+/** Recorded events as appends again (ids, data and metadata as they were); runs of one stream stay one append. */
+export function asAppends(events: readonly RecordedEvent[]): HistoryAppend[] {
+  const appends: HistoryAppend[] = [];
   for (let i = 0; i < events.length; ) {
     let j = i + 1;
     while (j < events.length && events[j]!.streamId === events[i]!.streamId) j++;
@@ -53,7 +61,18 @@ export async function appendRecorded(target: EventStore, events: readonly Record
       const { recordedAt: _recordedAt, ...metadata } = e.metadata;
       return { type: e.type, data: e.data, metadata };
     });
-    await target.appendToStream(events[i]!.streamId, run, 'any');
+    appends.push({ stream: events[i]!.streamId, events: run, expected: 'any' });
     i = j;
   }
+  return appends;
+}
+
+/** Appends in order, through the store port (appendMany in chunks when the store has it). */
+export async function appendAll(target: EventStore, appends: readonly HistoryAppend[]): Promise<void> {
+  const many = (target as Partial<{ appendMany(a: readonly HistoryAppend[]): Promise<unknown> }>).appendMany;
+  if (typeof many === 'function') {
+    for (let i = 0; i < appends.length; i += 200) await many.call(target, appends.slice(i, i + 200));
+    return;
+  }
+  for (const a of appends) await target.appendToStream(a.stream, a.events, a.expected ?? 'any');
 }

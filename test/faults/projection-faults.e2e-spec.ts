@@ -1,12 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { Pool } from 'pg';
-import { PostgresEventStore, RecordedEvent } from '@app/event-store';
+import { PostgresEventStore } from '@app/event-store';
 import { ProjectionRuntime } from '@app/projections';
 import { createTestDatabase } from '@test/support';
 import { CONTEXT_PROJECTIONS } from '../../apps/api/src/contexts';
 import { buildInProcess, cloneDatabase, Database, differences, dropDatabase, pendingBuilds, readModels, resetReadSide, seededRandom, waitUntil } from './fault-support';
 import { compileWorker } from './compile-worker';
-import { appendRecorded, handMadeHistory } from './hand-made-history';
+import { generateChunks } from '@app/generator';
+import { appendAll, asAppends, handMadeHistory, HistoryAppend } from './hand-made-history';
 
 /**
  * The projection process is SIGKILLed at random points (seeded: FAULT_SEED) while it runs every projection the
@@ -22,13 +23,23 @@ const DEFS = CONTEXT_PROJECTIONS;
 const RUN_TIMEOUT_MS = Number(process.env.FAULT_RUN_TIMEOUT_MS ?? 240_000);
 /** The share of the history already in the log when a run starts; the rest is appended while it runs. */
 const PREFIX = 0.6;
+/** 'hand-made' (npm test: a few hundred events through the API) or 'generated' (the generator's small history, about 20k). */
+const HISTORY = process.env.FAULT_HISTORY ?? 'hand-made';
+
+async function history(): Promise<HistoryAppend[]> {
+  if (HISTORY === 'hand-made') return asAppends(await handMadeHistory(Number(process.env.FAULT_DRAFTS ?? 6)));
+  if (HISTORY !== 'generated') throw new Error(`FAULT_HISTORY must be hand-made or generated, not ${HISTORY}`);
+  const appends: HistoryAppend[] = [];
+  for await (const chunk of generateChunks({ size: 'small', seed: `faults-${SEED}` })) appends.push(...chunk);
+  return appends;
+}
 
 type Scenario = 'catch-up' | 'rebuild';
 
-describe(`the projection process SIGKILLed at random points (${KILLS} kills, seed ${SEED})`, () => {
+describe(`the projection process SIGKILLed at random points (${KILLS} kills, seed ${SEED}, ${HISTORY} history)`, () => {
   let pristine: Database; // the history's prefix, no read side
   let built: Database; // the same, every projection built and live
-  let tail: RecordedEvent[];
+  let tail: HistoryAppend[];
   const children = new Set<ChildProcess>();
   const random = seededRandom(SEED);
 
@@ -36,12 +47,12 @@ describe(`the projection process SIGKILLed at random points (${KILLS} kills, see
 
   beforeAll(async () => {
     workerArgs = compileWorker();
-    const history = await handMadeHistory(Number(process.env.FAULT_DRAFTS ?? 6));
-    const cut = Math.floor(history.length * PREFIX);
-    tail = history.slice(cut);
+    const appends = await history();
+    const cut = Math.floor(appends.length * PREFIX);
+    tail = appends.slice(cut);
     const db = await createTestDatabase({ poolSize: 4 });
     const store = new PostgresEventStore(db.pool);
-    await appendRecorded(store, history.slice(0, cut));
+    await appendAll(store, appends.slice(0, cut));
     await store.close();
     await db.pool.end();
     pristine = { name: new URL(db.url).pathname.slice(1), url: db.url };
@@ -109,7 +120,7 @@ describe(`the projection process SIGKILLed at random points (${KILLS} kills, see
         const child = startWorker(db.url);
         const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`worker exited early (${code ?? signal})`))));
         exited.catch(() => undefined);
-        const appending = appendRecorded(store, chunks[k]!); // events arrive while it works
+        const appending = appendAll(store, chunks[k]!); // events arrive while it works
         const total = (await store.headPosition()) * BigInt(DEFS.length);
         const threshold = BigInt(Math.floor(Number(total) * point));
         await Promise.race([waitUntil(async () => (await progress()) >= threshold, RUN_TIMEOUT_MS, async () => `progress ${await progress()} < ${threshold}`), exited]);
@@ -120,7 +131,7 @@ describe(`the projection process SIGKILLed at random points (${KILLS} kills, see
         await appending;
       }
       const child = startWorker(db.url);
-      await appendRecorded(store, chunks[kills]!);
+      await appendAll(store, chunks[kills]!);
       const head = await store.headPosition();
       await waitUntil(async () => (await pendingBuilds(pool, DEFS, head)).length === 0, RUN_TIMEOUT_MS, async () => (await pendingBuilds(pool, DEFS, head)).join(', '), 50);
       await kill(child);

@@ -109,7 +109,7 @@ export async function generateHistory(options: GenerateHistoryOptions): Promise<
     if (batch) {
       await (options.store as EventStore & BatchAppender).appendMany(chunk);
     } else {
-      for (const a of chunk) await options.store.appendToStream(a.stream, a.events, a.expected);
+      for (const a of chunk) await (options.store as EventStore).appendToStream(a.stream, a.events, a.expected);
     }
     appends += chunk.length;
     for (const a of chunk) events += a.events.length;
