@@ -18,6 +18,8 @@ import {
 } from '../event-store.port';
 
 const CHANNEL = 'es_events_appended';
+/** First wait before reading again when a hole holds a subscriber (doubling up to the poll interval). */
+const HELD_RETRY_MS = 5;
 
 export interface PostgresEventStoreOptions {
   /** How long a subscriber waits for a NOTIFY before polling anyway (the fallback when notifications are lost). */
@@ -40,10 +42,14 @@ const SELECT_EVENTS = `SELECT global_position, stream_id, stream_revision, event
   data, metadata, recorded_at FROM es_events`;
 
 /**
- * The default event store. Global positions come from a single counter row updated inside the append
- * transaction: its row lock serialises position assignment and commit, so positions become visible strictly in
- * order and a subscriber reading `position > checkpoint` can never skip an event that commits late (ADR 0003).
- * An append is one call of the es_append SQL function: one round trip.
+ * The default event store. Appends commit concurrently: each takes its positions from a sequence (with its
+ * recorded time, under a lock held for microseconds, not until commit) and stores with its events an xid bound
+ * that lets a reader prove a hole in the positions dead (migrations/1763800000007_concurrent-appends.js,
+ * ADR 0012). Readers never pass a hole that may still fill: every read is bounded by es_head(), the highest
+ * position below which every position is visible or never will be, so a subscriber reading `position > checkpoint`
+ * can never skip an event that commits late, and positions stay strictly increasing in delivery order.
+ * An append is one call of es_append (appendMany: of es_append_many): one round trip. The wake-up NOTIFY is sent
+ * after the commit, coalesced (see notifyAppended), not inside the append's transaction.
  */
 export class PostgresEventStore implements EventStore {
   private readonly notifications = new EventEmitter();
@@ -67,54 +73,61 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     try {
-      return await this.appendWith(this.pool, stream, events, expected);
+      // One round trip: see migrations/1763800000002_es-append-function.js, 0003 and 0007.
+      const result = await this.pool.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
+        'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])',
+        [
+          stream,
+          describe(expected),
+          events.map((e) => e.metadata.eventId),
+          events.map((e) => e.type),
+          events.map((e) => e.metadata.schemaVersion ?? 1),
+          events.map((e) => JSON.stringify(e.data ?? null)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ],
+      );
+      const row = result.rows[0]!;
+      if (!row.duplicate) this.notifyAppended();
+      return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position), duplicate: row.duplicate };
     } catch (error) {
       throw translate(error, stream, expected, events);
     }
   }
 
+  /** One call of es_append_many: one statement, so one transaction and one round trip, all or nothing. */
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
-    for (const a of appends) if (a.events.length === 0) throw new Error('appendMany needs at least one event per append');
-    const client = await this.pool.connect();
-    const results: AppendResult[] = [];
-    let current: StreamAppend | undefined;
-    try {
-      await client.query('BEGIN');
-      // Every stream locked up front, in one order for every caller: two appendMany calls cannot deadlock.
-      const streams = [...new Set(appends.map((a) => a.stream))].sort();
-      await client.query('INSERT INTO es_streams (stream_id, revision) SELECT s, -1 FROM unnest($1::text[]) AS s ORDER BY s ON CONFLICT (stream_id) DO NOTHING', [streams]);
-      await client.query('SELECT 1 FROM es_streams WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE', [streams]);
-      for (const a of appends) {
-        current = a;
-        results.push(await this.appendWith(client, a.stream, a.events, a.expected ?? 'any'));
+    const seen = new Set<string>();
+    for (const a of appends) {
+      if (a.events.length === 0) throw new Error('appendMany needs at least one event per append');
+      // Ids must be distinct across the appends of one call (else the second would be a reuse of the first's ids).
+      for (const e of a.events) {
+        if (seen.has(e.metadata.eventId.toLowerCase())) throw new EventIdReused(a.stream, a.events.map((x) => x.metadata.eventId));
+        seen.add(e.metadata.eventId.toLowerCase());
       }
-      await client.query('COMMIT');
-      return results;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw current ? translate(error, current.stream, current.expected ?? 'any', current.events) : error;
-    } finally {
-      client.release();
     }
-  }
-
-  /** One append: one call of es_append, one round trip (migrations 0002, 0003, 0007). */
-  private async appendWith(client: Pool | PoolClient, stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    const result = await client.query<{ next_revision: string; last_position: string; duplicate: boolean }>(
-      'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])',
-      [
-        stream,
-        typeof expected === 'bigint' ? expected.toString() : expected,
-        events.map((e) => e.metadata.eventId),
-        events.map((e) => e.type),
-        events.map((e) => e.metadata.schemaVersion ?? 1),
-        events.map((e) => JSON.stringify(e.data ?? null)),
-        events.map((e) => JSON.stringify(e.metadata)),
-      ],
-    );
-    const row = result.rows[0]!;
-    return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position), duplicate: row.duplicate };
+    const events = appends.flatMap((a) => a.events);
+    try {
+      const result = await this.pool.query<{ append_index: number; next_revision: string; last_position: string; duplicate: boolean }>(
+        'SELECT * FROM es_append_many($1::text[], $2::text[], $3::int[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[])',
+        [
+          appends.map((a) => a.stream),
+          appends.map((a) => describe(a.expected ?? 'any')),
+          appends.map((a) => a.events.length),
+          events.map((e) => e.metadata.eventId),
+          events.map((e) => e.type),
+          events.map((e) => e.metadata.schemaVersion ?? 1),
+          events.map((e) => JSON.stringify(e.data ?? null)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ],
+      );
+      const rows = [...result.rows].sort((x, y) => x.append_index - y.append_index);
+      if (rows.some((r) => !r.duplicate)) this.notifyAppended();
+      return rows.map((row) => ({ nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position), duplicate: row.duplicate }));
+    } catch (error) {
+      const failed = failedAppend(error, appends);
+      throw failed ? translate(error, failed.stream, failed.expected ?? 'any', failed.events) : error;
+    }
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -130,25 +143,26 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Up to `max` events of `types` strictly after `after` and at or below the visible bound, with `through`: the
-   * bound when fewer than `max` matched (everything up to it was scanned), else the last event's position.
-   * One statement, so the bound and the events come from one snapshot.
+   * Up to `max` events of `types` strictly after `after` and at or below es_head() (nothing beyond a hole that may
+   * still fill), with `through`: es_head() when fewer than `max` matched (everything up to it was scanned), else
+   * the last event's position; and whether visible events lie beyond the bound (a hole waits for its commit or
+   * for proof that it never will). One statement, so the bound and the events come from one snapshot.
    */
-  private async readBatch(after: bigint, max: number, types: readonly string[] | undefined): Promise<EventBatch> {
-    const result = await this.pool.query<EventRow & { through: string }>(
-      `WITH bound AS (SELECT last_position AS through FROM es_position WHERE id = 1)
-       SELECT bound.through, e.* FROM bound LEFT JOIN LATERAL (
+  private async readBatch(after: bigint, max: number, types: readonly string[] | undefined): Promise<EventBatch & { held: boolean }> {
+    const result = await this.pool.query<EventRow & { through: string; last_visible: string | null }>(
+      `WITH bound AS (SELECT es_head() AS through, (SELECT max(global_position) FROM es_events) AS last_visible)
+       SELECT bound.through, bound.last_visible, e.* FROM bound LEFT JOIN LATERAL (
          ${SELECT_EVENTS} WHERE global_position > $1 AND global_position <= bound.through
            AND ($3::text[] IS NULL OR event_type = ANY($3::text[]))
          ORDER BY global_position LIMIT $2
        ) e ON true`,
       [after.toString(), max, types ?? null],
     );
-    const rows = result.rows.filter((r) => r.global_position !== null);
-    const events = rows.map(toRecorded);
-    const bound = BigInt(result.rows[0]?.through ?? after);
+    const first = result.rows[0]!;
+    const events = result.rows.filter((r) => r.global_position !== null).map(toRecorded);
+    const bound = BigInt(first.through);
     const through = events.length >= max ? events[events.length - 1]!.position : bound > after ? bound : after;
-    return { events, through };
+    return { events, through, held: first.last_visible !== null && BigInt(first.last_visible) > bound };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
@@ -162,28 +176,33 @@ export class PostgresEventStore implements EventStore {
     return {
       async *[Symbol.asyncIterator]() {
         let after = options.after ?? 0n;
+        let heldFor = 0;
         await store.listen();
         while (!signal?.aborted && !store.closed) {
-          const batch = await store.readBatch(after, batchSize, options.types);
-          if (batch.through > after) {
-            after = batch.through;
-            yield batch;
+          const { events, through, held } = await store.readBatch(after, batchSize, options.types);
+          if (through > after) {
+            after = through;
+            heldFor = 0;
+            yield { events, through };
             continue;
           }
-          await store.waitForAppend(after, signal);
+          // Held before a hole: its commit notifies, a rollback does not, so look again soon (backing off).
+          heldFor = held ? Math.min(Math.max(heldFor * 2, HELD_RETRY_MS), store.pollIntervalMs) : 0;
+          await store.waitForAppend(after, signal, held ? heldFor : store.pollIntervalMs);
         }
       },
     };
   }
 
   async headPosition(): Promise<bigint> {
-    const result = await this.pool.query<{ last_position: string }>('SELECT last_position FROM es_position WHERE id = 1');
-    return BigInt(result.rows[0]?.last_position ?? 0);
+    const result = await this.pool.query<{ head: string }>('SELECT es_head() AS head');
+    return BigInt(result.rows[0]?.head ?? 0);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.notifications.emit('wake');
+    await this.notifying;
     const listener = this.listener;
     this.listener = undefined;
     if (listener) {
@@ -225,7 +244,32 @@ export class PostgresEventStore implements EventStore {
     client.release(broken);
   }
 
-  private waitForAppend(after: bigint, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * After a commit: wakes this process's subscribers at once and sends one NOTIFY for the others. A NOTIFY inside
+   * the append's transaction would take PostgreSQL's database-wide notify lock at commit and hold it through the
+   * WAL flush, one commit at a time again; sent after, it is coalesced: while one is in flight, any number of
+   * commits cause one more. A lost NOTIFY (a crash right after the commit) delays delivery by the poll interval.
+   */
+  private notifyAppended(): void {
+    this.notifications.emit('wake');
+    if (this.closed) return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = (async () => {
+      do {
+        this.notifyAgain = false;
+        await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, '']).catch(() => undefined);
+      } while (this.notifyAgain && !this.closed);
+      this.notifying = undefined;
+    })();
+  }
+
+  private notifying: Promise<void> | undefined;
+  private notifyAgain = false;
+
+  private waitForAppend(after: bigint, signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -237,7 +281,7 @@ export class PostgresEventStore implements EventStore {
       const timer = setTimeout(() => {
         void this.listen();
         done();
-      }, this.pollIntervalMs);
+      }, timeoutMs);
       this.notifications.on('wake', done);
       signal?.addEventListener('abort', done, { once: true });
       // An append may have committed between our read and our listen: check once more.
@@ -247,6 +291,24 @@ export class PostgresEventStore implements EventStore {
       );
     });
   }
+}
+
+function describe(expected: ExpectedRevision): string {
+  return typeof expected === 'bigint' ? expected.toString() : expected;
+}
+
+/**
+ * The append of an appendMany call that failed: es_append_many names it (HINT: its 1-based index); a unique
+ * violation on event_id names the id (a race with another call storing the same ids).
+ */
+function failedAppend(error: unknown, appends: readonly StreamAppend[]): StreamAppend | undefined {
+  const pgError = error as { code?: string; hint?: string; constraint?: string; detail?: string };
+  if ((pgError.code === 'BS001' || pgError.code === 'BS002') && pgError.hint && /^\d+$/.test(pgError.hint)) return appends[Number(pgError.hint) - 1];
+  if (pgError.code === '23505' && pgError.constraint === 'es_events_event_id_unique') {
+    const id = /\(event_id\)=\(([^)]+)\)/.exec(pgError.detail ?? '')?.[1]?.toLowerCase();
+    return appends.find((a) => a.events.some((e) => e.metadata.eventId.toLowerCase() === id)) ?? appends[0];
+  }
+  return undefined;
 }
 
 function translate(error: unknown, stream: string, expected: ExpectedRevision, events: readonly EventToAppend[]): unknown {
