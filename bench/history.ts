@@ -40,7 +40,7 @@ export async function writeHistory(url: string, size: BenchSize, seed: string, l
         log(`history: ${p.events} events written (${p.eventsPerSecond} events/s)`);
       },
     });
-    return { events: Number(await store.headPosition()), source: `generator, size ${size}, seed ${seed}`, writeMs: result.elapsedMs, writePath: result.writePath, refused: result.refused.length };
+    return { events: Number(await store.headPosition()), source: `generator, size ${size}, seed ${seed}`, writeMs: result.elapsedMs, writePath: 'appendMany', refused: result.refused.length };
   } finally {
     await store.close();
     await pool.end();

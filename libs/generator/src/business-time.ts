@@ -20,6 +20,7 @@ export class BusinessTime {
   private readonly calendar = new WorkCalendar();
   private readonly working = new Map<number, boolean>();
   private readonly offset: number;
+  private readonly dates = new Map<number, string>();
 
   constructor(from: string, months: number) {
     const start = DateTime.fromISO(from, { zone: BUSINESS_TIME_ZONE });
@@ -36,7 +37,13 @@ export class BusinessTime {
 
   /** YYYY-MM-DD in the business zone. */
   date(at: number): string {
-    return new Date(this.day(at) + this.offset).toISOString().slice(0, 10);
+    const day = this.day(at);
+    let date = this.dates.get(day);
+    if (date === undefined) {
+      date = new Date(day + this.offset).toISOString().slice(0, 10);
+      this.dates.set(day, date);
+    }
+    return date;
   }
 
   /** Local midnight of a YYYY-MM-DD date. */

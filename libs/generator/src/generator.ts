@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppendResult, EventStore, EventToAppend, ExpectedRevision } from '@app/event-store';
+import type { EventStore } from '@app/event-store';
 import { ACTIVITIES } from './activities';
 import type { StreamAppend } from './ledger';
 import { Activity, HistorySize, SizePlan, SIZES, World } from './world';
@@ -72,15 +72,6 @@ export async function historyHash(options: GenerateOptions): Promise<{ hash: str
   return { hash: hash.digest('hex'), summary: summary! };
 }
 
-/** The batch append the store helper adds to the port (several streams, one transaction); used when present. */
-interface BatchAppender {
-  appendMany(appends: readonly { stream: string; events: readonly EventToAppend[]; expected?: ExpectedRevision }[]): Promise<AppendResult[]>;
-}
-
-function hasAppendMany(store: EventStore): store is EventStore & BatchAppender {
-  return typeof (store as Partial<BatchAppender>).appendMany === 'function';
-}
-
 export interface GenerateHistoryOptions extends GenerateOptions {
   readonly store: EventStore;
   /** Called after each chunk is written. */
@@ -90,32 +81,25 @@ export interface GenerateHistoryOptions extends GenerateOptions {
 export interface GenerateHistoryResult extends GenerationSummary {
   readonly elapsedMs: number;
   readonly eventsPerSecond: number;
-  /** 'appendMany' (one transaction per chunk) or 'appendToStream' (one append per command). */
-  readonly writePath: 'appendMany' | 'appendToStream';
 }
 
 /**
- * Generates a history and writes it into the store, chunk by chunk: through appendMany (all the chunk's streams in
- * one transaction) when the store has it, else one appendToStream per command, each with its expected revision.
- * The store must not already hold these streams (another seed or size writes other ids).
+ * Generates a history and writes it into the store chunk by chunk, each chunk through appendMany: all its commands'
+ * appends, each at its expected revision, in one transaction (the batch path). The store must not already hold
+ * these streams (another seed or size writes other ids).
  */
 export async function generateHistory(options: GenerateHistoryOptions): Promise<GenerateHistoryResult> {
   const started = Date.now();
-  const batch = hasAppendMany(options.store);
   let events = 0;
   let appends = 0;
   let summary: GenerationSummary | undefined;
   for await (const chunk of generateChunks(options, (s) => (summary = s))) {
-    if (batch) {
-      await (options.store as EventStore & BatchAppender).appendMany(chunk);
-    } else {
-      for (const a of chunk) await (options.store as EventStore).appendToStream(a.stream, a.events, a.expected);
-    }
+    await options.store.appendMany(chunk);
     appends += chunk.length;
     for (const a of chunk) events += a.events.length;
     const elapsedMs = Date.now() - started;
     options.onProgress?.({ events, appends, elapsedMs, eventsPerSecond: Math.round((events / Math.max(1, elapsedMs)) * 1000) });
   }
   const elapsedMs = Date.now() - started;
-  return { ...summary!, elapsedMs, eventsPerSecond: Math.round((events / Math.max(1, elapsedMs)) * 1000), writePath: batch ? 'appendMany' : 'appendToStream' };
+  return { ...summary!, elapsedMs, eventsPerSecond: Math.round((events / Math.max(1, elapsedMs)) * 1000) };
 }

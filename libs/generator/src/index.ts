@@ -5,3 +5,5 @@ export type { Activity, HistorySize, SizePlan } from './world';
 export type { StreamAppend } from './ledger';
 export { ACTIVITIES } from './activities';
 export { Rng } from './random';
+export { diffSnapshots, snapshotTables } from './read-model-snapshot';
+export type { TableSnapshot } from './read-model-snapshot';

@@ -1,10 +1,8 @@
 import { Decider, deterministicUuid, DomainEvent } from '@app/kernel';
-import type { EventToAppend, ExpectedRevision } from '@app/event-store';
+import type { EventToAppend, ExpectedRevision, StreamAppend as PortStreamAppend } from '@app/event-store';
 
-/** One command's events for one stream, as handleCommand would append them (expected revision included). */
-export interface StreamAppend {
-  readonly stream: string;
-  readonly events: readonly EventToAppend[];
+/** One command's events for one stream, as handleCommand would append them (expected revision always given). */
+export interface StreamAppend extends PortStreamAppend {
   readonly expected: ExpectedRevision;
 }
 

@@ -2,7 +2,18 @@ import { BusinessDates } from '@app/access';
 import type { DomainEvent } from '@app/kernel';
 import { PolicyCatalog, PolicyDocument, PolicySet } from '@app/policies';
 import { PolicyEngineReportingPolicy } from '@app/reporting';
-import { BUSINESS_TIME_ZONE } from './business-time';
+import { BUSINESS_TIME_ZONE, BusinessTime } from './business-time';
+
+/** BusinessDates answering from the generator's business time (the same dates, without a time-zone lookup per call). */
+class SimulatedBusinessDates extends BusinessDates {
+  constructor(private readonly time: BusinessTime) {
+    super(BUSINESS_TIME_ZONE);
+  }
+
+  override of(instant: Date): string {
+    return this.time.date(instant.getTime());
+  }
+}
 
 /**
  * The policy versions of the generated history, folded from its policy events: what the API's policy catalogue
@@ -12,7 +23,11 @@ import { BUSINESS_TIME_ZONE } from './business-time';
 export class PolicyBook {
   private readonly documents = new Map<string, { document: PolicyDocument; status: 'draft' | 'published' | 'superseded' }>();
   private set: PolicySet | undefined;
-  readonly reporting = new PolicyEngineReportingPolicy({ published: async () => this.published() } as unknown as PolicyCatalog, new BusinessDates(BUSINESS_TIME_ZONE));
+  readonly reporting: PolicyEngineReportingPolicy;
+
+  constructor(time: BusinessTime) {
+    this.reporting = new PolicyEngineReportingPolicy({ published: async () => this.published() } as unknown as PolicyCatalog, new SimulatedBusinessDates(time));
+  }
 
   observe(event: DomainEvent): void {
     const d = event.data as { policyId: string; version: number; document?: PolicyDocument };

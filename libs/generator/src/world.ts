@@ -58,7 +58,7 @@ export class World {
   readonly time: BusinessTime;
   readonly clock: Scheduler;
   readonly org = new OrganizationModel();
-  readonly policies = new PolicyBook();
+  readonly policies: PolicyBook;
   readonly start: number;
   readonly end: number;
   readonly staff: Staff = { administrator: '', officeReviewer: '', principal: '', leaders: [], confidentiality: [], bureauId: '', officeUnitId: '', publicityUnitId: '' };
@@ -72,6 +72,7 @@ export class World {
     this.root = new Rng(seed, size);
     this.ledger = new Ledger(`${seed}:${size}`);
     this.time = new BusinessTime(HISTORY_START, plan.months);
+    this.policies = new PolicyBook(this.time);
     const start = DateTime.fromISO(HISTORY_START, { zone: BUSINESS_TIME_ZONE });
     this.start = start.toMillis();
     this.end = start.plus({ months: plan.months }).toMillis();

@@ -1,0 +1,62 @@
+import { generateChunks, historyHash } from './generator';
+import { BusinessTime } from './business-time';
+import { Rng } from './random';
+
+describe('the data generator', () => {
+  describe('given the same seed', () => {
+    it('produces the same history, byte for byte (ids included)', async () => {
+      const a = await historyHash({ size: 'small', seed: 42 });
+      const b = await historyHash({ size: 'small', seed: 42 });
+      expect(b.hash).toBe(a.hash);
+      const other = await historyHash({ size: 'small', seed: 43, plan: { targetEvents: 2_000 } });
+      expect(other.hash).not.toBe(a.hash);
+
+      // sizes roughly as named: small is about 20,000 events, and the system accepts every command
+      expect(a.summary.events).toBeGreaterThan(18_000);
+      expect(a.summary.events).toBeLessThan(22_000);
+      expect(a.summary.refused).toEqual([]);
+      // every kind of activity is in it
+      for (const type of [
+        'UnitRegistered', 'UnitRenamed', 'UnitMoved', 'UnitDissolved', 'MemberRegistered', 'MemberAppointed', 'AppointmentEnded', 'MemberStatusChanged',
+        'ChannelRegistered', 'FollowerCountRecorded', 'ChannelRetired', 'PolicyDrafted', 'PolicyValidated', 'PolicyPublished', 'PolicySuperseded',
+        'DraftCreated', 'DraftEdited', 'DraftSubmitted', 'ReviewStepApproved', 'DraftReturnedForRevision', 'DraftRejected',
+        'DraftReferredToSecrecyAuthority', 'SecrecyAuthorityAnswerRecorded', 'DraftSignedOff', 'DraftPublished', 'DraftAdopted',
+        'DraftRatedExcellent', 'LeaderInstructionRecorded', 'DraftRetracted', 'CommissionIssued', 'CommissionCancelled',
+      ]) {
+        expect([type, a.summary.countsByType[type] ?? 0]).not.toEqual([type, 0]);
+      }
+    }, 120_000);
+  });
+
+  it('hands out chunks of about the requested size, each append with the revision its stream expects', async () => {
+    const revisions = new Map<string, bigint>();
+    let chunks = 0;
+    for await (const chunk of generateChunks({ size: 'small', seed: 7, chunkEvents: 500, plan: { targetEvents: 3_000 } })) {
+      chunks++;
+      const events = chunk.reduce((n, a) => n + a.events.length, 0);
+      expect(events).toBeLessThan(500 + 10);
+      for (const a of chunk) {
+        const at = revisions.get(a.stream);
+        expect([a.stream, a.expected]).toEqual([a.stream, at === undefined ? 'no_stream' : at]);
+        revisions.set(a.stream, (at ?? -1n) + BigInt(a.events.length));
+      }
+    }
+    expect(chunks).toBeGreaterThan(4);
+  }, 60_000);
+
+  describe('business time (Asia/Shanghai)', () => {
+    const time = new BusinessTime('2025-01-02', 24);
+    it('skips the Spring Festival holidays and counts the 调休 Sunday as a working day', () => {
+      // 2025-01-28 .. 2025-02-04 are holidays; Sunday 2025-01-26 is an adjusted working day
+      expect(time.isWorkingDay(time.startOf('2025-01-26'))).toBe(true);
+      expect(time.isWorkingDay(time.startOf('2025-01-29'))).toBe(false);
+      const friday = Date.parse('2025-01-24T09:00:00+08:00');
+      expect(time.date(time.afterWorkingDays(friday, 1, new Rng('t')))).toBe('2025-01-26');
+      expect(time.date(time.afterWorkingDays(friday, 3, new Rng('t')))).toBe('2025-02-05');
+    });
+    it('moves office work past closing time to the next working morning', () => {
+      const late = Date.parse('2025-01-27T17:00:00+08:00');
+      expect(new Date(time.afterWorkingMinutes(late, 60)).toISOString()).toBe('2025-02-05T01:00:00.000Z'); // 09:00 local
+    });
+  });
+});
