@@ -17,6 +17,9 @@ export const measured = (count: number, ms: number): Measurement => ({ count, ms
 export async function createScratchTable(pool: Pool): Promise<void> {
   await pool.query('DROP TABLE IF EXISTS bench_raw');
   await pool.query('CREATE TABLE bench_raw (LIKE es_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)');
+  // the concurrent-appends store (migration 0007) records each row's transaction id: the raw rows carry it too
+  const xid = await pool.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'es_events' AND column_name = 'append_xid'`);
+  if (xid.rows.length > 0) await pool.query('ALTER TABLE bench_raw ALTER COLUMN append_xid SET DEFAULT pg_current_xact_id()');
 }
 
 interface Payload {
