@@ -131,6 +131,11 @@ export const PROBLEM_CATALOGUE = {
   // ---- operations -----------------------------------------------------------------------------------------------
   'dead-letter-resolved': { status: 409, meaning: 'The dead letter is already resolved.', action: 'Nothing to do.' },
   'dead-letter-build-retired': { status: 409, meaning: 'The build the dead letter belongs to no longer runs; its successor applies the event.', action: 'Nothing to do; watch the new build.' },
+  'build-parameter-unknown': { status: 422, meaning: 'A shadow build names a parameter the projection does not take (`field` names it, `known` lists the ones it takes).', action: FIX },
+  'build-parameter-invalid': { status: 422, meaning: 'A shadow build parameter\'s value is refused by the projection\'s check (`field` names it; the detail says why).', action: FIX },
+  'build-target-invalid': { status: 422, meaning: 'A shadow build\'s targetPosition is not a position of the log (0 or more).', action: FIX },
+  'build-ttl-invalid': { status: 422, meaning: 'A shadow build\'s ttlSeconds is not a whole number of seconds above 0.', action: FIX },
+  'build-not-shadow': { status: 409, meaning: 'Only shadow builds can be dropped; the build named is live, rebuilding or retired (`state`).', action: 'Name a shadow build (GET /v1/ops/projections lists them).' },
 } as const satisfies Record<string, ProblemTypeEntry>;
 
 export type ProblemCode = keyof typeof PROBLEM_CATALOGUE;

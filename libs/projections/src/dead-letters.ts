@@ -1,10 +1,8 @@
 import type { Pool } from 'pg';
 import { NotFound, InvalidState } from '@app/kernel';
-import type { EventStore } from '@app/event-store';
 import type { BuildRow } from './builds';
-import { inTransaction, tableNamer } from './builds';
-import { isReactor } from './projection';
-import { applyEvents, type ProjectionRuntime } from './projection-runtime';
+import { inTransaction, loadBuilds, lockBuilds, resetBuild } from './builds';
+import type { ProjectionRuntime } from './projection-runtime';
 
 export interface DeadLetter {
   readonly id: string;
@@ -80,54 +78,60 @@ export async function listDeadLetters(
   return result.rows.map(toDeadLetter);
 }
 
-export type RetryOutcome = { readonly outcome: 'resumed' | 'resolved' | 'failed'; readonly deadLetter: DeadLetter };
+export type RetryOutcome = {
+  /**
+   * resumed: the build was stopped on the event (policy stop) and resumes with it; restarted: the build went past it
+   * (policy skip) and a build re-applies the log from before it, in order (a rebuild beside the live build, or the
+   * non-live build itself from 0). Either way the runner applies the event, under the projection's lock, and the
+   * letter resolves in the batch that applies it (a failure again counts an attempt and leaves it open).
+   */
+  readonly outcome: 'resumed' | 'restarted';
+  /** The build whose runner applies the event. */
+  readonly buildId: string;
+  readonly deadLetter: DeadLetter;
+};
 
 /**
- * Retries a dead letter. For a build stopped on it (policy stop), the build resumes and re-applies the event
- * first (the dead letter resolves when that succeeds). For a skipped event, the event is applied again now to
- * the build it failed in.
+ * Retries a dead letter through the runner, never by applying the event here: an old event applied out of order
+ * (after the events that followed it) is wrong for a projection that guards on revisions or counts, and outside
+ * the runner's lock it can race the runner. Policy stop: the build is stopped just before the event, so it
+ * resumes. Policy skip: the build already applied later events, so the event can only be applied in order by
+ * applying the log again: a live build gets a rebuild beside it (blue/green: live keeps serving, without the
+ * event, until the rebuild takes over), a rebuilding or shadow build starts over from 0 in place.
  */
-export async function retryDeadLetter(pool: Pool, store: EventStore, runtime: ProjectionRuntime, id: string): Promise<RetryOutcome> {
-  const found = await pool.query<Row>('SELECT * FROM projection_dead_letters WHERE id = $1', [id]);
-  const letter = found.rows[0];
-  if (!letter) throw new NotFound('Dead letter', id);
-  if (letter.status !== 'open') throw new InvalidState('dead-letter-resolved', `Dead letter ${id} is already resolved`);
-  const build = (await pool.query<BuildRow>('SELECT * FROM projection_builds WHERE build_id = $1', [letter.build_id])).rows[0];
-  const def = runtime.definition(letter.projection);
-  if (!build || build.state === 'retired' || !def) {
-    throw new InvalidState('dead-letter-build-retired', `The build ${letter.build_id} no longer runs; the event will be applied by its successor`);
-  }
-  if (letter.policy === 'stop') {
-    await runtime.resume(build.build_id);
-    return { outcome: 'resumed', deadLetter: toDeadLetter(letter) };
-  }
-  const [event] = await store.readAll({ after: BigInt(letter.position) - 1n, maxCount: 1 });
-  if (!event || event.metadata.eventId !== letter.event_id) throw new NotFound('Event', letter.event_id);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const t = tableNamer(build.schema_name);
-    const mode = build.state === 'live' ? 'live' : 'rebuild';
-    // A retried reactor event is never live: its effects were due when it first failed and are not replayed.
-    const base = { client, t, mode, buildId: build.build_id, parameters: {} } as const;
-    const ctx = isReactor(def) ? { ...base, live: false, effect: async () => false } : base;
-    await applyEvents(def, [event], () => ctx);
-    const done = await client.query<Row>(
-      `UPDATE projection_dead_letters SET status = 'resolved', resolved_at = now(), attempts = attempts + 1 WHERE id = $1 RETURNING *`,
-      [id],
-    );
-    await client.query('COMMIT');
-    return { outcome: 'resolved', deadLetter: toDeadLetter(done.rows[0]!) };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    const failed = await pool.query<Row>(
-      `UPDATE projection_dead_letters SET attempts = attempts + 1, error = $2 WHERE id = $1 RETURNING *`,
-      [id, error instanceof Error ? error.message : String(error)],
-    );
-    return { outcome: 'failed', deadLetter: toDeadLetter(failed.rows[0]!) };
-  } finally {
-    client.release();
-  }
+export async function retryDeadLetter(pool: Pool, runtime: ProjectionRuntime, id: string): Promise<RetryOutcome> {
+  const result = await inTransaction(pool, async (client) => {
+    const letter = (await client.query<Row>('SELECT * FROM projection_dead_letters WHERE id = $1 FOR UPDATE', [id])).rows[0];
+    if (!letter) throw new NotFound('Dead letter', id);
+    if (letter.status !== 'open') throw new InvalidState('dead-letter-resolved', `Dead letter ${id} is already resolved`);
+    const def = runtime.definition(letter.projection);
+    await lockBuilds(client, letter.projection);
+    const builds = await loadBuilds(client, letter.projection);
+    const build = builds.find((b) => b.build_id === letter.build_id);
+    if (!build || !def || build.version !== def.version) {
+      throw new InvalidState('dead-letter-build-retired', `The build ${letter.build_id} no longer runs; the event will be applied by its successor`);
+    }
+    if (letter.policy === 'stop') {
+      await client.query('UPDATE projection_builds SET stopped_at = NULL, last_error = NULL WHERE build_id = $1', [build.build_id]);
+      return { outcome: 'resumed' as const, buildId: build.build_id, letter };
+    }
+    let restarted: BuildRow;
+    if (build.state === 'live') {
+      const rebuilding = builds.find((b) => b.state === 'rebuilding');
+      if (rebuilding && BigInt(rebuilding.position) < BigInt(letter.position)) restarted = rebuilding;
+      else if (rebuilding) {
+        await resetBuild(client, def, rebuilding);
+        restarted = rebuilding;
+      } else restarted = await runtime.createRebuild(client, def, builds);
+    } else {
+      await resetBuild(client, def, build);
+      restarted = build;
+    }
+    const updated = await client.query<Row>('UPDATE projection_dead_letters SET retry_build_id = $2 WHERE id = $1 RETURNING *', [id, restarted.build_id]);
+    return { outcome: 'restarted' as const, buildId: restarted.build_id, letter: updated.rows[0]! };
+  });
+  runtime.wake();
+  return { outcome: result.outcome, buildId: result.buildId, deadLetter: toDeadLetter(result.letter) };
 }
 
 export type SkipOutcome = { readonly outcome: 'skipped'; readonly deadLetter: DeadLetter };
@@ -161,5 +165,6 @@ export async function skipDeadLetter(pool: Pool, runtime: ProjectionRuntime, id:
     return { skipped: resolved.rows.find((r) => r.id === letter.id)!, stopped: builds.rows.map((b) => b.build_id) };
   });
   for (const buildId of stopped) await runtime.resume(buildId);
+  // A build restarted by an earlier retry of this letter re-applies the log anyway; the skip holds there too.
   return { outcome: 'skipped', deadLetter: toDeadLetter(skipped) };
 }

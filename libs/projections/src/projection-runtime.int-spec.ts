@@ -126,7 +126,7 @@ describe('ProjectionRuntime', () => {
       const fixed = async (event: RecordedEvent, ctx: Parameters<NonNullable<ProjectionDefinition['apply']>>[1]) =>
         counter().apply!({ ...event, type: event.type === 'Poison' ? 'X' : event.type }, ctx);
       (def as { apply: ProjectionDefinition['apply'] }).apply = fixed;
-      const outcome = await retryDeadLetter(h.db.pool, h.store, r, letter!.id);
+      const outcome = await retryDeadLetter(h.db.pool, r, letter!.id);
       expect(outcome.outcome).toBe('resumed');
       await waitForProjections(h.db.pool, h.store, r);
       expect(await counts()).toEqual({ 'a-1': 3, 'p-1': 1 });
@@ -144,10 +144,10 @@ describe('ProjectionRuntime', () => {
       expect(await counts()).toEqual({ 'a-1': 2 });
       const [letter] = await listDeadLetters(h.db.pool, { status: 'open' });
       expect(letter).toMatchObject({ policy: 'skip', eventType: 'Poison' });
-      expect((await retryDeadLetter(h.db.pool, h.store, r, letter!.id)).outcome).toBe('failed');
+      expect((await retryDeadLetter(h.db.pool, r, letter!.id)).outcome).toBe('failed');
       (def as { apply: ProjectionDefinition['apply'] }).apply = async (event, ctx) =>
         counter().apply!({ ...event, type: 'X' }, ctx);
-      const outcome = await retryDeadLetter(h.db.pool, h.store, r, letter!.id);
+      const outcome = await retryDeadLetter(h.db.pool, r, letter!.id);
       expect(outcome).toMatchObject({ outcome: 'resolved', deadLetter: { status: 'resolved', attempts: 3 } });
       expect(await counts()).toEqual({ 'a-1': 2, 'p-1': 1 });
     });

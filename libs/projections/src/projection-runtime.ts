@@ -1,42 +1,93 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
-import type { EventStore, RecordedEvent } from '@app/event-store';
-import { AnyProjection, isReactor, ProjectionContext, ReactorContext } from './projection';
-import { BuildRow, createBuild, inTransaction, loadBuilds, lockBuilds, pointViews, quoteIdent, tableNamer } from './builds';
+import { InvalidState, NotFound, RuleViolation } from '@app/kernel';
+import type { EventBatch, EventStore, RecordedEvent } from '@app/event-store';
+import { AnyProjection, BuildMode, BuildParameters, isReactor, ProjectionContext, ReactorContext } from './projection';
+import { BuildRow, createBuild, deleteBuild, inTransaction, loadBuilds, lockBuilds, pointViews, quoteIdent, tableNamer } from './builds';
+import { isTransientError } from './transient-errors';
 
 export interface ProjectionRuntimeOptions {
   /** Identifies this instance in status output (host:pid by default). */
   readonly instanceId?: string;
-  /** How often an instance that does not hold a projection's lock tries to take it over. */
+  /**
+   * How often an instance tries to take the locks it does not hold, and probes the session holding those it does
+   * (a lost lock session stops this instance's runners at once).
+   */
   readonly leaseIntervalMs?: number;
+  /** How long the lock session may take to answer a probe before it is taken for lost (default max(1 s, 2 leases)). */
+  readonly lockProbeTimeoutMs?: number;
+  /** Events per batch of a live build (500). */
   readonly batchSize?: number;
+  /** Events per batch of a build catching up: rebuilds and shadow builds (2,000). */
+  readonly catchUpBatchSize?: number;
+  /**
+   * Where the lock session comes from (the runtime's pool by default). Session advisory locks need a real session:
+   * behind a transaction-pooling PgBouncer, give a pool that connects to PostgreSQL directly.
+   */
+  readonly lockPool?: Pool;
+  /** Backoff of a batch that failed with a transient error: initialMs doubling per failure up to maxMs (50 ms, 5 s). */
+  readonly retry?: { readonly initialMs?: number; readonly maxMs?: number };
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** What startShadowBuild is given (through the ops API, or by the rewards/audit features that build what-ifs). */
+export interface ShadowBuildOptions {
+  /** Only keys the projection declares in `parameters`, each accepted by its check. */
+  readonly parameters?: BuildParameters;
+  /** Apply everything up to this position and stop there (an as-of build); absent: follow the head. */
+  readonly targetPosition?: bigint;
+  readonly purpose?: string;
+  readonly createdBy?: string;
+  /** Expires this long after creation unless read (the reader moves expires_at on); absent: never expires. */
+  readonly ttlSeconds?: number;
 }
 
 interface Runner {
   readonly buildId: string;
+  readonly projection: string;
   readonly controller: AbortController;
   readonly done: Promise<void>;
 }
 
+type BatchOutcome =
+  | { readonly kind: 'applied'; readonly position: bigint; readonly stopped: boolean; readonly reachedTarget: boolean }
+  /** The build row moved under us (another runner, a reset, a drop, a retirement): start again from it. */
+  | { readonly kind: 'fenced' }
+  /** The lease epoch is not ours any more: another instance took the projection over. */
+  | { readonly kind: 'lost' };
+
+const LOCK_CLASS = 4242;
+
 /**
  * Runs projections and reactors from the store's global log. Each projection is run by exactly one instance at a
- * time: the holder of its PostgreSQL session advisory lock. When that instance dies its connection closes, the
- * lock is released and another instance takes over within `leaseIntervalMs`. Every checkpoint update is also
- * fenced on the previous position, so even an overlap could not apply a batch twice.
+ * time: the holder of its PostgreSQL session advisory lock, which bumps the projection's lease epoch when it takes
+ * the lock. Every batch checks that epoch in its own transaction (FOR SHARE: a take-over waits for the batches in
+ * flight), and the checkpoint is also fenced on the previous position, so even an instance that lost its lock
+ * without noticing can neither apply a batch twice nor commit one after another instance took over (ADR 0013).
+ *
+ * A runner reads its projection's event types only (filtered by the store) and hands each batch to the
+ * projection's applyBatch; while a batch is applied the next one is already being read (one batch ahead at most).
  */
 export class ProjectionRuntime {
   private readonly events = new EventEmitter();
   private readonly runners = new Map<string, Runner>();
-  private readonly held = new Set<string>();
+  /** Projections whose advisory lock this instance's lock session holds. */
+  private readonly locked = new Set<string>();
+  /** Projections this instance runs: locked, and the lease epoch taken (its fencing token). */
+  private readonly held = new Map<string, bigint>();
   private lockClient: PoolClient | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private leaseLoop: Promise<void> | undefined;
   private stopping = false;
   readonly instanceId: string;
   private readonly leaseIntervalMs: number;
+  private readonly lockProbeTimeoutMs: number;
   private readonly batchSize: number;
+  private readonly catchUpBatchSize: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private readonly lockPool: Pool;
   private readonly log: NonNullable<ProjectionRuntimeOptions['log']>;
 
   constructor(
@@ -47,7 +98,12 @@ export class ProjectionRuntime {
   ) {
     this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}`;
     this.leaseIntervalMs = options.leaseIntervalMs ?? 1000;
+    this.lockProbeTimeoutMs = options.lockProbeTimeoutMs ?? Math.max(1000, 2 * this.leaseIntervalMs);
     this.batchSize = options.batchSize ?? 500;
+    this.catchUpBatchSize = options.catchUpBatchSize ?? Math.max(2000, this.batchSize);
+    this.retryInitialMs = options.retry?.initialMs ?? 50;
+    this.retryMaxMs = options.retry?.maxMs ?? 5000;
+    this.lockPool = options.lockPool ?? pool;
     this.log = options.log ?? (() => undefined);
     this.events.setMaxListeners(0);
     const names = new Set<string>();
@@ -87,17 +143,19 @@ export class ProjectionRuntime {
     await Promise.allSettled(runners.map((r) => r.done));
     this.runners.clear();
     this.held.clear();
+    this.locked.clear();
     const client = this.lockClient;
     this.lockClient = undefined;
     if (client) {
-      await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-      client.release();
+      client.on('error', () => undefined);
+      await withTimeout(client.query('SELECT pg_advisory_unlock_all()'), this.lockProbeTimeoutMs).catch(() => undefined);
+      client.release(true);
     }
   }
 
   /** Which projections this instance runs now. */
   heldProjections(): string[] {
-    return [...this.held].sort();
+    return [...this.held.keys()].sort();
   }
 
   /** Starts a rebuild of the current version beside the live build; returns the new build's id. */
@@ -109,21 +167,82 @@ export class ProjectionRuntime {
       const builds = await loadBuilds(client, name);
       const inProgress = builds.find((b) => b.state === 'rebuilding');
       if (inProgress) return { buildId: inProgress.build_id, requested: false };
-      const live = builds.find((b) => b.state === 'live');
-      const highWater = live ? maxBig(BigInt(live.position), BigInt(live.effects_high_water)) : 0n;
-      const build = await createBuild(client, def, live ? 'rebuilding' : 'live', { position: 0n, effectsHighWater: highWater });
+      const build = await this.createRebuild(client, def, builds);
       return { buildId: build.build_id, requested: true };
     });
     if (requested) {
       this.log('projection rebuild requested', { projection: name, build: buildId });
-      void this.lease();
+      this.wake();
     }
     return buildId;
+  }
+
+  /** A new build beside the live one, from 0 (the caller holds lockBuilds). */
+  async createRebuild(client: PoolClient, def: AnyProjection, builds: readonly BuildRow[]): Promise<BuildRow> {
+    const live = builds.find((b) => b.state === 'live');
+    const highWater = live ? maxBig(BigInt(live.position), BigInt(live.effects_high_water)) : 0n;
+    return createBuild(client, def, live ? 'rebuilding' : 'live', { position: 0n, effectsHighWater: highWater });
+  }
+
+  /**
+   * Starts a shadow build: a what-if (parameters) and/or as-of (targetPosition) build of a projection's current
+   * version in a schema of its own. It runs like any build (under the projection's lock, in batches, fenced) with
+   * ctx.mode 'shadow' and ctx.parameters, stops exactly at targetPosition (or follows the head), never goes live
+   * and never touches rm.*. Refuses a parameter the projection does not declare or whose check refuses the value.
+   */
+  async startShadowBuild(name: string, options: ShadowBuildOptions = {}): Promise<BuildRow> {
+    const def = this.definition(name);
+    if (!def) throw new NotFound('Projection', name);
+    const parameters = options.parameters ?? {};
+    validateParameters(def, parameters);
+    if (options.targetPosition !== undefined && options.targetPosition < 0n) {
+      throw new RuleViolation('build-target-invalid', 'targetPosition is a position of the log: 0 or more', { field: 'targetPosition' });
+    }
+    if (options.ttlSeconds !== undefined && !(Number.isInteger(options.ttlSeconds) && options.ttlSeconds > 0)) {
+      throw new RuleViolation('build-ttl-invalid', 'ttlSeconds is a whole number of seconds above 0', { field: 'ttlSeconds' });
+    }
+    const build = await inTransaction(this.pool, async (client) => {
+      await lockBuilds(client, name);
+      const live = (await loadBuilds(client, name)).find((b) => b.state === 'live');
+      // A shadow reactor performs no effect: every position it applies counts as already done live.
+      const highWater = live ? maxBig(BigInt(live.position), BigInt(live.effects_high_water)) : 0n;
+      return createBuild(client, def, 'shadow', { position: 0n, effectsHighWater: isReactor(def) ? maxBig(highWater, options.targetPosition ?? 0n) : 0n }, {
+        parameters,
+        targetPosition: options.targetPosition ?? null,
+        purpose: options.purpose ?? null,
+        createdBy: options.createdBy ?? null,
+        ttlSeconds: options.ttlSeconds ?? null,
+      });
+    });
+    this.log('shadow build started', { projection: name, build: build.build_id, target: options.targetPosition?.toString() ?? 'head' });
+    this.wake();
+    return build;
+  }
+
+  /** Drops a shadow build: its schema and its row. Live, rebuilding and retired builds are refused. */
+  async dropBuild(buildId: string): Promise<void> {
+    this.runners.get(buildId)?.controller.abort();
+    await inTransaction(this.pool, async (client) => {
+      const found = (await client.query<BuildRow>('SELECT * FROM projection_builds WHERE build_id = $1', [buildId])).rows[0];
+      if (!found) throw new NotFound('Build', buildId);
+      await lockBuilds(client, found.projection);
+      // FOR UPDATE waits for a batch in flight (on any instance); its runner then finds the row gone.
+      const build = (await client.query<BuildRow>('SELECT * FROM projection_builds WHERE build_id = $1 FOR UPDATE', [buildId])).rows[0];
+      if (!build) throw new NotFound('Build', buildId);
+      if (build.state !== 'shadow') throw new InvalidState('build-not-shadow', `Build ${buildId} is ${build.state}: only shadow builds are dropped`, { buildId, state: build.state });
+      await deleteBuild(client, build);
+    });
+    this.log('shadow build dropped', { build: buildId });
   }
 
   /** Resumes a build stopped on a dead letter: it re-applies the failing event first. */
   async resume(buildId: string): Promise<void> {
     await this.pool.query('UPDATE projection_builds SET stopped_at = NULL, last_error = NULL WHERE build_id = $1', [buildId]);
+    this.wake();
+  }
+
+  /** Looks for work now instead of at the next lease (a build was created, resumed or reset). */
+  wake(): void {
     void this.lease();
   }
 
@@ -136,7 +255,7 @@ export class ProjectionRuntime {
   private async ensureBuilds(def: AnyProjection): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await lockBuilds(client, def.name);
-      const builds = await loadBuilds(client, def.name);
+      const builds = (await loadBuilds(client, def.name)).filter((b) => b.state !== 'shadow');
       const live = builds.find((b) => b.state === 'live');
       if (!live) {
         // A new reactor never performs effects for history: from 'head' it skips it, from 'beginning' it replays
@@ -167,106 +286,220 @@ export class ProjectionRuntime {
   }
 
   private async leaseOnce(): Promise<void> {
-    if (!this.lockClient) {
-      const client = await this.pool.connect();
+    if (this.lockClient) {
+      // Probe the lock session every lease, also when this instance holds every projection and asks it nothing
+      // else: a session that broke silently (no error event, as behind a dead network path) is noticed here.
+      if (!(await this.lockQuery('SELECT 1'))) return;
+    } else {
+      const client = await this.lockPool.connect();
       client.on('error', () => this.lostLocks(client));
       this.lockClient = client;
     }
     for (const def of this.definitions) {
       if (this.stopping) return;
       if (!this.held.has(def.name)) {
-        const r = await this.lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(4242, hashtext($1)) AS ok', [def.name]);
-        if (!r.rows[0]?.ok) continue;
-        this.held.add(def.name);
-        this.log('projection lock taken', { projection: def.name, instance: this.instanceId });
+        if (!this.locked.has(def.name)) {
+          const r = await this.lockQuery<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_CLASS}, hashtext($1)) AS ok`, [def.name]);
+          if (!r) return;
+          if (!r.rows[0]?.ok) continue;
+          this.locked.add(def.name);
+        }
+        const epoch = await this.takeEpoch(def.name).catch((error: unknown) => {
+          this.log('projection lease epoch not taken yet (a batch of the previous owner is in flight?)', { projection: def.name, error: String(error) });
+          return undefined;
+        });
+        if (epoch === undefined || !this.locked.has(def.name)) continue;
+        this.held.set(def.name, epoch);
+        this.log('projection lock taken', { projection: def.name, instance: this.instanceId, epoch: epoch.toString() });
       }
       const builds = await loadBuilds(this.pool, def.name);
       for (const build of builds) {
-        if (build.version !== def.version || build.stopped_at || this.runners.has(build.build_id)) continue;
+        if (build.version !== def.version || build.stopped_at || build.reached_target_at || this.runners.has(build.build_id)) continue;
         this.startRunner(def, build);
       }
     }
   }
 
-  /** The lock connection broke: we may no longer hold anything, so stop every runner at once. */
+  /**
+   * The fencing token: the lease epoch, bumped by whoever takes the lock. The update waits for every batch in
+   * flight of the previous owner (they hold the lease row FOR SHARE), up to a bound after which the next lease
+   * tries again (the advisory lock stays ours meanwhile).
+   */
+  private async takeEpoch(projection: string): Promise<bigint> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(2000, 10 * this.leaseIntervalMs)}`);
+      const r = await client.query<{ epoch: string }>(
+        `INSERT INTO projection_leases (projection, epoch, owner) VALUES ($1, 1, $2)
+         ON CONFLICT (projection) DO UPDATE SET epoch = projection_leases.epoch + 1, owner = EXCLUDED.owner, acquired_at = now()
+         RETURNING epoch`,
+        [projection, this.instanceId],
+      );
+      return BigInt(r.rows[0]!.epoch);
+    });
+  }
+
+  /** A query on the lock session, bounded by the probe timeout; undefined (and every runner stopped) when it fails. */
+  private async lockQuery<R extends object>(sql: string, params: unknown[] = []): Promise<{ rows: R[] } | undefined> {
+    const client = this.lockClient;
+    if (!client) return undefined;
+    try {
+      return await withTimeout(client.query<R>(sql, params), this.lockProbeTimeoutMs);
+    } catch (error) {
+      this.log('projection lock session does not answer', { error: String(error) });
+      this.lostLocks(client);
+      return undefined;
+    }
+  }
+
+  /** The lock session broke (or stopped answering): we may no longer hold anything, so stop every runner at once. */
   private lostLocks(client: PoolClient): void {
     if (this.lockClient !== client) return;
     this.lockClient = undefined;
     this.held.clear();
+    this.locked.clear();
     for (const r of this.runners.values()) r.controller.abort();
+    client.on('error', () => undefined);
     client.release(true);
     this.log('projection locks lost: runners stopped', { instance: this.instanceId });
   }
 
+  /** Our batch found another instance's epoch: that instance runs the projection now. Give it up here. */
+  private lostProjection(name: string): void {
+    if (!this.held.delete(name)) return;
+    this.locked.delete(name);
+    for (const r of this.runners.values()) if (r.projection === name) r.controller.abort();
+    void this.lockQuery(`SELECT pg_advisory_unlock(${LOCK_CLASS}, hashtext($1))`, [name]);
+    this.log('projection taken over by another instance: runners stopped', { projection: name, instance: this.instanceId });
+  }
+
   private startRunner(def: AnyProjection, build: BuildRow): void {
     const controller = new AbortController();
-    const done = this.run(def, build, controller.signal)
+    const done = this.run(def, build.build_id, controller.signal)
       .catch((error: unknown) => this.log('projection runner failed', { build: build.build_id, error: String(error) }))
       .finally(() => {
         this.runners.delete(build.build_id);
         this.events.emit('progress');
       });
-    this.runners.set(build.build_id, { buildId: build.build_id, controller, done });
+    this.runners.set(build.build_id, { buildId: build.build_id, projection: def.name, controller, done });
   }
 
-  private async run(def: AnyProjection, initial: BuildRow, signal: AbortSignal): Promise<void> {
-    let position = BigInt(initial.position);
-    let state = initial.state;
-    const types = def.eventTypes ? new Set(def.eventTypes) : undefined;
-    if (state === 'rebuilding' && (await this.trySwitch(def, initial.build_id, position))) state = 'live';
-    const subscription = this.store.subscribeToAll({ after: position, batchSize: this.batchSize, signal });
-    for await (const batch of subscription) {
-      if (signal.aborted) break;
-      const outcome = await this.applyBatch(def, initial, position, batch, types);
-      if (outcome === 'fenced') return;
-      position = outcome.position;
-      this.events.emit('progress');
-      if (outcome.stopped) return;
-      if (state === 'rebuilding' && (await this.trySwitch(def, initial.build_id, position))) state = 'live';
+  /**
+   * Follows the log for one build. A transient error (serialization failure, deadlock, a lost connection, an
+   * administrator's shutdown) anywhere in reading or applying rolls the batch back and starts again from the
+   * committed checkpoint after an exponential backoff; it is never dead-lettered.
+   */
+  private async run(def: AnyProjection, buildId: string, signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        await this.follow(def, buildId, signal, () => (failures = 0));
+        return;
+      } catch (error) {
+        if (signal.aborted || !isTransientError(error)) throw error;
+        failures++;
+        const delay = Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
+        this.log('projection batch failed transiently: retrying', { build: buildId, failures, delayMs: Math.round(delay), error: String(error) });
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async follow(def: AnyProjection, buildId: string, signal: AbortSignal, succeeded: () => void): Promise<void> {
+    const build = (await this.pool.query<BuildRow>('SELECT * FROM projection_builds WHERE build_id = $1', [buildId])).rows[0];
+    if (!build || build.state === 'retired' || build.stopped_at || build.reached_target_at) return;
+    let position = BigInt(build.position);
+    let state = build.state;
+    const target = build.target_position === null ? undefined : BigInt(build.target_position);
+    if (state === 'rebuilding' && (await this.trySwitch(def, build.build_id, position))) state = 'live';
+    const reading = new AbortController();
+    const abort = () => reading.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    const batches = this.store
+      .subscribe({ after: position, types: def.eventTypes, batchSize: state === 'live' ? this.batchSize : this.catchUpBatchSize, signal: reading.signal })
+      [Symbol.asyncIterator]();
+    try {
+      if (target !== undefined && position >= target) {
+        await this.applyBatch(def, build, position, { events: [], through: position }, target);
+        return;
+      }
+      let next = batches.next();
+      for (;;) {
+        const read = await next;
+        if (read.done || signal.aborted) return;
+        // Read-ahead: the next batch is read while this one is applied (one batch ahead, so memory stays bounded).
+        next = batches.next();
+        next.catch(() => undefined);
+        const outcome = await this.applyBatch(def, build, position, read.value, target);
+        if (outcome.kind === 'lost') return this.lostProjection(def.name);
+        if (outcome.kind === 'fenced') return;
+        position = outcome.position;
+        succeeded();
+        this.events.emit('progress');
+        if (outcome.stopped || outcome.reachedTarget) return;
+        if (state === 'rebuilding' && (await this.trySwitch(def, build.build_id, position))) state = 'live';
+      }
+    } finally {
+      signal.removeEventListener('abort', abort);
+      reading.abort();
+      void batches.return?.().catch(() => undefined);
     }
   }
 
   /**
-   * Applies one batch in one transaction with the checkpoint. A failing event is isolated with savepoints and
-   * dead-lettered; the build then stops before it (policy stop) or goes past it (policy skip).
+   * Applies one batch in one transaction with the checkpoint, after checking the lease epoch (ownership) and the
+   * previous position (no overlap). The checkpoint moves to the batch's `through`, also when the batch holds no
+   * event of this projection. When the projection's applyBatch fails, the batch is rolled back and applied again
+   * event by event under savepoints: a failing event is dead-lettered and the build stops before it (policy stop)
+   * or goes past it (policy skip). A transient error is not the event's fault: it aborts the whole batch.
    */
-  private async applyBatch(
-    def: AnyProjection,
-    build: BuildRow,
-    from: bigint,
-    batch: readonly RecordedEvent[],
-    types: Set<string> | undefined,
-  ): Promise<'fenced' | { position: bigint; stopped: boolean }> {
+  private async applyBatch(def: AnyProjection, build: BuildRow, from: bigint, batch: EventBatch, target: bigint | undefined): Promise<BatchOutcome> {
+    const epoch = this.held.get(def.name);
+    if (epoch === undefined) return { kind: 'lost' };
+    const beyond = target !== undefined && batch.through >= target;
+    const through = beyond ? target : batch.through;
+    const events = beyond ? batch.events.filter((e) => e.position <= target) : batch.events;
     const client = await this.pool.connect();
+    let broken = false;
     try {
       await client.query('BEGIN');
-      const current = await client.query<BuildRow>('SELECT * FROM projection_builds WHERE build_id = $1 FOR UPDATE', [build.build_id]);
+      const current = await client.query<BuildRow & { lease_epoch: string | null }>(
+        `WITH lease AS (SELECT epoch FROM projection_leases WHERE projection = $2 FOR SHARE)
+         SELECT b.*, (SELECT epoch FROM lease) AS lease_epoch FROM projection_builds b WHERE b.build_id = $1 FOR UPDATE`,
+        [build.build_id, def.name],
+      );
       const row = current.rows[0];
-      if (!row || row.state === 'retired' || row.stopped_at || BigInt(row.position) !== from) {
+      if (!row || row.lease_epoch === null || BigInt(row.lease_epoch) !== epoch) {
         await client.query('ROLLBACK');
-        return 'fenced';
+        return row ? { kind: 'lost' } : { kind: 'fenced' };
+      }
+      if (row.state === 'retired' || row.stopped_at || row.reached_target_at || BigInt(row.position) !== from) {
+        await client.query('ROLLBACK');
+        return { kind: 'fenced' };
       }
       const highWater = BigInt(row.effects_high_water);
-      const mode = row.state === 'live' ? 'live' : 'rebuild';
+      const mode: BuildMode = row.state === 'live' ? 'live' : row.state === 'shadow' ? 'shadow' : 'rebuild';
+      const types = def.eventTypes ? new Set(def.eventTypes) : undefined;
       // Events an operator skipped (POST /v1/ops/dead-letters/:id/skip) are left out in every build of the projection.
-      const skipped = await skippedEvents(client, def.name, batch);
+      const skipped = await skippedEvents(client, def.name, events);
       const ignored = (e: RecordedEvent) => (types !== undefined && !types.has(e.type)) || skipped.has(e.metadata.eventId);
-      const relevant = batch.filter((e) => !ignored(e));
-      const ctxFor = (event: RecordedEvent) => this.context(def, client, build.schema_name, build.build_id, mode, event, highWater);
+      const relevant = events.filter((e) => !ignored(e));
+      const ctxFor = (event: RecordedEvent) => this.context(def, client, row.schema_name, row.build_id, mode, row.parameters, event, highWater);
 
-      let position = batch[batch.length - 1]!.position;
-      let lastApplied: RecordedEvent | undefined = batch[batch.length - 1];
+      let position = through;
+      let lastApplied: RecordedEvent | undefined = events[events.length - 1];
       let stopped = false;
+      const failed: string[] = [];
       await client.query('SAVEPOINT batch');
       try {
         await applyEvents(def, relevant, ctxFor);
         await client.query('RELEASE SAVEPOINT batch');
-      } catch {
+      } catch (error) {
+        if (isTransientError(error)) throw error;
         await client.query('ROLLBACK TO SAVEPOINT batch');
         // Replay the batch event by event to find the culprit(s).
         position = from;
         lastApplied = undefined;
-        for (const event of batch) {
+        for (const event of events) {
           if (ignored(event)) {
             position = event.position;
             lastApplied = event;
@@ -276,47 +509,58 @@ export class ProjectionRuntime {
           try {
             await applyEvents(def, [event], ctxFor);
             await client.query('RELEASE SAVEPOINT event');
-          } catch (error) {
+          } catch (eventError) {
+            if (isTransientError(eventError)) throw eventError;
             await client.query('ROLLBACK TO SAVEPOINT event');
             const policy = def.onError ?? 'stop';
-            await this.deadLetter(client, def, build.build_id, event, error, policy);
+            failed.push(event.metadata.eventId);
+            await this.deadLetter(client, def, row.build_id, event, eventError, policy);
             if (policy === 'stop') {
               stopped = true;
               await client.query('UPDATE projection_builds SET stopped_at = now(), last_error = $2 WHERE build_id = $1', [
-                build.build_id,
-                `${event.type} at ${event.position}: ${errorMessage(error)}`,
+                row.build_id,
+                `${event.type} at ${event.position}: ${errorMessage(eventError)}`,
               ]);
-              this.log('projection stopped on a dead letter', { projection: def.name, position: String(event.position), error: errorMessage(error) });
+              this.log('projection stopped on a dead letter', { projection: def.name, position: String(event.position), error: errorMessage(eventError) });
               break;
             }
           }
           position = event.position;
           lastApplied = event;
         }
+        if (!stopped) position = through;
       }
-      const applied = batch.filter((e) => e.position <= position);
-      if (applied.length > 0) {
+      const applied = relevant.filter((e) => e.position <= position && !failed.includes(e.metadata.eventId));
+      if (position > from) {
+        // The runner got past these letters' events: a build stopped on one and resumed (policy stop), or the build
+        // a retry restarted (retry_build_id) applied it again in order.
         await client.query(
-          `UPDATE projection_dead_letters SET status = 'resolved', resolved_at = now()
-            WHERE build_id = $1 AND status = 'open' AND position <= $2 AND position > $3 AND policy = 'stop'`,
-          [build.build_id, position.toString(), from.toString()],
+          `UPDATE projection_dead_letters SET status = 'resolved', resolved_at = now(), resolution = 'applied'
+            WHERE status = 'open' AND position <= $2 AND position > $3 AND NOT (event_id = ANY($4::uuid[]))
+              AND ((build_id = $1 AND policy = 'stop') OR retry_build_id = $1)`,
+          [row.build_id, position.toString(), from.toString(), failed],
         );
       }
+      const reachedTarget = !stopped && target !== undefined && position >= target;
       await client.query(
         `UPDATE projection_builds
             SET position = $2, events_done = events_done + $3, owner = $4, updated_at = now(),
                 last_event_at = COALESCE($5, last_event_at),
+                reached_target_at = CASE WHEN $6::boolean THEN now() ELSE reached_target_at END,
                 effects_high_water = CASE WHEN state = 'live' THEN GREATEST(effects_high_water, $2) ELSE effects_high_water END
           WHERE build_id = $1`,
-        [build.build_id, position.toString(), applied.length, this.instanceId, lastApplied ? lastApplied.metadata.recordedAt : null],
+        [row.build_id, position.toString(), applied.length, this.instanceId, lastApplied ? lastApplied.metadata.recordedAt : null, reachedTarget],
       );
       await client.query('COMMIT');
-      return { position, stopped };
+      if (reachedTarget) this.log('build reached its target position', { build: row.build_id, position: position.toString() });
+      return { kind: 'applied', position, stopped, reachedTarget };
     } catch (error) {
+      broken = isTransientError(error);
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      if (broken) client.on('error', () => undefined);
+      client.release(broken);
     }
   }
 
@@ -325,12 +569,13 @@ export class ProjectionRuntime {
     client: PoolClient,
     schema: string,
     buildId: string,
-    mode: 'live' | 'rebuild',
+    mode: BuildMode,
+    parameters: BuildParameters,
     event: RecordedEvent,
     highWater: bigint,
   ): ProjectionContext | ReactorContext {
     const t = tableNamer(schema);
-    const base = { client, t, mode, buildId, parameters: {} };
+    const base = { client, t, mode, buildId, parameters };
     if (!isReactor(def)) return base;
     const live = event.position > highWater;
     return {
@@ -349,14 +594,17 @@ export class ProjectionRuntime {
     };
   }
 
-  private async deadLetter(
-    client: PoolClient,
-    def: AnyProjection,
-    buildId: string,
-    event: RecordedEvent,
-    error: unknown,
-    policy: 'stop' | 'skip',
-  ): Promise<void> {
+  /**
+   * Records a failing event. A build that a retry restarted (retry_build_id) and that fails on the event again
+   * counts another attempt on the retried letter instead of opening a second one.
+   */
+  private async deadLetter(client: PoolClient, def: AnyProjection, buildId: string, event: RecordedEvent, error: unknown, policy: 'stop' | 'skip'): Promise<void> {
+    const retried = await client.query(
+      `UPDATE projection_dead_letters SET attempts = attempts + 1, error = $3
+        WHERE retry_build_id = $1 AND event_id = $2 AND status = 'open'`,
+      [buildId, event.metadata.eventId, errorMessage(error)],
+    );
+    if (retried.rowCount) return;
     await client.query(
       `INSERT INTO projection_dead_letters (projection, build_id, position, event_id, stream_id, event_type, error, policy)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -383,6 +631,11 @@ export class ProjectionRuntime {
       const old = builds.filter((b) => b.state === 'live');
       await client.query(`UPDATE projection_builds SET state = 'retired', updated_at = now() WHERE build_id = ANY($1)`, [old.map((b) => b.build_id)]);
       await client.query(`UPDATE projection_builds SET state = 'live', caught_up_at = now(), updated_at = now() WHERE build_id = $1`, [buildId]);
+      // A retried letter of the old build that this build failed on again is now this (live) build's letter.
+      await client.query(
+        `UPDATE projection_dead_letters SET build_id = $1, retry_build_id = NULL WHERE retry_build_id = $1 AND status = 'open'`,
+        [buildId],
+      );
       await pointViews(client, def, me.schema_name);
       await client.query('COMMIT');
       retired = old;
@@ -401,6 +654,28 @@ export class ProjectionRuntime {
   }
 }
 
+/** Refuses a parameter the projection does not declare, or a value its check refuses, naming the key. */
+export function validateParameters(def: AnyProjection, parameters: BuildParameters): void {
+  if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
+    throw new RuleViolation('build-parameter-invalid', 'parameters is an object of the keys the projection declares', { field: 'parameters' });
+  }
+  for (const [key, value] of Object.entries(parameters)) {
+    const check = def.parameters?.[key];
+    if (!check) {
+      const known = Object.keys(def.parameters ?? {});
+      throw new RuleViolation('build-parameter-unknown', `Projection ${def.name} takes no parameter ${key}${known.length ? ` (it takes ${known.join(', ')})` : ''}`, {
+        field: `parameters.${key}`,
+        projection: def.name,
+        known,
+      });
+    }
+    const problem = check(value);
+    if (problem !== undefined) {
+      throw new RuleViolation('build-parameter-invalid', `parameters.${key}: ${problem}`, { field: `parameters.${key}`, projection: def.name });
+    }
+  }
+}
+
 /** Batch form when the projection has it; the older one-event form otherwise (reactors, not yet ported ones). */
 export async function applyEvents(
   def: AnyProjection,
@@ -415,6 +690,7 @@ export async function applyEvents(
 }
 
 async function skippedEvents(client: PoolClient, projection: string, batch: readonly RecordedEvent[]): Promise<Set<string>> {
+  if (batch.length === 0) return new Set();
   const rows = await client.query<{ event_id: string }>(
     'SELECT event_id FROM projection_skipped_events WHERE projection = $1 AND event_id = ANY($2::uuid[])',
     [projection, batch.map((e) => e.metadata.eventId)],
@@ -428,4 +704,24 @@ function maxBig(a: bigint, b: bigint): bigint {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

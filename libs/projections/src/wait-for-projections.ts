@@ -18,16 +18,19 @@ export async function waitForProjections(
   const names = runtime.definitions.map((d) => d.name);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await pool.query<{ projection: string; position: string; stopped_at: Date | null; last_error: string | null; state: string; version: number }>(
-      `SELECT projection, position, stopped_at, last_error, state, version FROM projection_builds
-        WHERE projection = ANY($1) AND state <> 'retired'`,
+    // A shadow build counts while it runs: an as-of build up to its target, the others up to the head. One that
+    // stopped on a dead letter is a what-if gone wrong, not a stopped read model: it is left out.
+    const rows = await pool.query<{ projection: string; position: string; target_position: string | null; stopped_at: Date | null; last_error: string | null; state: string; version: number }>(
+      `SELECT projection, position, target_position, stopped_at, last_error, state, version FROM projection_builds
+        WHERE projection = ANY($1) AND state <> 'retired' AND NOT (state = 'shadow' AND stopped_at IS NOT NULL)`,
       [names],
     );
     const stopped = rows.rows.find((r) => r.stopped_at);
     if (stopped) throw new ProjectionStoppedError(`Projection ${stopped.projection} stopped: ${stopped.last_error}`);
     const behind = rows.rows.filter((r) => {
       const def = runtime.definition(r.projection);
-      return def && def.version === r.version && BigInt(r.position) < head;
+      const goal = r.target_position !== null && BigInt(r.target_position) < head ? BigInt(r.target_position) : head;
+      return def && def.version === r.version && BigInt(r.position) < goal;
     });
     const pendingSwitch = rows.rows.some((r) => r.state === 'rebuilding');
     if (behind.length === 0 && !pendingSwitch) return;

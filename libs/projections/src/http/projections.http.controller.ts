@@ -65,9 +65,9 @@ export class ProjectionsHttpController {
 
   @Post('dead-letters/:id/retry')
   @Access('ops.manage')
-  @Endpoint({ summary: 'Retry a dead letter: resume a stopped projection, or re-apply a skipped event', response: RetryOutcomeResponse, status: 201, problems: ['not-found', 'dead-letter-resolved', 'dead-letter-build-retired'] })
+  @Endpoint({ summary: 'Retry a dead letter through the runner: resume the build stopped on it, or restart a build that went past it (in order); resolved when the runner applies it', response: RetryOutcomeResponse, status: 201, problems: ['not-found', 'dead-letter-resolved', 'dead-letter-build-retired'] })
   retry(@Param('id', new IntParamPipe({ min: 1, max: Number.MAX_SAFE_INTEGER })) id: number): Promise<RetryOutcome> {
-    return retryDeadLetter(this.pool, this.store, this.runtime, String(id));
+    return retryDeadLetter(this.pool, this.runtime, String(id));
   }
 
   @Post('dead-letters/:id/skip')
