@@ -8,14 +8,16 @@
 //      commit like the row lock of 0003 but needing no row, so also for a stream that does not exist yet, and
 //      needing no transaction id: nothing before step 2 may give the transaction its xid. Several streams are
 //      locked in key order, so two calls cannot deadlock. Then check the event ids and the expected revisions
-//      (a plain read after the lock: under READ COMMITTED it sees the previous holder's commit);
+//      (plain reads after the lock: under READ COMMITTED they see the previous holder's commit);
 //   2. take, in a few microseconds under a session advisory lock (25971, 0) released right away, not at commit:
 //      the transaction's xid (pg_current_xact_id(), assigned here and not earlier), the positions (the sequence
 //      es_position_seq, one contiguous range per call) and the time (max(clock_timestamp(), the last time handed
 //      out), kept in the sequence es_recorded_at_us; sequences are not transactional, so nothing is held until
 //      commit). Because all three are taken together, one writer at a time, xids increase with positions, and
 //      recorded_at never decreases in position order (issue 8, B4);
-//   3. insert the events, each with its append's xid (append_xid), and the streams' revisions. No NOTIFY here:
+//   3. insert the events, each with its append's xid (append_xid). A stream's revision is read from its last event
+//      (the index on (stream_id, stream_revision)); the es_streams table, one more row written per append, is
+//      dropped. No NOTIFY here:
 //      a NOTIFY takes a database-wide lock at commit and holds it through the commit's WAL flush, which would
 //      serialise the commits again; the adapter notifies after the commit (PostgresEventStore.notifyAppended).
 //
@@ -42,11 +44,40 @@ exports.up = (pgm) => {
     -- Existing events were written one commit at a time: all settled (0 is below every xmin). New rows must give it.
     ALTER TABLE es_events ADD COLUMN append_xid xid8 NOT NULL DEFAULT '0';
     ALTER TABLE es_events ALTER COLUMN append_xid DROP DEFAULT;
-    -- Placeholder rows of 0003 (revision -1) never survive a transaction; none are needed any more.
-    DELETE FROM es_streams WHERE revision < 0;
+    -- A stream's revision is its last event's (the unique index on (stream_id, stream_revision) answers it at
+    -- once): es_streams, one more row written by every append, goes; the stream lock no longer needs its row.
+    DROP TABLE es_streams;
 
     DROP FUNCTION es_append(text, text, uuid[], text[], int[], jsonb[], jsonb[]);
     DROP TABLE es_position;
+
+    -- Step 2 of the writers (see the top of the file): the xid, p_n positions and the time, under the session
+    -- advisory lock (25971, 0), released before returning. One statement inside the lock, its order explicit:
+    -- the xid is an argument of the position's nextval, the positions are an argument of the time's setval.
+    CREATE FUNCTION es_take_positions(p_n int, OUT xid xid8, OUT first_position bigint, OUT recorded_at timestamptz)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      v_at_us bigint;
+    BEGIN
+      BEGIN
+        PERFORM pg_advisory_lock(25971, 0);
+        SELECT p.xid, p.first_position,
+               setval('es_recorded_at_us', greatest(c.last_value, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint + 0 * p.last_position))
+          INTO xid, first_position, v_at_us
+          FROM (SELECT x.xid, n.first_position,
+                       CASE WHEN p_n > 1 THEN setval('es_position_seq', n.first_position + p_n - 1) ELSE n.first_position END AS last_position
+                  FROM (SELECT pg_current_xact_id() AS xid) x,
+                       LATERAL (SELECT nextval(CASE WHEN x.xid IS NOT NULL THEN 'es_position_seq' END::regclass) AS first_position) n) p,
+               es_recorded_at_us c;
+      EXCEPTION WHEN OTHERS OR query_canceled THEN
+        -- a session lock outlives the error: release it before the error goes on
+        PERFORM pg_advisory_unlock(25971, 0);
+        RAISE;
+      END;
+      PERFORM pg_advisory_unlock(25971, 0);
+      recorded_at := 'epoch'::timestamptz + v_at_us * interval '1 microsecond';
+    END;
+    $$;
 
     -- Several appends in one call (PostgresEventStore.appendMany; es_append is one of them). p_counts[i] events of
     -- the flattened event arrays belong to append i. One row per append: its next revision, the position of its
@@ -80,8 +111,6 @@ exports.up = (pgm) => {
       v_dup_pos bigint[] := '{}';
       v_total int := 0;
       v_first_pos bigint;
-      v_now_us bigint;
-      v_at_us bigint;
       v_at timestamptz;
       v_offset int;
       v_key bigint;
@@ -100,8 +129,8 @@ exports.up = (pgm) => {
       FOR v_key IN SELECT DISTINCT hashtextextended(s, 25971) AS k FROM unnest(v_names) AS s ORDER BY k LOOP
         PERFORM pg_advisory_xact_lock(v_key);
       END LOOP;
-      SELECT array_agg(st.revision ORDER BY n.i) INTO v_revisions
-        FROM unnest(v_names) WITH ORDINALITY AS n(name, i) LEFT JOIN es_streams st ON st.stream_id = n.name;
+      SELECT array_agg((SELECT max(stream_revision) FROM es_events WHERE stream_id = n.name) ORDER BY n.i) INTO v_revisions
+        FROM unnest(v_names) WITH ORDINALITY AS n(name, i);
       v_revisions := coalesce(v_revisions, '{}');
 
       -- The checks, append by append; a later append to the same stream sees the earlier ones.
@@ -141,23 +170,7 @@ exports.up = (pgm) => {
 
       IF v_total > 0 THEN
         -- 2. Xid, positions and time together, under a lock held for microseconds (see the top of the file).
-        BEGIN
-          PERFORM pg_advisory_lock(25971, 0);
-          v_xid := pg_current_xact_id();
-          v_first_pos := nextval('es_position_seq');
-          IF v_total > 1 THEN
-            PERFORM setval('es_position_seq', v_first_pos + v_total - 1);
-          END IF;
-          v_now_us := (extract(epoch FROM clock_timestamp()) * 1000000)::bigint;
-          SELECT greatest(last_value, v_now_us) INTO v_at_us FROM es_recorded_at_us;
-          PERFORM setval('es_recorded_at_us', v_at_us);
-          PERFORM pg_advisory_unlock(25971, 0);
-        EXCEPTION WHEN OTHERS OR query_canceled THEN
-          -- a session lock outlives the error: release it before the error goes on
-          PERFORM pg_advisory_unlock(25971, 0);
-          RAISE;
-        END;
-        v_at := 'epoch'::timestamptz + v_at_us * interval '1 microsecond';
+        SELECT t.xid, t.first_position, t.recorded_at INTO v_xid, v_first_pos, v_at FROM es_take_positions(v_total) t;
 
         -- 3. The events, positions in call order, and the streams' revisions.
         INSERT INTO es_events (global_position, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata, recorded_at, append_xid)
@@ -169,10 +182,6 @@ exports.up = (pgm) => {
                     FROM unnest(p_streams, v_first_rev, p_counts, v_new) WITH ORDINALITY AS x(stream, first_rev, n, new, k)) a
               ON e.i >= a.start AND e.i < a.start + a.n
            WHERE a.fresh = 1;
-        INSERT INTO es_streams (stream_id, revision)
-          SELECT n.name, v_revisions[n.i] FROM unnest(v_names) WITH ORDINALITY AS n(name, i)
-           WHERE n.name IN (SELECT p_streams[k] FROM generate_series(1, v_appends) AS k WHERE v_new[k] > 0)
-          ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision;
       END IF;
 
       v_offset := 0;
@@ -187,13 +196,53 @@ exports.up = (pgm) => {
     END;
     $$;
 
-    -- The single append, as before (0002, 0003): one call, one round trip, one row.
+    -- The single append, as before (0002, 0003): same signature, answers and errors; one call, one round trip.
+    -- The same steps as es_append_many for one stream, with fewer statements (the adapter's appendToStream path).
     CREATE FUNCTION es_append(
       p_stream text, p_expected text, p_event_ids uuid[], p_types text[], p_versions int[], p_data jsonb[], p_metadata jsonb[]
     ) RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean)
-    LANGUAGE sql AS $$
-      SELECT m.next_revision, m.last_position, m.duplicate
-        FROM es_append_many(ARRAY[p_stream], ARRAY[p_expected], ARRAY[cardinality(p_event_ids)], p_event_ids, p_types, p_versions, p_data, p_metadata) m;
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      v_n int := cardinality(p_event_ids);
+      v_actual bigint;
+      v_found int;
+      v_same boolean;
+      v_max_rev bigint;
+      v_max_pos bigint;
+      v_first bigint;
+      v_xid xid8;
+      v_pos bigint;
+      v_at timestamptz;
+    BEGIN
+      IF pg_current_xact_id_if_assigned() IS NOT NULL OR current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'es_append needs READ COMMITTED and must run before anything else writes in its transaction' USING ERRCODE = 'BS003';
+      END IF;
+      PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 25971));
+      SELECT max(stream_revision) INTO v_actual FROM es_events WHERE stream_id = p_stream;
+
+      SELECT count(*), bool_and(stream_id = p_stream), max(stream_revision), max(global_position)
+        INTO v_found, v_same, v_max_rev, v_max_pos
+        FROM es_events WHERE event_id = ANY(p_event_ids);
+      IF v_found > 0 THEN
+        IF v_found = v_n AND v_same THEN
+          RETURN QUERY SELECT v_max_rev, v_max_pos, true;
+          RETURN;
+        END IF;
+        RAISE EXCEPTION 'event ids reused' USING ERRCODE = 'BS002', HINT = '1';
+      END IF;
+      IF (p_expected = 'no_stream' AND v_actual IS NOT NULL)
+         OR (p_expected = 'stream_exists' AND v_actual IS NULL)
+         OR (p_expected ~ '^[0-9]+$' AND (v_actual IS NULL OR v_actual <> p_expected::bigint)) THEN
+        RAISE EXCEPTION 'wrong expected revision' USING ERRCODE = 'BS001', DETAIL = coalesce(v_actual::text, 'no_stream'), HINT = '1';
+      END IF;
+
+      v_first := coalesce(v_actual + 1, 0);
+      SELECT t.xid, t.first_position, t.recorded_at INTO v_xid, v_pos, v_at FROM es_take_positions(v_n) t;
+      INSERT INTO es_events (global_position, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata, recorded_at, append_xid)
+        SELECT v_pos + x.i - 1, p_stream, v_first + x.i - 1, x.e, x.t, x.v, x.d, x.m, v_at, v_xid
+          FROM unnest(p_event_ids, p_types, p_versions, p_data, p_metadata) WITH ORDINALITY AS x(e, t, v, d, m, i);
+      RETURN QUERY SELECT v_first + v_n - 1, v_pos + v_n - 1, false;
+    END;
     $$;
 
     -- The highest position P after p_after (itself settled) such that every position in (p_after, P] is visible
@@ -232,11 +281,15 @@ exports.down = (pgm) => {
     DROP FUNCTION es_visible_bound(bigint, int);
     DROP FUNCTION es_append(text, text, uuid[], text[], int[], jsonb[], jsonb[]);
     DROP FUNCTION es_append_many(text[], text[], int[], uuid[], text[], int[], jsonb[], jsonb[]);
+    DROP FUNCTION es_take_positions(int);
     CREATE TABLE es_position (id smallint PRIMARY KEY CHECK (id = 1), last_position bigint NOT NULL,
                               last_recorded_at timestamptz NOT NULL DEFAULT '-infinity');
     INSERT INTO es_position VALUES (1, coalesce((SELECT max(global_position) FROM es_events), 0),
                                     coalesce((SELECT max(recorded_at) FROM es_events), '-infinity'));
     ALTER TABLE es_events DROP COLUMN append_xid;
+    CREATE TABLE es_streams (stream_id text PRIMARY KEY, revision bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+    INSERT INTO es_streams (stream_id, revision, created_at)
+      SELECT stream_id, max(stream_revision), min(recorded_at) FROM es_events GROUP BY stream_id;
     DROP SEQUENCE es_recorded_at_us;
     DROP SEQUENCE es_position_seq;
   `);

@@ -98,6 +98,24 @@ describe('PostgresEventStore under concurrent writers', () => {
       }
     }
 
+    it('es_append refuses a transaction that already has an xid (the position would not follow it) and REPEATABLE READ', async () => {
+      const client = await db.pool.connect();
+      const e = event(0);
+      const args = ['refused-' + newId(), 'any', [e.metadata.eventId], [e.type], [1], [JSON.stringify(e.data)], [JSON.stringify(e.metadata)]];
+      const call = 'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])';
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_current_xact_id()');
+        await expect(client.query(call, args)).rejects.toMatchObject({ code: 'BS003' });
+        await client.query('ROLLBACK');
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        await expect(client.query(call, args)).rejects.toMatchObject({ code: 'BS003' });
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+    });
+
     it.each(['commits', 'rolls back'] as const)(
       'a subscriber waits at a position whose transaction is still open while later ones commit, then goes on when it %s',
       async (outcome) => {

@@ -20,6 +20,8 @@ import {
 const CHANNEL = 'es_events_appended';
 /** First wait before reading again when a hole holds a subscriber (doubling up to the poll interval). */
 const HELD_RETRY_MS = 5;
+/** The least time between two NOTIFYs sent by one store while commits keep coming. */
+const NOTIFY_SPACING_MS = 5;
 
 export interface PostgresEventStoreOptions {
   /** How long a subscriber waits for a NOTIFY before polling anyway (the fallback when notifications are lost). */
@@ -261,6 +263,8 @@ export class PostgresEventStore implements EventStore {
       do {
         this.notifyAgain = false;
         await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, '']).catch(() => undefined);
+        // Under a stream of commits, at most one NOTIFY per NOTIFY_SPACING_MS (other processes wait that long).
+        if (this.notifyAgain && !this.closed) await new Promise((resolve) => setTimeout(resolve, NOTIFY_SPACING_MS));
       } while (this.notifyAgain && !this.closed);
       this.notifying = undefined;
     })();
