@@ -58,7 +58,7 @@ describe('every registered projection over the small generated history', () => {
     await first.start();
     // live: the projections follow the appends as they come, chunk after chunk (through the batch path when the store has it)
     summary = await generateHistory({ size: 'small', seed: 'rebuild-equals-live', chunkEvents: 700, store });
-    await waitForProjections(db.pool, store, first, 240_000);
+    await waitForProjections(db.pool, store, first, 540_000);
     live = await snapshot(db.pool, defs);
     await first.stop();
 
@@ -67,13 +67,13 @@ describe('every registered projection over the small generated history', () => {
     runtimes.push(second);
     await second.start();
     for (const def of defs) await second.requestRebuild(def.name);
-    await waitForProjections(db.pool, store, second, 240_000);
+    await waitForProjections(db.pool, store, second, 540_000);
     rebuilt = await snapshot(db.pool, defs);
     problems = {
       deadLetters: (await db.pool.query('SELECT projection, position, event_type, error FROM projection_dead_letters')).rows,
       stopped: (await db.pool.query('SELECT build_id, last_error FROM projection_builds WHERE stopped_at IS NOT NULL')).rows,
     };
-  }, 600_000);
+  }, 1_500_000);
 
   afterAll(async () => {
     for (const r of runtimes) await r.stop();

@@ -1,4 +1,4 @@
-import { generateChunks, historyHash } from './generator';
+import { generateChunks, GenerationSummary, historyHash } from './generator';
 import { BusinessTime } from './business-time';
 import { Rng } from './random';
 
@@ -43,6 +43,24 @@ describe('the data generator', () => {
     }
     expect(chunks).toBeGreaterThan(4);
   }, 60_000);
+
+  // minutes, not seconds: GENERATOR_SIZES=1 npx jest libs/generator/src/generator.spec.ts
+  (process.env.GENERATOR_SIZES ? it : it.skip).each([
+    ['medium', 200_000],
+    ['large', 1_000_000],
+  ] as const)('%s is about %i events, in bounded memory', async (size, target) => {
+    let events = 0;
+    let maxHeap = 0;
+    let summary: GenerationSummary | undefined;
+    for await (const chunk of generateChunks({ size, seed: 42 }, (s) => (summary = s))) {
+      for (const a of chunk) events += a.events.length;
+      maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed);
+    }
+    expect(summary!.refused).toEqual([]);
+    expect(events).toBeGreaterThan(target * 0.9);
+    expect(events).toBeLessThan(target * 1.1);
+    expect(maxHeap).toBeLessThan(384 * 1024 * 1024);
+  }, 1_800_000);
 
   describe('business time (Asia/Shanghai)', () => {
     const time = new BusinessTime('2025-01-02', 24);

@@ -24,7 +24,7 @@ export interface GenerationSummary {
   /** Commands the deciders or the access policy refused (0 in a sound generator; listed for diagnosis). */
   readonly refused: readonly { stream: string; command: string; error: string }[];
   readonly countsByType: Readonly<Record<string, number>>;
-  /** Simulated span. */
+  /** Simulated span in business dates (the end exclusive). */
   readonly from: string;
   readonly to: string;
 }
@@ -57,8 +57,8 @@ export async function* generateChunks(options: GenerateOptions, summary?: (s: Ge
     appends,
     refused: world.ledger.refused,
     countsByType: Object.fromEntries([...world.ledger.countsByType].sort(([a], [b]) => (a < b ? -1 : 1))),
-    from: new Date(world.start).toISOString(),
-    to: new Date(world.end).toISOString(),
+    from: world.time.date(world.start),
+    to: world.time.date(world.end),
   });
 }
 
@@ -81,6 +81,8 @@ export interface GenerateHistoryOptions extends GenerateOptions {
 export interface GenerateHistoryResult extends GenerationSummary {
   readonly elapsedMs: number;
   readonly eventsPerSecond: number;
+  /** How the chunks were written (one appendMany transaction per chunk). */
+  readonly writePath: 'appendMany';
 }
 
 /**
@@ -101,5 +103,5 @@ export async function generateHistory(options: GenerateHistoryOptions): Promise<
     options.onProgress?.({ events, appends, elapsedMs, eventsPerSecond: Math.round((events / Math.max(1, elapsedMs)) * 1000) });
   }
   const elapsedMs = Date.now() - started;
-  return { ...summary!, elapsedMs, eventsPerSecond: Math.round((events / Math.max(1, elapsedMs)) * 1000) };
+  return { ...summary!, elapsedMs, eventsPerSecond: Math.round((events / Math.max(1, elapsedMs)) * 1000), writePath: 'appendMany' };
 }

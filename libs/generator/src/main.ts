@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       },
     });
     await store.close();
-    out(`generated ${result.size} history (seed ${result.seed}): ${result.events} events in ${result.appends} appends, ${result.from.slice(0, 10)} to ${result.to.slice(0, 10)}`);
+    out(`generated ${result.size} history (seed ${result.seed}): ${result.events} events in ${result.appends} appends, ${result.from} to ${result.to}`);
     out(`written through appendMany in ${(result.elapsedMs / 1000).toFixed(1)} s = ${result.eventsPerSecond} events/s`);
     if (result.refused.length > 0) out(`warning: ${result.refused.length} commands were refused, first: ${JSON.stringify(result.refused[0])}`);
   } finally {

@@ -21,7 +21,7 @@ export const channelsActivity: Activity = {
   name: 'channels',
   start(world) {
     const rng = world.rng('channels');
-    world.at(world.start + 3_600_000, () => register(world, rng));
+    world.at(world.time.nextOpen(world.start) + 3_600_000, () => register(world, rng));
   },
 };
 

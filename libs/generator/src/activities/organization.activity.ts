@@ -33,7 +33,7 @@ export const organizationActivity: Activity = {
   name: 'organization',
   start(world) {
     const rng = world.rng('organization');
-    world.at(world.start + 60_000, () => setUp(world, rng));
+    world.at(world.time.nextOpen(world.start), () => setUp(world, rng));
     const months = world.plan.months;
     for (let m = 1; m < months; m++) {
       const monthStart = world.time.firstOfMonth(world.start, m);

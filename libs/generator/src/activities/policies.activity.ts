@@ -18,7 +18,7 @@ export const policiesActivity: Activity = {
   start(world) {
     const rng = world.rng('policies');
     const documents = readPolicyFiles(policiesDir(), DEMO_POLICY_FILES);
-    world.at(world.start + 2 * 3_600_000, () => {
+    world.at(world.time.nextOpen(world.start) + 2 * 3_600_000, () => {
       for (const doc of documents) publish(world, doc, rng.chance(0.5));
     });
     const span = world.end - world.start;
