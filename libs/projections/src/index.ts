@@ -7,3 +7,4 @@ export { quoteIdent, tableNamer } from './builds';
 export type { BuildRow, BuildState } from './builds';
 export { isTransientError } from './transient-errors';
 export * from './projections.module';
+export * from './bulk';

@@ -1,17 +1,185 @@
 import type { RecordedEvent } from '@app/event-store';
-import type { ProjectionDefinition } from '@app/projections';
+import { BatchMapping, batchApplier, Buffers, buffersOf, ProjectionDefinition, tableSpec } from '@app/projections';
 import type { ChannelEvent } from '../../domain/channel.decider';
 import type { MemberEvent } from '../../domain/member.events';
 import type { OrgConfigEvent } from '../../domain/orgconfig.decider';
 
+export type MemberRow = { member_id: string; name: string; phone: string | null; email: string | null; status: string; registered_at: string; revision: number };
+export type AppointmentRow = { appointment_id: string; member_id: string; role: string; unit_id: string; starts_on: string; ends_on: string | null; oversees: string[] };
+export type ChannelRow = {
+  channel_id: string;
+  name: string;
+  platform: string;
+  handle: string;
+  owner_unit_id: string;
+  level_key: string;
+  registered_at: string;
+  retired_at: string | null;
+  revision: number;
+};
+export type FollowerCountRow = { channel_id: string; revision: number; count: number; as_of: string };
+export type UnitTypeRow = { key: string; name: string; description: string | null; revision: number };
+export type PublicationLevelRow = { key: string; name: string; rank: number; revision: number };
+
+export const directoryTables = {
+  members: tableSpec<MemberRow>({
+    name: 'members',
+    columns: { member_id: 'uuid', name: 'text', phone: 'text', email: 'text', status: 'text', registered_at: 'timestamptz', revision: 'bigint' },
+    key: ['member_id'],
+  }),
+  appointments: tableSpec<AppointmentRow>({
+    name: 'appointments',
+    columns: { appointment_id: 'uuid', member_id: 'uuid', role: 'text', unit_id: 'uuid', starts_on: 'date', ends_on: 'date', oversees: 'uuid[]' },
+    key: ['appointment_id'],
+  }),
+  channels: tableSpec<ChannelRow>({
+    name: 'channels',
+    columns: {
+      channel_id: 'uuid',
+      name: 'text',
+      platform: 'text',
+      handle: 'text',
+      owner_unit_id: 'uuid',
+      level_key: 'text',
+      registered_at: 'timestamptz',
+      retired_at: 'timestamptz',
+      revision: 'bigint',
+    },
+    key: ['channel_id'],
+  }),
+  followerCounts: tableSpec<FollowerCountRow>({
+    name: 'channel_follower_counts',
+    columns: { channel_id: 'uuid', revision: 'bigint', count: 'int', as_of: 'timestamptz' },
+    key: ['channel_id', 'revision'],
+    insertOnly: true,
+  }),
+  unitTypes: tableSpec<UnitTypeRow>({ name: 'unit_types', columns: { key: 'text', name: 'text', description: 'text', revision: 'bigint' }, key: ['key'] }),
+  levels: tableSpec<PublicationLevelRow>({ name: 'publication_levels', columns: { key: 'text', name: 'text', rank: 'int', revision: 'bigint' }, key: ['key'] }),
+};
+
+type DirectoryEvent = RecordedEvent & (MemberEvent | ChannelEvent | OrgConfigEvent);
+type DirectoryTables = Buffers<typeof directoryTables>;
+
+/**
+ * The pure part. Member and channel rows carry their stream revision and are only changed by a later one; an
+ * appointment's events bump its member's revision (the member's ETag). Unit types and the ladder are replaced
+ * by their latest definition (guarded by the orgconfig stream's revision).
+ */
+export const orgDirectoryMapping: BatchMapping<DirectoryTables> = {
+  tables: (table) => buffersOf(directoryTables, table),
+  want(events, t) {
+    for (const event of events) {
+      const e = event as DirectoryEvent;
+      switch (e.type) {
+        case 'MemberAppointed':
+        case 'AppointmentEnded':
+          t.appointments.want({ appointment_id: e.data.appointmentId });
+          t.members.want({ member_id: e.data.memberId });
+          break;
+        case 'MemberRegistered':
+        case 'MemberDetailsUpdated':
+        case 'MemberStatusChanged':
+          t.members.want({ member_id: e.data.memberId });
+          break;
+        case 'ChannelRegistered':
+        case 'FollowerCountRecorded':
+        case 'ChannelRetired':
+          t.channels.want({ channel_id: e.data.channelId });
+          break;
+        case 'UnitTypeDefined':
+          t.unitTypes.want({ key: e.data.key });
+          break;
+        case 'PublicationLevelsDefined':
+          t.levels.wantAll();
+          break;
+      }
+    }
+  },
+  apply(event, t) {
+    const e = event as DirectoryEvent;
+    const revision = Number(event.revision);
+    /** A later event of the member's stream: its revision moves, whatever else changes. */
+    const member = (memberId: string, changes: Partial<MemberRow> = {}): void => {
+      const row = t.members.get({ member_id: memberId });
+      if (row && row.revision < revision) t.members.put({ ...row, ...changes, revision });
+    };
+    const channel = (channelId: string, changes: Partial<ChannelRow> = {}): void => {
+      const row = t.channels.get({ channel_id: channelId });
+      if (row && row.revision < revision) t.channels.put({ ...row, ...changes, revision });
+    };
+    switch (e.type) {
+      case 'MemberRegistered': {
+        const d = e.data;
+        if (!t.members.get({ member_id: d.memberId })) {
+          t.members.put({ member_id: d.memberId, name: d.name, phone: d.phone, email: d.email, status: d.status, registered_at: d.registeredAt, revision });
+        }
+        return;
+      }
+      case 'MemberDetailsUpdated':
+        return member(e.data.memberId, { name: e.data.name, phone: e.data.phone, email: e.data.email });
+      case 'MemberStatusChanged':
+        return member(e.data.memberId, { status: e.data.status });
+      case 'MemberAppointed': {
+        const d = e.data;
+        if (!t.appointments.get({ appointment_id: d.appointmentId })) {
+          t.appointments.put({ appointment_id: d.appointmentId, member_id: d.memberId, role: d.role, unit_id: d.unitId, starts_on: d.startsOn, ends_on: d.endsOn, oversees: d.oversees });
+        }
+        return member(d.memberId);
+      }
+      case 'AppointmentEnded':
+        t.appointments.patch({ appointment_id: e.data.appointmentId }, { ends_on: e.data.endsOn });
+        return member(e.data.memberId);
+      case 'ChannelRegistered': {
+        const d = e.data;
+        if (!t.channels.get({ channel_id: d.channelId })) {
+          t.channels.put({
+            channel_id: d.channelId,
+            name: d.name,
+            platform: d.platform,
+            handle: d.handle,
+            owner_unit_id: d.ownerUnitId,
+            level_key: d.levelKey,
+            registered_at: d.registeredAt,
+            retired_at: null,
+            revision,
+          });
+        }
+        return;
+      }
+      case 'FollowerCountRecorded':
+        t.followerCounts.insert({ channel_id: e.data.channelId, revision, count: e.data.count, as_of: e.data.asOf });
+        return channel(e.data.channelId);
+      case 'ChannelRetired':
+        return channel(e.data.channelId, { retired_at: e.data.retiredAt });
+      case 'UnitTypeDefined': {
+        const row = t.unitTypes.get({ key: e.data.key });
+        if (!row || row.revision < revision) t.unitTypes.put({ key: e.data.key, name: e.data.name, description: e.data.description, revision });
+        return;
+      }
+      case 'PublicationLevelsDefined': {
+        // the latest definition replaces the ladder; an older one delivered again leaves it alone
+        const levels = t.levels.rows();
+        if (levels.some((level) => level.revision >= revision)) return;
+        for (const level of levels) t.levels.delete(level);
+        for (const level of e.data.levels) t.levels.put({ key: level.key, name: level.name, rank: level.rank, revision });
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};
+
 /**
  * The member directory (members and their appointments), channels with their follower history, unit types and
- * the publication ladder. Statements are idempotent (ON CONFLICT, revision guards).
+ * the publication ladder, written in bulk.
  */
 export const orgDirectoryProjection: ProjectionDefinition = {
   name: 'org-directory',
   // v2: channels carry their stream revision (the ETag for If-Match on follower counts and retirement)
-  version: 2,
+  // v3 (issue 9): written in bulk; unit types and the ladder carry the orgconfig stream's revision, so an older
+  // definition delivered again no longer overwrites a later one (new column `revision` on both tables)
+  version: 3,
   tables: ['members', 'appointments', 'channels', 'channel_follower_counts', 'unit_types', 'publication_levels'],
   eventTypes: [
     'MemberRegistered',
@@ -37,69 +205,9 @@ export const orgDirectoryProjection: ProjectionDefinition = {
         owner_unit_id uuid NOT NULL, level_key text NOT NULL, registered_at timestamptz NOT NULL, retired_at timestamptz, revision bigint NOT NULL);
       CREATE TABLE ${t('channel_follower_counts')} (channel_id uuid NOT NULL, revision bigint NOT NULL, count integer NOT NULL, as_of timestamptz NOT NULL,
         PRIMARY KEY (channel_id, revision));
-      CREATE TABLE ${t('unit_types')} (key text PRIMARY KEY, name text NOT NULL, description text);
-      CREATE TABLE ${t('publication_levels')} (key text PRIMARY KEY, name text NOT NULL, rank integer NOT NULL);
+      CREATE TABLE ${t('unit_types')} (key text PRIMARY KEY, name text NOT NULL, description text, revision bigint NOT NULL);
+      CREATE TABLE ${t('publication_levels')} (key text PRIMARY KEY, name text NOT NULL, rank integer NOT NULL, revision bigint NOT NULL);
     `);
   },
-  async apply(event, { client, t }) {
-    const e = event as RecordedEvent & (MemberEvent | ChannelEvent | OrgConfigEvent);
-    const rev = event.revision.toString();
-    switch (e.type) {
-      case 'MemberRegistered':
-        await client.query(
-          `INSERT INTO ${t('members')} VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-          [e.data.memberId, e.data.name, e.data.phone, e.data.email, e.data.status, e.data.registeredAt, rev],
-        );
-        return;
-      case 'MemberDetailsUpdated':
-        await client.query(`UPDATE ${t('members')} SET name = $2, phone = $3, email = $4, revision = $5 WHERE member_id = $1 AND revision < $5`, [
-          e.data.memberId,
-          e.data.name,
-          e.data.phone,
-          e.data.email,
-          rev,
-        ]);
-        return;
-      case 'MemberStatusChanged':
-        await client.query(`UPDATE ${t('members')} SET status = $2, revision = $3 WHERE member_id = $1 AND revision < $3`, [e.data.memberId, e.data.status, rev]);
-        return;
-      case 'MemberAppointed':
-        await client.query(
-          `INSERT INTO ${t('appointments')} VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-          [e.data.appointmentId, e.data.memberId, e.data.role, e.data.unitId, e.data.startsOn, e.data.endsOn, e.data.oversees],
-        );
-        await client.query(`UPDATE ${t('members')} SET revision = $2 WHERE member_id = $1 AND revision < $2`, [e.data.memberId, rev]);
-        return;
-      case 'AppointmentEnded':
-        await client.query(`UPDATE ${t('appointments')} SET ends_on = $2 WHERE appointment_id = $1`, [e.data.appointmentId, e.data.endsOn]);
-        await client.query(`UPDATE ${t('members')} SET revision = $2 WHERE member_id = $1 AND revision < $2`, [e.data.memberId, rev]);
-        return;
-      case 'ChannelRegistered':
-        await client.query(
-          `INSERT INTO ${t('channels')} (channel_id, name, platform, handle, owner_unit_id, level_key, registered_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT DO NOTHING`,
-          [e.data.channelId, e.data.name, e.data.platform, e.data.handle, e.data.ownerUnitId, e.data.levelKey, e.data.registeredAt, rev],
-        );
-        return;
-      case 'FollowerCountRecorded':
-        await client.query(`INSERT INTO ${t('channel_follower_counts')} VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [e.data.channelId, rev, e.data.count, e.data.asOf]);
-        await client.query(`UPDATE ${t('channels')} SET revision = $2 WHERE channel_id = $1 AND revision < $2`, [e.data.channelId, rev]);
-        return;
-      case 'ChannelRetired':
-        await client.query(`UPDATE ${t('channels')} SET retired_at = $2, revision = $3 WHERE channel_id = $1 AND revision < $3`, [e.data.channelId, e.data.retiredAt, rev]);
-        return;
-      case 'UnitTypeDefined':
-        await client.query(
-          `INSERT INTO ${t('unit_types')} VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description`,
-          [e.data.key, e.data.name, e.data.description],
-        );
-        return;
-      case 'PublicationLevelsDefined':
-        await client.query(`DELETE FROM ${t('publication_levels')}`);
-        for (const level of e.data.levels) await client.query(`INSERT INTO ${t('publication_levels')} VALUES ($1, $2, $3)`, [level.key, level.name, level.rank]);
-        return;
-      default:
-        return;
-    }
-  },
+  applyBatch: batchApplier(orgDirectoryMapping),
 };
