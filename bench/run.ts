@@ -1,118 +1,130 @@
 /**
- * npm run bench: throughput of the event store and the projection runtime on this machine, against the embedded
- * PostgreSQL (or DATABASE_URL). Prints one line per measurement; BENCH_SCALE=0.1 for a quick run.
+ * npm run bench: BENCH_SIZE=small|medium|large (default small). Writes the generated history into a fresh
+ * database, then measures in one run: the raw baselines (batched insert, one-row insert transactions from 1 and
+ * 16 connections, read-and-parse of the events table), appends through the store (1, 8, 16 writers), the full
+ * rebuild of every projection the API registers (events/s, ratio to read-and-parse, RSS) and policy evaluation.
+ * Prints a table with each target met or not, and writes bench/results/<timestamp>.json. docs/performance.md
+ * explains the method. BENCH_PROFILE=1 also writes a CPU profile of the rebuild next to the results.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Client, Pool } from 'pg';
-import { deterministicUuid, newId } from '@app/kernel';
-import { EventToAppend, PostgresEventStore } from '@app/event-store';
-import { ProjectionDefinition, ProjectionRuntime, waitForProjections } from '@app/projections';
-import { migrate, startEmbeddedPostgres } from '@app/platform';
+import { Pool } from 'pg';
+import { CONTEXT_PROJECTIONS } from '../apps/api/src/contexts';
+import { batchedInsert, createScratchTable, Measurement, measured, oneRowInserts, readAndParse, samplePayloads } from './baselines';
+import { startBenchServer } from './database';
+import { benchSize, writeHistory } from './history';
 import { benchPolicyEvaluation } from './policy-eval';
+import { rebuildAll, topSelfTime } from './rebuild';
+import { rawOneRowInsertTransactions, storeAppends } from './appends';
+import { Row, renderTable } from './table';
 
-const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-
-function event(i: number): EventToAppend {
-  const commandId = newId();
-  return {
-    type: 'BenchEvent',
-    data: { i, title: '关于做好信息报送工作的通知', unitId: 'u-1' },
-    metadata: { eventId: deterministicUuid(commandId), commandId, correlationId: commandId, causationId: commandId, actorId: 'bench', schemaVersion: 1 },
-  };
-}
-
-function report(name: string, count: number, ms: number, unit = 'events'): void {
-  const rate = Math.round((count / ms) * 1000);
-  process.stdout.write(`${name.padEnd(48)} ${String(count).padStart(8)} ${unit} in ${(ms / 1000).toFixed(2)} s = ${rate} ${unit}/s\n`);
-}
+const SIZE = benchSize(process.env.BENCH_SIZE);
+/** Counts of the fixed-size measurements (baselines, appends) per size. */
+const COUNTS = {
+  small: { batched: 50_000, oneRow: 1_000 },
+  medium: { batched: 200_000, oneRow: 2_000 },
+  large: { batched: 500_000, oneRow: 4_000 },
+}[SIZE];
+const measuredOf = (m: { count: number; ms: number }): Measurement => measured(m.count, m.ms);
+const READ_CHUNK = Number(process.env.BENCH_READ_CHUNK ?? 1000);
 
 async function main(): Promise<void> {
-  benchPolicyEvaluation(SCALE, report);
-  let adminUrl = process.env.DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'baosong-bench-'));
-  chmodSync(dir, 0o755); // the embedded server runs as the postgres user when we are root
-  if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres(dir, 0, () => undefined);
-    adminUrl = embedded.url;
-    stopEmbedded = embedded.stop;
-  }
-  const name = `bench_${Date.now()}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await migrate(url.toString());
-  const pool = new Pool({ connectionString: url.toString(), max: 12 });
-  pool.on('error', () => undefined); // DROP DATABASE … WITH (FORCE) at the end closes idle connections
-  const store = new PostgresEventStore(pool);
+  const startedAt = new Date();
+  const rows: Row[] = [];
+  const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+  const server = await startBenchServer();
+  log(`server: ${server.description}`);
+  // Ctrl-C: stop the embedded server too, or it outlives the run
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.stop().finally(() => process.exit(130)));
   try {
-    // 1. one writer, one event per append (a command's typical shape)
-    const n1 = Math.round(2000 * SCALE);
-    let t = Date.now();
-    for (let i = 0; i < n1; i++) await store.appendToStream(`bench-single`, [event(i)]);
-    report('append, 1 writer, 1 event/append', n1, Date.now() - t, 'appends');
-
-    // 2. eight concurrent writers, each on its own streams
-    const perWriter = Math.round(1000 * SCALE);
-    t = Date.now();
-    await Promise.all(
-      Array.from({ length: 8 }, async (_, w) => {
-        for (let i = 0; i < perWriter; i++) await store.appendToStream(`bench-w${w}x${i % 50}`, [event(i)]);
-      }),
-    );
-    report('append, 8 writers, 1 event/append', 8 * perWriter, Date.now() - t, 'appends');
-
-    // 3. batched appends (imports, seeds)
-    const batches = Math.round(200 * SCALE);
-    t = Date.now();
-    for (let b = 0; b < batches; b++) await store.appendToStream(`bench-batch-${b}`, Array.from({ length: 100 }, (_, i) => event(i)));
-    report('append, 1 writer, 100 events/append', batches * 100, Date.now() - t);
-
-    // 4. reading the whole log in batches of 1,000
-    const head = await store.headPosition();
-    t = Date.now();
-    let after = 0n;
-    let read = 0;
-    for (;;) {
-      const page = await store.readAll({ after, maxCount: 1000 });
-      if (page.length === 0) break;
-      read += page.length;
-      after = page[page.length - 1]!.position;
-    }
-    report('readAll, batches of 1,000', read, Date.now() - t);
-
-    // 5. a projection rebuilding the whole log (one upsert per event)
-    const projection: ProjectionDefinition = {
-      name: 'bench-counts',
-      version: 1,
-      tables: ['bench_counts'],
-      async setup(client, tn) {
-        await client.query(`CREATE TABLE ${tn('bench_counts')} (stream_id text PRIMARY KEY, n int NOT NULL)`);
-      },
-      async apply(e, { client, t: tn }) {
-        await client.query(
-          `INSERT INTO ${tn('bench_counts')} VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = ${tn('bench_counts')}.n + 1`,
-          [e.streamId],
-        );
-      },
-    };
-    const runtime = new ProjectionRuntime(pool, store, [projection], { batchSize: 500 });
-    t = Date.now();
-    await runtime.start();
-    await waitForProjections(pool, store, runtime, 600_000);
-    report('projection rebuild from 0 (upsert per event)', Number(head), Date.now() - t);
-    await runtime.stop();
-  } finally {
-    await store.close();
+    // The history, then the baselines over its own payloads.
+    const db = await server.createDatabase('history');
+    const history = await writeHistory(db.url, SIZE, process.env.BENCH_SEED ?? 'bench', log);
+    log(`history: ${history.events} events (${history.source}) in ${history.writeMs} ms through ${history.writePath}, ${history.refused} commands refused`);
+    const pool = new Pool({ connectionString: db.url, max: 4 });
+    pool.on('error', () => undefined);
+    const payloads = await samplePayloads(pool);
+    await pool.query('VACUUM ANALYZE es_events');
+    const read = await readAndParse(pool, READ_CHUNK);
+    rows.push({ group: 'baseline', name: `read-and-parse of es_events in position order (chunks of ${READ_CHUNK})`, m: read, unit: 'events' });
+    log('read-and-parse done');
+    await createScratchTable(pool);
+    rows.push({ group: 'baseline', name: 'batched insert (1,000 rows per INSERT … unnest)', m: await batchedInsert(pool, payloads, COUNTS.batched), unit: 'rows' });
+    rows.push({ group: 'baseline', name: 'one-row INSERT transactions, 1 connection', m: await oneRowInserts(db.url, payloads, 1, COUNTS.oneRow), unit: 'tx' });
+    const raw16 = await oneRowInserts(db.url, payloads, 16, Math.ceil(COUNTS.oneRow / 8));
+    rows.push({ group: 'baseline', name: 'one-row INSERT transactions, 16 connections', m: raw16, unit: 'tx' });
+    await pool.query('DROP TABLE bench_raw');
     await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-    await stopEmbedded?.();
-    rmSync(dir, { recursive: true, force: true });
+    log('baselines done');
+
+    // Appends through the store (bench/appends.ts), on a database of their own (so the rebuild's log stays the
+    // history). Its raw baseline writes the same small rows into a plain table: the ratio target is taken
+    // against the faster of the two 16-connection baselines.
+    const appendsDb = await server.createDatabase('appends');
+    const plain16 = measuredOf(await rawOneRowInsertTransactions(appendsDb.url, 16, COUNTS.oneRow * 2));
+    rows.push({ group: 'baseline', name: 'one-row INSERT transactions, 16 connections, plain 3-column table (bench/appends.ts)', m: plain16, unit: 'tx' });
+    const ceiling16 = Math.max(raw16.perSecond, plain16.perSecond);
+    for (const writers of [1, 8, 16]) {
+      const m = measuredOf(await storeAppends(appendsDb.url, writers, writers === 1 ? COUNTS.oneRow : COUNTS.oneRow * 2));
+      const row: Row = { group: 'appends', name: `append, ${writers} writer${writers > 1 ? 's' : ''}, one event per append`, m, unit: 'appends' };
+      if (writers === 16) row.target = { text: '>= 0.5 x one-row tx, 16 conn.', met: m.perSecond >= 0.5 * ceiling16, ratio: m.perSecond / ceiling16 };
+      rows.push(row);
+    }
+    await appendsDb.drop();
+    log('appends done');
+
+    // The full rebuild of every registered projection.
+    const profile = process.env.BENCH_PROFILE === '1' ? 'rebuild' : undefined;
+    const rebuild = await rebuildAll(db.url, CONTEXT_PROJECTIONS, { profile });
+    const rebuildM: Measurement = { count: rebuild.events, ms: rebuild.ms, perSecond: rebuild.perSecond };
+    const ratio = rebuild.perSecond / read.perSecond;
+    rows.push({
+      group: 'rebuild',
+      name: `full rebuild, ${rebuild.projections.length} projections (${rebuild.projections.join(', ')})`,
+      m: rebuildM,
+      unit: 'events',
+      target: { text: '>= 25,000 events/s', met: rebuild.perSecond >= 25_000 },
+    });
+    rows.push({ group: 'rebuild', name: 'rebuild / read-and-parse', value: ratio.toFixed(3), target: { text: '>= 0.3', met: ratio >= 0.3 } });
+    rows.push({ group: 'rebuild', name: `RSS at ${rebuild.mark.toLocaleString('en')} events (slowest projection)`, value: `${rebuild.rssAtMarkMb} MB` });
+    rows.push({
+      group: 'rebuild',
+      name: 'RSS at the end / peak',
+      value: `${rebuild.rssEndMb} / ${rebuild.rssPeakMb} MB`,
+      target: { text: '<= 512 MB, flat (end <= 1.25 x mark)', met: rebuild.rssPeakMb <= 512 && rebuild.rssEndMb <= 1.25 * Math.max(rebuild.rssAtMarkMb, 1) },
+    });
+    rows.push({ group: 'rebuild', name: 'CPU during the rebuild: node / postgres', value: `${rebuild.nodeCpuS} s / ${rebuild.postgresCpuS ?? '?'} s (wall ${(rebuild.ms / 1000).toFixed(1)} s)` });
+    log('rebuild done');
+
+    // Policy evaluation (compiled once, evaluated per fact).
+    const scale = { small: 0.1, medium: 0.3, large: 1 }[SIZE];
+    benchPolicyEvaluation(scale, (name, count, ms, unit = 'evaluations') => rows.push({ group: 'policy', name, m: { count, ms: Math.round(ms), perSecond: Math.round((count / ms) * 1000) }, unit }));
+
+    const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+    const dir = join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const result = {
+      startedAt: startedAt.toISOString(),
+      size: SIZE,
+      history,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 1024 / 1024), node: process.version, server: server.description, load: process.env.BENCH_LOAD_NOTE ?? null },
+      rows,
+      rebuild: { ...rebuild, profile: undefined, perProjectionS: rebuild.perProjectionS },
+      ...(rebuild.profile ? { rebuildProfileTop: topSelfTime(rebuild.profile as Parameters<typeof topSelfTime>[0]) } : {}),
+    };
+    writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    if (rebuild.profile) writeFileSync(join(dir, `${stamp}-rebuild.cpuprofile`), JSON.stringify(rebuild.profile));
+    process.stdout.write(`\nBENCH_SIZE=${SIZE}: ${history.events.toLocaleString('en')} events (${history.source}); ${server.description}; ${cpus().length} cores, node ${process.version}\n\n`);
+    process.stdout.write(renderTable(rows));
+    if (result.rebuildProfileTop) {
+      process.stdout.write('\nrebuild CPU profile, self time:\n');
+      for (const f of result.rebuildProfileTop) process.stdout.write(`  ${String(f.share).padStart(5)} %  ${f.fn}\n`);
+    }
+    process.stdout.write(`\nwritten: bench/results/${stamp}.json\n`);
+    await db.drop();
+  } finally {
+    await server.stop();
   }
 }
 
