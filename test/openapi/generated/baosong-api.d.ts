@@ -123,6 +123,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/effects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reactor effects, newest first, by reactor and status (failed: their last error and attempts) */
+        get: operations["EffectsHttpController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/effects/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver a failed effect again (same key, attempts counting on); the dispatcher performs it */
+        post: operations["EffectsHttpController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/builds": {
         parameters: {
             query?: never;
@@ -1171,6 +1205,35 @@ export interface components {
             /** @enum {string} */
             outcome: "skipped";
             deadLetter: components["schemas"]["DeadLetterResponse"];
+        };
+        EffectResponse: {
+            /** @example 12 */
+            id: string;
+            /** @description The reactor that recorded it */
+            reactor: string;
+            /** @description The stable key the receiver deduplicates on (delivery is at least once) */
+            key: string;
+            /**
+             * @description Position of the event that recorded it
+             * @example 42
+             */
+            position: string;
+            buildId: string | null;
+            /** @description The reactor's effect task (null for effects performed before the outbox) */
+            task: string | null;
+            /** @description The task's JSON payload */
+            payload: Record<string, never> | null;
+            /** @enum {string} */
+            status: "pending" | "performed" | "failed";
+            /** @description Deliveries started so far */
+            attempts: number;
+            lastError: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: date-time */
+            performedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
         };
         StartShadowBuildRequest: {
             /**
@@ -3186,6 +3249,217 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
                         type?: "urn:baosong:problem:dead-letter-resolved";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    EffectsHttpController_list: {
+        parameters: {
+            query?: {
+                reactor?: string;
+                status?: "pending" | "performed" | "failed";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    EffectsHttpController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires ops.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `effect-not-failed`: Only a failed reactor effect can be retried; this one is pending (the dispatcher delivers it) or performed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:effect-not-failed";
                         /** @enum {integer} */
                         status?: 409;
                     };
