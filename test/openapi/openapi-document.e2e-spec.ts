@@ -23,6 +23,7 @@ const NOT_COMMANDS: Record<string, string> = {
   ProjectionsHttpController_skip: 'an operations request on a dead letter (recorded in projection_skipped_events with who and why), not an event',
   BuildsHttpController_start: 'an operations request to the projection runtime (a shadow build), not an event',
   BuildsHttpController_drop: 'an operations request to the projection runtime (drops a shadow build), not an event',
+  EffectsHttpController_retry: 'an operations request on a failed reactor effect (the dispatcher performs it again), not an event',
 };
 
 const ID_PARAMETER = /(^id$|Id$)/;

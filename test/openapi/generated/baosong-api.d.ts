@@ -1222,7 +1222,9 @@ export interface components {
             /** @description The reactor's effect task (null for effects performed before the outbox) */
             task: string | null;
             /** @description The task's JSON payload */
-            payload: Record<string, never> | null;
+            payload: {
+                [key: string]: unknown;
+            } | null;
             /** @enum {string} */
             status: "pending" | "performed" | "failed";
             /** @description Deliveries started so far */

@@ -7,7 +7,7 @@ export class EffectResponse {
   @ApiProperty({ example: '42', description: 'Position of the event that recorded it' }) position!: string;
   @ApiProperty({ type: String, nullable: true }) buildId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The reactor\'s effect task (null for effects performed before the outbox)' }) task!: string | null;
-  @ApiProperty({ nullable: true, description: 'The task\'s JSON payload' }) payload!: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The task\'s JSON payload' }) payload!: Record<string, unknown> | null;
   @ApiProperty({ enum: ['pending', 'performed', 'failed'] }) status!: string;
   @ApiProperty({ type: 'integer', description: 'Deliveries started so far' }) attempts!: number;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
