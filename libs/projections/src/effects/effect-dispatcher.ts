@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
 import { AnyProjection, EffectPayload, isReactor, ReactorDefinition } from '../projection';
+import { recordDeadLetter } from './effects';
 import { bossOver, EFFECTS_FAILED_QUEUE, EFFECTS_QUEUE, EffectJob, EffectQueueOptions, installEffectQueue } from './effect-queue';
 
 export interface EffectDispatcherOptions extends EffectQueueOptions {
@@ -62,7 +63,7 @@ export class EffectDispatcher {
     for (let i = 0; i < (this.options.concurrency ?? 4); i++) {
       await boss.work<EffectJob>(EFFECTS_QUEUE, polling, async ([job]) => this.deliver(job!));
     }
-    await boss.work<EffectJob>(EFFECTS_FAILED_QUEUE, polling, async ([job]) => this.markFailed(job!.data.effectId, 'delivery expired on its last attempt'));
+    await boss.work<EffectJob>(EFFECTS_FAILED_QUEUE, polling, async ([job]) => this.markFailed(job!.data, 'delivery expired on its last attempt'));
     this.log('effect dispatcher started', { reactors: [...this.reactors.keys()] });
   }
 
@@ -105,11 +106,8 @@ export class EffectDispatcher {
     );
   }
 
-  private async markFailed(id: string, reason: string): Promise<void> {
-    await this.pool.query(
-      `UPDATE reactor_effects SET status = 'failed', last_error = COALESCE(last_error, $2), updated_at = now() WHERE id = $1 AND status = 'pending'`,
-      [id, reason],
-    );
+  private async markFailed(job: Partial<EffectJob>, reason: string): Promise<void> {
+    await recordDeadLetter(this.pool, job, reason);
   }
 }
 

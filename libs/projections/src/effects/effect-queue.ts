@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Pool, PoolClient } from 'pg';
 
 /**
- * The one file that knows pg-boss (ADR 0014). Jobs carry only `{ effectId }`: the intent, its key and its outcome
+ * The one file that knows pg-boss (ADR 0014). Jobs carry only `{ effectId, jobId }`: the intent, its key and its outcome
  * live in reactor_effects; pg-boss keeps the schedule (retries with exponential backoff, expiry of a delivery
  * whose worker died, the dead-letter queue).
  */
@@ -13,6 +14,11 @@ export const EFFECTS_SCHEMA = 'pgboss';
 
 export interface EffectJob {
   readonly effectId: string;
+  /**
+   * The pg-boss job of this delivery (also in reactor_effects.job_id). The dead-letter copy of a job carries it,
+   * so a dead letter of an earlier delivery cannot fail an effect that was retried since.
+   */
+  readonly jobId: string;
 }
 
 export interface EffectQueueOptions {
@@ -62,8 +68,8 @@ const sender = new PgBoss({ schema: EFFECTS_SCHEMA, db: { executeSql: () => Prom
 
 /** Enqueues the delivery of an effect in the caller's transaction: it exists only if that transaction commits. */
 export async function enqueueEffect(client: PoolClient, effectId: string): Promise<string> {
-  const job: EffectJob = { effectId };
-  const jobId = await sender.send(EFFECTS_QUEUE, job, { db: { executeSql: (text, values) => client.query(text, values) } });
+  const job: EffectJob = { effectId, jobId: randomUUID() };
+  const jobId = await sender.send(EFFECTS_QUEUE, job, { id: job.jobId, db: { executeSql: (text, values) => client.query(text, values) } });
   // pg-boss inserts through a join on its queue table: no row means the queue was never installed here.
   if (!jobId) throw new Error(`effect queue ${EFFECTS_QUEUE} is not installed: the effect dispatcher installs it when it starts`);
   return jobId;

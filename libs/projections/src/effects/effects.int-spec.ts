@@ -5,7 +5,7 @@ import { useRuntimeHarness } from '../testing/runtime-harness';
 import { waitForProjections } from '../wait-for-projections';
 import { EffectDispatcher } from './effect-dispatcher';
 import { installEffects } from './effect-queue';
-import { listEffects, retryEffect } from './effects';
+import { listEffects, recordDeadLetter, retryEffect } from './effects';
 import { reactorContext } from './outbox';
 import { Notice, notifier, TEST_DISPATCH } from './testing/notifier.fixture';
 
@@ -188,9 +188,13 @@ describe('reactor effects (outbox + dispatcher)', () => {
       expect(deliveries[2]!.at - deliveries[1]!.at).toBeGreaterThanOrEqual(2000);
 
       broken = false;
+      const oldJob = (await h.db.pool.query<{ job_id: string }>('SELECT job_id FROM reactor_effects WHERE id = $1', [failed!.id])).rows[0]!.job_id;
       const retried = await retryEffect(h.db.pool, failed!.id);
       expect(retried.status).toBe('pending');
-      await until(settled, 'the retried effect');
+      // The dead letter of the failed delivery, arriving after the retry, must not fail the retried effect.
+      await recordDeadLetter(h.db.pool, { effectId: failed!.id, jobId: oldJob }, 'delivery expired on its last attempt');
+      expect((await effects())[0]?.status).not.toBe('failed');
+      await until(async () => (await effects())[0]?.status === 'performed', 'the retried effect');
       expect(await effects()).toEqual([expect.objectContaining({ id: failed!.id, status: 'performed', attempts: 4, lastError: null })]);
       expect(deliveries.map((d) => [d.delivery.key, d.delivery.attempt])).toEqual([1, 2, 3, 4].map((n) => [failed!.key, n]));
       await expect(retryEffect(h.db.pool, failed!.id)).rejects.toMatchObject({ code: 'effect-not-failed' });

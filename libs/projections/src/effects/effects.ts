@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { InvalidState, NotFound } from '@app/kernel';
 import { inTransaction } from '../builds';
 import type { EffectPayload } from '../projection';
-import { enqueueEffect } from './effect-queue';
+import { EffectJob, enqueueEffect } from './effect-queue';
 
 export type EffectStatus = 'pending' | 'performed' | 'failed';
 
@@ -93,4 +93,17 @@ export async function retryEffect(pool: Pool, id: string): Promise<Effect> {
     );
     return toEffect(updated.rows[0]!);
   });
+}
+
+/**
+ * A dead letter: a delivery's last attempt failed or expired, so the effect is failed. Only the effect's current
+ * delivery counts: the dead letter of a delivery that failed before an operator's retry must not fail the retried
+ * one (jobs enqueued before EffectJob.jobId existed carry none and match on the effect alone).
+ */
+export async function recordDeadLetter(pool: Pool, job: Partial<EffectJob>, reason: string): Promise<void> {
+  await pool.query(
+    `UPDATE reactor_effects SET status = 'failed', last_error = COALESCE(last_error, $2), updated_at = now()
+      WHERE id = $1 AND status = 'pending' AND ($3::text IS NULL OR job_id::text = $3)`,
+    [job.effectId, reason, job.jobId ?? null],
+  );
 }
