@@ -5,7 +5,7 @@ import { InvalidState, NotFound, RuleViolation } from '@app/kernel';
 import type { EventBatch, EventStore, RecordedEvent } from '@app/event-store';
 import { AnyProjection, BuildMode, BuildParameters, isReactor, ProjectionContext, ReactorContext } from './projection';
 import { reactorContext } from './effects/outbox';
-import { BuildRow, createBuild, deleteBuild, inTransaction, loadBuilds, lockBuilds, pointViews, quoteIdent, tableNamer } from './builds';
+import { BuildRow, BuildState, createBuild, deleteBuild, inTransaction, loadBuilds, lockBuilds, pointViews, quoteIdent, tableNamer } from './builds';
 import { isTransientError } from './transient-errors';
 
 export interface ProjectionRuntimeOptions {
@@ -20,7 +20,7 @@ export interface ProjectionRuntimeOptions {
   readonly lockProbeTimeoutMs?: number;
   /** Events per batch of a live build (500). */
   readonly batchSize?: number;
-  /** Events per batch of a build catching up: rebuilds and shadow builds (2,000). */
+  /** Events per batch of a build catching up: rebuilds, shadow builds, a live build far behind the head (10,000). */
   readonly catchUpBatchSize?: number;
   /**
    * Where the lock session comes from (the runtime's pool by default). Session advisory locks need a real session:
@@ -101,7 +101,7 @@ export class ProjectionRuntime {
     this.leaseIntervalMs = options.leaseIntervalMs ?? 1000;
     this.lockProbeTimeoutMs = options.lockProbeTimeoutMs ?? Math.max(1000, 2 * this.leaseIntervalMs);
     this.batchSize = options.batchSize ?? 500;
-    this.catchUpBatchSize = options.catchUpBatchSize ?? Math.max(2000, this.batchSize);
+    this.catchUpBatchSize = options.catchUpBatchSize ?? Math.max(10_000, this.batchSize);
     this.retryInitialMs = options.retry?.initialMs ?? 50;
     this.retryMaxMs = options.retry?.maxMs ?? 5000;
     this.lockPool = options.lockPool ?? pool;
@@ -416,7 +416,7 @@ export class ProjectionRuntime {
     const abort = () => reading.abort();
     signal.addEventListener('abort', abort, { once: true });
     const batches = this.store
-      .subscribe({ after: position, types: def.eventTypes, batchSize: state === 'live' ? this.batchSize : this.catchUpBatchSize, signal: reading.signal })
+      .subscribe({ after: position, types: def.eventTypes, batchSize: await this.readSize(state, position), signal: reading.signal })
       [Symbol.asyncIterator]();
     try {
       if (target !== undefined && position >= target) {
@@ -444,6 +444,17 @@ export class ProjectionRuntime {
       reading.abort();
       void batches.return?.().catch(() => undefined);
     }
+  }
+
+  /**
+   * How many events a read asks for: a build that catches up (a rebuild, a shadow build, and also a live build
+   * that is far behind: the first build of a projection, an instance back after downtime) reads big batches, a
+   * live build near the head small ones (shorter transactions, a read-your-writes wait ends sooner).
+   */
+  private async readSize(state: BuildState, position: bigint): Promise<number> {
+    if (state !== 'live') return this.catchUpBatchSize;
+    const head = await this.store.headPosition();
+    return head - position > BigInt(this.catchUpBatchSize) ? this.catchUpBatchSize : this.batchSize;
   }
 
   /**

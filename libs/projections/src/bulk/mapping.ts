@@ -74,7 +74,8 @@ function loadFrom(buffer: TableBuffer, rows: readonly Row[]): void {
   const complete = all || sql.length > 0;
   const asked = new Set(keys.keys());
   const found = rows.filter((row) => complete || asked.has(buffer.keyOf(row)) || where.some((w) => w.values.includes(row[w.column])));
-  buffer.loaded(found, [...keys.values()], complete);
+  // Copies, as the writer's query gives fresh rows: a mapping may change the rows it loaded in place.
+  buffer.loaded(found.map((row) => ({ ...row })), [...keys.values()], complete);
 }
 
 /** The buffers of a record of table specs, under the same names. */

@@ -32,8 +32,14 @@ export class TableBuffer<R extends Row = Row> {
 
   constructor(readonly spec: TableSpec<R>) {}
 
+  /** The row's key as a map key: a one-column string key as itself (the common case, and cheap), else JSON. */
   keyOf(row: Partial<R>): string {
-    return JSON.stringify(this.spec.key.map((c) => row[c] ?? null));
+    const key = this.spec.key;
+    if (key.length === 1) {
+      const value = row[key[0]!];
+      return typeof value === 'string' ? value : `\u0000${JSON.stringify(value ?? null)}`;
+    }
+    return JSON.stringify(key.map((c) => row[c] ?? null));
   }
 
   /** Asks for the rows with these keys (present or not: an absent key then reads as undefined). */
@@ -88,7 +94,7 @@ export class TableBuffer<R extends Row = Row> {
   /** The row with this key, or undefined when the table has none; throws when the batch did not load it. */
   get(key: Partial<R>): R | undefined {
     const k = this.keyOf(key);
-    if (!this.complete && !this.known.has(k)) throw new Error(`${this.spec.name}: row ${k} was read but not loaded`);
+    if (!this.complete && !this.known.has(k)) throw new Error(`${this.spec.name}: row ${JSON.stringify(this.spec.key.map((c) => key[c] ?? null))} was read but not loaded`);
     return this.current.get(k);
   }
 

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@app/event-store';
 import { BatchMapping, Buffers, buffersOf, tableSpec } from '@app/projections';
 import type { CommissionEvent } from '../../domain/commission.decider';
 import type { DraftEvent } from '../../domain/draft.events';
+import { draftOutcome } from './drafts.timeline';
 
 export type DraftRow = {
   draft_id: string;
@@ -9,14 +10,17 @@ export type DraftRow = {
   created_by: string;
   authors: string[];
   title: string;
-  content: unknown;
   content_type: string;
   importance: string;
   destination: string;
   source: string;
   status: string;
   round: number;
-  chain: { steps?: readonly { role?: string; name?: string }[] } | null;
+  /** The roles and names of the chain's steps recorded at submission (the full chain is in draft_chains). */
+  step_roles: string[];
+  step_names: string[];
+  author_may_not_review: boolean;
+  two_person_check: boolean;
   current_step: number | null;
   waiting_role: string | null;
   current_step_name: string | null;
@@ -37,7 +41,6 @@ export type DraftRow = {
   updated_at: string;
   revision: number;
 };
-export type HistoryRow = { draft_id: string; revision: number; event_type: string; actor_id: string; at: string; data: unknown };
 export type RegisterEntryRow = {
   draft_id: string;
   unit_id: string;
@@ -48,7 +51,8 @@ export type RegisterEntryRow = {
   retracted_at: string | null;
   retraction_reason: string | null;
 };
-export type OutcomeRow = { draft_id: string; revision: number; kind: string; level_key: string | null; name: string | null; issue: string | null; at: string; detail: unknown };
+/** An outcome in the register (登记); its event's data stays in the draft's stream (see draftTimeline). */
+export type OutcomeRow = { draft_id: string; revision: number; kind: string; level_key: string | null; name: string | null; issue: string | null; at: string };
 export type CommissionRow = {
   commission_id: string;
   topic: string;
@@ -71,14 +75,16 @@ export const reportingTables = {
       created_by: 'text',
       authors: 'text[]',
       title: 'text',
-      content: 'jsonb',
       content_type: 'text',
       importance: 'text',
       destination: 'text',
       source: 'text',
       status: 'text',
       round: 'int',
-      chain: 'jsonb',
+      step_roles: 'text[]',
+      step_names: 'text[]',
+      author_may_not_review: 'boolean',
+      two_person_check: 'boolean',
       current_step: 'int',
       waiting_role: 'text',
       current_step_name: 'text',
@@ -101,12 +107,6 @@ export const reportingTables = {
     },
     key: ['draft_id'],
   }),
-  history: tableSpec<HistoryRow>({
-    name: 'draft_history',
-    columns: { draft_id: 'uuid', revision: 'bigint', event_type: 'text', actor_id: 'text', at: 'timestamptz', data: 'jsonb' },
-    key: ['draft_id', 'revision'],
-    insertOnly: true,
-  }),
   register: tableSpec<RegisterEntryRow>({
     name: 'register_entries',
     columns: {
@@ -123,7 +123,7 @@ export const reportingTables = {
   }),
   outcomes: tableSpec<OutcomeRow>({
     name: 'register_outcomes',
-    columns: { draft_id: 'uuid', revision: 'bigint', kind: 'text', level_key: 'text', name: 'text', issue: 'text', at: 'timestamptz', detail: 'jsonb' },
+    columns: { draft_id: 'uuid', revision: 'bigint', kind: 'text', level_key: 'text', name: 'text', issue: 'text', at: 'timestamptz' },
     key: ['draft_id', 'revision'],
     insertOnly: true,
   }),
@@ -173,11 +173,9 @@ type Commission = RecordedEvent & CommissionEvent;
 const isDraft = (e: RecordedEvent): e is Draft => e.streamId.startsWith('draft-');
 const isCommission = (e: RecordedEvent): e is Commission => e.streamId.startsWith('commission-');
 
-/** The waiting step's role and name, read from the chain recorded at submission (null past its end). */
-const step = (row: DraftRow, index: number | null) => {
-  const s = index === null ? undefined : row.chain?.steps?.[index];
-  return { waiting_role: s?.role ?? null, current_step_name: s?.name ?? null };
-};
+/** The waiting step's role and name, read from the chain's steps recorded at submission (null past its end). */
+const step = (row: DraftRow, index: number | null) =>
+  index === null ? { waiting_role: null, current_step_name: null } : { waiting_role: row.step_roles[index] ?? null, current_step_name: row.step_names[index] ?? null };
 
 /**
  * The pure part of the reporting projection: what each event does to the rows it touches. Where review resumes
@@ -206,16 +204,21 @@ export const reportingMapping: BatchMapping<Tables> = {
 function applyDraft(e: Draft, t: Tables): void {
   const revision = Number(e.revision);
   const key = { draft_id: e.data.draftId };
-  /** The guarded update: only an event later than the row's revision changes it. */
-  const update = (changes: Partial<DraftRow>): void => {
+  /** The guarded update: only an event later than the row's revision changes it (answers whether it did). */
+  const update = (changes: Partial<DraftRow>): boolean => {
     const row = t.drafts.get(key);
-    if (row && row.revision < revision) t.drafts.put({ ...row, ...changes, revision, updated_at: e.metadata.recordedAt });
+    if (!row || row.revision >= revision) return false;
+    // In place: the buffer owns its rows for the batch, and a copy per event is what a rebuild spends its time on.
+    Object.assign(row, changes);
+    row.revision = revision;
+    row.updated_at = e.metadata.recordedAt;
+    t.drafts.put(row);
+    return true;
   };
-  const history = (at: string): void => t.history.insert({ draft_id: e.data.draftId, revision, event_type: e.type, actor_id: e.metadata.actorId, at, data: e.data });
-  const outcome = (kind: string, levelKey: string, name: string | null, issue: string | null, at: string): void => {
-    t.outcomes.insert({ draft_id: e.data.draftId, revision, kind, level_key: levelKey, name, issue, at, detail: e.data });
+  const outcome = (): void => {
+    const o = draftOutcome(e)!;
+    t.outcomes.insert({ draft_id: e.data.draftId, revision, kind: o.kind, level_key: o.levelKey, name: o.name, issue: o.issue, at: o.at });
     update({});
-    history(at);
   };
   /** Approval (or the authority's answer) completes step `index`: the next one waits, from `at`. */
   const advance = (row: DraftRow, index: number, approver: string, at: string): Partial<DraftRow> => ({
@@ -235,14 +238,16 @@ function applyDraft(e: Draft, t: Tables): void {
           created_by: d.createdBy,
           authors: [...c.authors],
           title: c.title,
-          content: c,
           content_type: c.contentType,
           importance: c.importance,
           destination: c.destination,
           source: c.source,
           status: 'draft',
           round: 0,
-          chain: null,
+          step_roles: [],
+          step_names: [],
+          author_may_not_review: false,
+          two_person_check: false,
           current_step: null,
           waiting_role: null,
           current_step_name: null,
@@ -264,12 +269,12 @@ function applyDraft(e: Draft, t: Tables): void {
           revision,
         });
       }
-      return history(d.createdAt);
+      return;
     }
     case 'DraftEdited': {
       const c = e.data.content;
-      update({ title: c.title, content_type: c.contentType, importance: c.importance, destination: c.destination, source: c.source, authors: [...c.authors], content: c });
-      return history(e.data.editedAt);
+      update({ title: c.title, content_type: c.contentType, importance: c.importance, destination: c.destination, source: c.source, authors: [...c.authors] });
+      return;
     }
     case 'DraftSubmitted': {
       const d = e.data;
@@ -282,7 +287,10 @@ function applyDraft(e: Draft, t: Tables): void {
           ...row,
           status: 'in_review',
           round: d.round,
-          chain: d.chain as DraftRow['chain'],
+          step_roles: d.chain.steps.map((s) => s.role),
+          step_names: d.chain.steps.map((s) => s.name),
+          author_may_not_review: d.chain.rules.authorMayNotReview === true,
+          two_person_check: d.chain.rules.twoPersonCheck === true,
           submitted_at: d.submittedAt,
           waiting_since: d.submittedAt,
           deadline: d.timeliness.deadline,
@@ -303,21 +311,21 @@ function applyDraft(e: Draft, t: Tables): void {
         const unit = t.commissionUnits.get({ commission_id: d.commissionId, unit_id: d.unitId });
         if (unit && unit.first_submitted_at === null) t.commissionUnits.put({ ...unit, first_draft_id: d.draftId, first_submitted_at: d.submittedAt });
       }
-      return history(d.submittedAt);
+      return;
     }
     case 'ReviewStepApproved': {
       const row = t.drafts.get(key);
       if (row) update(advance(row, e.data.stepIndex, e.data.reviewerId, e.data.approvedAt));
-      return history(e.data.approvedAt);
+      return;
     }
     case 'DraftReferredToSecrecyAuthority':
       // The step keeps waiting (its role holders record the authority's answer): the draft stays in their inbox.
       update({ status: 'referred', current_step: e.data.stepIndex, referred_by: e.data.reviewerId });
-      return history(e.data.referredAt);
+      return;
     case 'SecrecyAuthorityAnswerRecorded': {
       const row = t.drafts.get(key);
       if (row) update({ status: 'in_review', referred_by: null, ...advance(row, e.data.stepIndex, e.data.referredBy, e.data.recordedAt) });
-      return history(e.data.recordedAt);
+      return;
     }
     case 'DraftSignedOff': {
       update({ status: 'signed_off', waiting_role: null, current_step_name: null, signed_off_at: e.data.signedOffAt, waiting_since: null });
@@ -334,26 +342,23 @@ function applyDraft(e: Draft, t: Tables): void {
           retraction_reason: null,
         });
       }
-      return history(e.data.signedOffAt);
+      return;
     }
     case 'DraftReturnedForRevision':
       update({ status: 'returned', current_step: e.data.stepIndex, waiting_role: null, current_step_name: null, waiting_since: null, last_return_comments: e.data.comments });
-      return history(e.data.returnedAt);
+      return;
     case 'DraftRejected':
       update({ status: 'rejected', waiting_role: null, current_step_name: null, waiting_since: null });
-      return history(e.data.rejectedAt);
+      return;
     case 'DraftRetracted':
       update({ status: 'retracted' });
       t.register.patch(key, { retracted_at: e.data.retractedAt, retraction_reason: e.data.reason });
-      return history(e.data.retractedAt);
+      return;
     case 'DraftPublished':
-      return outcome('publication', e.data.levelKey, e.data.channelId, null, e.data.publishedAt);
     case 'DraftAdopted':
-      return outcome('adoption', e.data.levelKey, e.data.publicationName, e.data.issue, e.data.adoptedAt);
     case 'DraftRatedExcellent':
-      return outcome('excellent', e.data.levelKey, null, null, e.data.ratedAt);
     case 'LeaderInstructionRecorded':
-      return outcome('instruction', e.data.levelKey, e.data.leader, null, e.data.instructedAt);
+      return outcome();
     default:
       return;
   }

@@ -2,8 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { NotFound } from '@app/kernel';
 import type { Actor } from '@app/access';
+import { EVENT_STORE, EventStore } from '@app/event-store';
 import { PG_POOL, ReadSelector } from '@app/platform';
 import { ReadModels } from '@app/projections';
+import { draftStream } from '../../domain/draft.decider';
+import { DRAFT_EVENT_TYPES } from './drafts.mapping';
+import { reportingProjection } from './drafts.projection';
+import { draftTimeline } from './drafts.timeline';
 import { CursorPage, CursorRequest, Keyset, keysetSql, toPage } from '../cursor';
 
 const DRAFT_COLUMNS = `draft_id AS "draftId", unit_id AS "unitId", created_by AS "createdBy", authors, title, content_type AS "contentType",
@@ -28,6 +33,7 @@ export class DraftQueries {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly readModels: ReadModels,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async mine(memberId: string, filter: { status?: string }, page: CursorRequest, read?: ReadSelector): Promise<CursorPage<Record<string, unknown>>> {
@@ -55,8 +61,8 @@ export class DraftQueries {
           AND EXISTS (SELECT 1 FROM ${r.t('review_coverage')} c
                        WHERE c.unit_id = d.unit_id AND c.role = d.waiting_role AND c.member_id = $1
                          AND c.starts_on <= $2 AND (c.ends_on IS NULL OR c.ends_on >= $2))
-          AND NOT ((d.chain->'rules'->>'authorMayNotReview')::boolean AND (d.created_by = $1::text OR $1::text = ANY(d.authors)))
-          AND NOT ((d.chain->'rules'->>'twoPersonCheck')::boolean AND $1::text = ANY(d.approvers))
+          AND NOT (d.author_may_not_review AND (d.created_by = $1::text OR $1::text = ANY(d.authors)))
+          AND NOT (d.two_person_check AND $1::text = ANY(d.approvers))
           AND ${k.after}
         ORDER BY ${k.orderBy} LIMIT ${k.limit}`,
       [actor.memberId, today, ...k.params],
@@ -79,21 +85,26 @@ export class DraftQueries {
 
   /**
    * A draft with its current content (what the authors edit after 退回修改), its revision (the ETag to send back as
-   * If-Match), its chain and checks, its outcomes and its whole history (who did what, when, with comments).
+   * If-Match), its chain and checks, its outcomes and its whole history (who did what, when, with comments). The
+   * history's rows are the build's (an as-of build shows the events up to its position); each event's data is read
+   * from the draft's stream, as the log holds it (upcast), not copied into the read model.
    */
   async detail(draftId: string, read?: ReadSelector) {
-    const r = await this.readModels.scope(read, ['drafts', 'draft_history', 'register_outcomes']);
-    const draft = await this.pool.query(`SELECT ${DRAFT_COLUMNS}, chain, content FROM ${r.t('drafts')} WHERE draft_id = $1`, [draftId]);
-    if (!draft.rows[0]) throw new NotFound('Draft', draftId);
-    const history = await this.pool.query(
-      `SELECT revision::text AS revision, event_type AS type, actor_id AS "actorId", at, data FROM ${r.t('draft_history')} WHERE draft_id = $1 ORDER BY revision`,
-      [draftId],
+    const r = await this.readModels.scope(read, ['drafts']);
+    const draft = await this.pool.query<Record<string, unknown> & { revision: string }>(`SELECT ${DRAFT_COLUMNS} FROM ${r.t('drafts')} WHERE draft_id = $1`, [draftId]);
+    const row = draft.rows[0];
+    if (!row) throw new NotFound('Draft', draftId);
+    // The events the build has applied: up to the row's revision, of the projection's types, without those an
+    // operator skipped (POST /v1/ops/dead-letters/:id/skip).
+    const revision = BigInt(row.revision);
+    const skipped = await this.pool.query<{ event_id: string }>(`SELECT event_id::text FROM projection_skipped_events WHERE projection = $1`, [reportingProjection.name]);
+    const left = new Set(skipped.rows.map((s) => s.event_id));
+    const types = new Set<string>(DRAFT_EVENT_TYPES);
+    const events = (await this.store.readStream(draftStream(draftId), { maxCount: Number(revision) + 1 })).filter(
+      (e) => e.revision <= revision && types.has(e.type) && !left.has(e.metadata.eventId),
     );
-    const outcomes = await this.pool.query(
-      `SELECT kind, level_key AS "levelKey", name, issue, at, detail FROM ${r.t('register_outcomes')} WHERE draft_id = $1 ORDER BY revision`,
-      [draftId],
-    );
-    return { ...draft.rows[0], outcomes: outcomes.rows, history: history.rows };
+    const { history, outcomes, content, chain } = draftTimeline(events);
+    return { ...row, chain, content, outcomes, history };
   }
 
   /** 登记: every signed-off item with its unit, the publications that adopted it, levels and instructions. */
