@@ -110,6 +110,10 @@ describe('shadow builds (HTTP)', () => {
     expect(shadow[`${county.id}@2`]).toBeUndefined();
     const shown = await t.http.get(`/v1/ops/builds/${build.buildId}`).set(admin).expect(200);
     expect(shown.body.progress).toMatchObject({ position: beforeCountyV2, targetPosition: beforeCountyV2, reachedTarget: true });
+    // A position past its target: refused at once (it would never get there), not a wait ending in 503.
+    const past = (BigInt(beforeCountyV2) + 1n).toString();
+    const refused = await t.http.get('/v1/policies').set(admin).set('X-Read-Build', build.buildId).set('X-Min-Position', past).expect(422);
+    expect(refused.body).toMatchObject({ type: 'urn:baosong:problem:read-build-below-min-position', targetPosition: beforeCountyV2, minPosition: past });
     await t.http.delete(`/v1/ops/builds/${build.buildId}`).set(admin).expect(200);
   });
 

@@ -103,8 +103,16 @@ export class ReadModels implements OnModuleDestroy {
    */
   async scope(selector: ReadSelector | undefined, tables: readonly string[]): Promise<ReadScope> {
     const projections = [...new Set(tables.map((table) => this.ownerOf(table)))];
-    let shadow: { buildId: string; projection: string; schema: string } | undefined;
+    let shadow: { buildId: string; projection: string; schema: string; target: bigint | null } | undefined;
     if (selector?.build !== undefined) shadow = await this.selectBuild(selector.build, selector.reader, projections);
+    if (shadow?.target !== null && shadow?.target !== undefined && selector?.minPosition !== undefined && selector.minPosition > shadow.target) {
+      // An as-of build stops at its target: waiting for a later position would only end in a 503.
+      throw new DomainError('rule_violation', 'read-build-below-min-position', `Build ${shadow.buildId} stops at position ${shadow.target}, below X-Min-Position ${selector.minPosition}`, {
+        buildId: shadow.buildId,
+        targetPosition: shadow.target.toString(),
+        minPosition: selector.minPosition.toString(),
+      });
+    }
     if (selector?.minPosition !== undefined) {
       await this.waitFor(
         shadow ? [shadow.buildId] : [],
@@ -128,8 +136,8 @@ export class ReadModels implements OnModuleDestroy {
   private async selectBuild(buildId: string, reader: unknown, projections: readonly string[]) {
     if (!isActor(reader)) throw new Forbidden('Reading a build other than the live one (X-Read-Build) requires ops.read', { permission: 'ops.read' });
     await this.access.assert(reader, 'ops.read');
-    const found = await this.pool.query<{ build_id: string; projection: string; schema_name: string; state: string }>(
-      `SELECT build_id, projection, schema_name, state FROM projection_builds WHERE build_id = $1`,
+    const found = await this.pool.query<{ build_id: string; projection: string; schema_name: string; state: string; target_position: string | null }>(
+      `SELECT build_id, projection, schema_name, state, target_position FROM projection_builds WHERE build_id = $1`,
       [buildId],
     );
     const build = found.rows[0];
@@ -151,7 +159,7 @@ export class ReadModels implements OnModuleDestroy {
         WHERE build_id = $1 AND (last_read_at IS NULL OR last_read_at < now() - interval '1 minute')`,
       [buildId],
     );
-    return { buildId, projection: build.projection, schema: build.schema_name };
+    return { buildId, projection: build.projection, schema: build.schema_name, target: build.target_position === null ? null : BigInt(build.target_position) };
   }
 
   /** Resolves once every build named (and the live build of every projection named) has applied `min`. */

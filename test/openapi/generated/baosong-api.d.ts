@@ -4000,7 +4000,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -4087,7 +4087,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4095,7 +4099,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -4853,7 +4857,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -4940,7 +4944,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,7 +4956,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -5153,7 +5161,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -5240,7 +5248,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5248,7 +5260,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -5467,7 +5479,7 @@ export interface operations {
                 q?: string;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -5554,7 +5566,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5562,7 +5578,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -5767,7 +5783,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -5862,7 +5878,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5870,7 +5890,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -6652,7 +6672,7 @@ export interface operations {
                 ownerUnitId?: string;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -6739,7 +6759,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6747,7 +6771,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -7320,7 +7344,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -7415,7 +7439,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7423,7 +7451,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -7577,7 +7605,7 @@ export interface operations {
                 inForceOn?: string;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -7664,7 +7692,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7672,7 +7704,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -7714,7 +7746,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -7809,7 +7841,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7817,7 +7853,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -7869,7 +7905,7 @@ export interface operations {
                 offset?: number;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -7956,7 +7992,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7964,7 +8004,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -8181,7 +8221,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -8268,7 +8308,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8276,7 +8320,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -8669,7 +8713,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -8764,7 +8808,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8772,7 +8820,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -8817,7 +8865,7 @@ export interface operations {
                 to?: number;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -8911,7 +8959,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8919,7 +8971,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -8972,7 +9024,7 @@ export interface operations {
                 to?: string;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -9059,7 +9111,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9067,7 +9123,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -9286,7 +9342,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -9381,7 +9437,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9389,7 +9449,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -11489,7 +11549,7 @@ export interface operations {
                 asOf?: string;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -11576,7 +11636,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11584,7 +11648,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -12177,7 +12241,7 @@ export interface operations {
                 status?: "draft" | "in_review" | "referred" | "returned" | "signed_off" | "rejected" | "retracted";
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -12264,7 +12328,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12272,7 +12340,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -12318,7 +12386,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -12405,7 +12473,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12413,7 +12485,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -12467,7 +12539,7 @@ export interface operations {
                 contentType?: string;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -12554,7 +12626,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12562,7 +12638,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -12612,7 +12688,7 @@ export interface operations {
                 asOf?: string;
             };
             header?: {
-                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch. */
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
                 "X-Read-Build"?: string;
                 /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
                 "X-Min-Position"?: string;
@@ -12705,7 +12781,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`). */
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12713,7 +12793,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:read-build-mismatch";
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };

@@ -447,7 +447,7 @@ function documentRouteMetadata(app: INestApplication, document: OpenAPIObject): 
 }
 
 /** What a read that takes @ReadAt() may answer because of its read headers. */
-const READ_PROBLEMS: ProblemCode[] = ['validation-failed', 'read-build-unknown', 'read-build-mismatch', 'read-not-caught-up'];
+const READ_PROBLEMS: ProblemCode[] = ['validation-failed', 'read-build-unknown', 'read-build-mismatch', 'read-build-below-min-position', 'read-not-caught-up'];
 
 /** Adds problem codes to an operation's problem responses (merging into a status it already documents). */
 function addProblems(op: Operation, codes: readonly ProblemCode[]): void {

@@ -46,7 +46,7 @@ export const READ_HEADERS = [
     name: 'X-Read-Build',
     required: false,
     description:
-      'Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch.',
+      'Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position.',
     schema: { type: 'string', pattern: BUILD_ID_PATTERN.source, maxLength: 80, example: 'policies:v2:ab12cd' },
   },
   {
