@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
 import { AnyProjection, EffectPayload, isReactor, ReactorDefinition } from '../projection';
-import { recordDeadLetter } from './effects';
+import { recordAttemptFailed, recordDeadLetter } from './effects';
 import { bossOver, EFFECTS_FAILED_QUEUE, EFFECTS_QUEUE, EffectJob, EffectQueueOptions, installEffectQueue } from './effect-queue';
 
 export interface EffectDispatcherOptions extends EffectQueueOptions {
@@ -92,11 +92,7 @@ export class EffectDispatcher {
       await handler(effect.payload, { key: effect.effect_key, reactor: effect.reactor, attempt: effect.attempts });
     } catch (error) {
       const last = job.retryCount >= job.retryLimit;
-      await this.pool.query(
-        `UPDATE reactor_effects SET last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END, updated_at = now()
-          WHERE id = $1 AND status = 'pending'`,
-        [id, errorMessage(error), last],
-      );
+      await recordAttemptFailed(this.pool, job.data, errorMessage(error), last);
       this.log(last ? 'effect failed' : 'effect attempt failed, retried with backoff', { effect: id, reactor: effect.reactor, attempt: effect.attempts, error: errorMessage(error) });
       throw error;
     }

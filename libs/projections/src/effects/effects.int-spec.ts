@@ -5,7 +5,7 @@ import { useRuntimeHarness } from '../testing/runtime-harness';
 import { waitForProjections } from '../wait-for-projections';
 import { EffectDispatcher } from './effect-dispatcher';
 import { installEffects } from './effect-queue';
-import { listEffects, recordDeadLetter, retryEffect } from './effects';
+import { listEffects, recordAttemptFailed, recordDeadLetter, retryEffect } from './effects';
 import { reactorContext } from './outbox';
 import { Notice, notifier, TEST_DISPATCH } from './testing/notifier.fixture';
 
@@ -193,6 +193,9 @@ describe('reactor effects (outbox + dispatcher)', () => {
       expect(retried.status).toBe('pending');
       // The dead letter of the failed delivery, arriving after the retry, must not fail the retried effect.
       await recordDeadLetter(h.db.pool, { effectId: failed!.id, jobId: oldJob }, 'delivery expired on its last attempt');
+      expect((await effects())[0]?.status).not.toBe('failed');
+      // Nor must the failed delivery's last attempt, finishing late (a receiver that hung past the job's expiry).
+      await recordAttemptFailed(h.db.pool, { effectId: failed!.id, jobId: oldJob }, 'late failure of the old delivery', true);
       expect((await effects())[0]?.status).not.toBe('failed');
       await until(async () => (await effects())[0]?.status === 'performed', 'the retried effect');
       expect(await effects()).toEqual([expect.objectContaining({ id: failed!.id, status: 'performed', attempts: 4, lastError: null })]);

@@ -107,3 +107,16 @@ export async function recordDeadLetter(pool: Pool, job: Partial<EffectJob>, reas
     [job.effectId, reason, job.jobId ?? null],
   );
 }
+
+/**
+ * A delivery's task threw: records the error and, on its last attempt, fails the effect. As for the dead letter,
+ * only the effect's current delivery counts: an earlier delivery that finishes late (a receiver that hung past
+ * the job's expiry, after an operator's retry enqueued a new one) must not fail the retried effect.
+ */
+export async function recordAttemptFailed(pool: Pool, job: Partial<EffectJob>, error: string, last: boolean): Promise<void> {
+  await pool.query(
+    `UPDATE reactor_effects SET last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END, updated_at = now()
+      WHERE id = $1 AND status = 'pending' AND ($4::text IS NULL OR job_id::text = $4)`,
+    [job.effectId, error, last, job.jobId ?? null],
+  );
+}
