@@ -58,7 +58,6 @@ export const reportingProjection: ProjectionDefinition = {
       );
       CREATE INDEX ON ${t('drafts')} (unit_id, status);
       CREATE INDEX ON ${t('drafts')} (status, waiting_role);
-      CREATE INDEX ON ${t('drafts')} USING gin (authors);
       CREATE TABLE ${t('register_entries')} (
         draft_id uuid PRIMARY KEY,
         unit_id uuid NOT NULL,
