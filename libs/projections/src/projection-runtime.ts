@@ -393,7 +393,7 @@ export class ProjectionRuntime {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        await this.follow(def, buildId, signal, () => (failures = 0));
+        if (await this.follow(def, buildId, signal, () => (failures = 0))) continue;
         return;
       } catch (error) {
         if (signal.aborted || !isTransientError(error)) throw error;
@@ -405,9 +405,13 @@ export class ProjectionRuntime {
     }
   }
 
-  private async follow(def: AnyProjection, buildId: string, signal: AbortSignal, succeeded: () => void): Promise<void> {
+  /**
+   * Reads and applies batches until the build stops, is fenced or reaches its target. Answers true when it should
+   * be followed again at once from its checkpoint (a reactor's rebuild that stopped at the live build's mark).
+   */
+  private async follow(def: AnyProjection, buildId: string, signal: AbortSignal, succeeded: () => void): Promise<boolean> {
     const build = (await this.pool.query<BuildRow>('SELECT * FROM projection_builds WHERE build_id = $1', [buildId])).rows[0];
-    if (!build || build.state === 'retired' || build.stopped_at || build.reached_target_at) return;
+    if (!build || build.state === 'retired' || build.stopped_at || build.reached_target_at) return false;
     let position = BigInt(build.position);
     let state = build.state;
     const target = build.target_position === null ? undefined : BigInt(build.target_position);
@@ -421,23 +425,33 @@ export class ProjectionRuntime {
     try {
       if (target !== undefined && position >= target) {
         await this.applyBatch(def, build, position, { events: [], through: position }, target);
-        return;
+        return false;
       }
       let next = batches.next();
       for (;;) {
         const read = await next;
-        if (read.done || signal.aborted) return;
+        if (read.done || signal.aborted) return false;
         // Read-ahead: the next batch is read while this one is applied (one batch ahead, so memory stays bounded).
         next = batches.next();
         next.catch(() => undefined);
-        const outcome = await this.applyBatch(def, build, position, read.value, target);
-        if (outcome.kind === 'lost') return this.lostProjection(def.name);
-        if (outcome.kind === 'fenced') return;
+        // A reactor's rebuild goes no further than the live build has (its effects mark): it takes over there, and
+        // the events beyond are applied live, effects included. Without the cap, events that only the rebuild
+        // applied (the live build stopped on a dead letter, or behind) would never have their effects recorded.
+        const cap = state === 'rebuilding' && isReactor(def) ? await this.liveMark(def.name) : undefined;
+        const capped = cap !== undefined && read.value.through > cap;
+        const outcome = await this.applyBatch(def, build, position, read.value, target, capped ? cap : undefined);
+        if (outcome.kind === 'lost') {
+          this.lostProjection(def.name);
+          return false;
+        }
+        if (outcome.kind === 'fenced') return false;
         position = outcome.position;
         succeeded();
         this.events.emit('progress');
-        if (outcome.stopped || outcome.reachedTarget) return;
+        if (outcome.stopped || outcome.reachedTarget) return false;
         if (state === 'rebuilding' && (await this.trySwitch(def, build.build_id, position))) state = 'live';
+        // The read went past the cap: follow again from the checkpoint (live now, or rebuilding to a newer mark).
+        if (capped) return true;
       }
     } finally {
       signal.removeEventListener('abort', abort);
@@ -464,12 +478,14 @@ export class ProjectionRuntime {
    * event by event under savepoints: a failing event is dead-lettered and the build stops before it (policy stop)
    * or goes past it (policy skip). A transient error is not the event's fault: it aborts the whole batch.
    */
-  private async applyBatch(def: AnyProjection, build: BuildRow, from: bigint, batch: EventBatch, target: bigint | undefined): Promise<BatchOutcome> {
+  private async applyBatch(def: AnyProjection, build: BuildRow, from: bigint, batch: EventBatch, target: bigint | undefined, cap?: bigint): Promise<BatchOutcome> {
     const epoch = this.held.get(def.name);
     if (epoch === undefined) return { kind: 'lost' };
-    const beyond = target !== undefined && batch.through >= target;
-    const through = beyond ? target : batch.through;
-    const events = beyond ? batch.events.filter((e) => e.position <= target) : batch.events;
+    // The batch is cut at the target (a shadow build's position) or at a cap (a reactor rebuild's take-over mark).
+    const limit = cap !== undefined && (target === undefined || cap < target) ? cap : target;
+    const beyond = limit !== undefined && batch.through >= limit;
+    const through = beyond ? limit : batch.through;
+    const events = beyond ? batch.events.filter((e) => e.position <= limit) : batch.events;
     const client = await this.pool.connect();
     let broken = false;
     try {
@@ -612,10 +628,23 @@ export class ProjectionRuntime {
     );
   }
 
-  /** Blue/green: once a rebuilding build has reached the head, it becomes live in one transaction. */
+  /** How far the live build of a reactor has gone (its position or effects mark, the higher); undefined without one. */
+  private async liveMark(projection: string): Promise<bigint | undefined> {
+    const r = await this.pool.query<{ mark: string | null }>(
+      `SELECT max(GREATEST(position, effects_high_water)) AS mark FROM projection_builds WHERE projection = $1 AND state = 'live'`,
+      [projection],
+    );
+    const mark = r.rows[0]?.mark;
+    return mark === null || mark === undefined ? undefined : BigInt(mark);
+  }
+
+  /**
+   * Blue/green: once a rebuilding build has reached the head, it becomes live in one transaction. A reactor's
+   * rebuild takes over at the live build's mark instead (liveMark; events beyond it are then applied live): the
+   * live rows are locked, so the old build has no batch in flight, and the new build's effects mark becomes theirs.
+   */
   private async trySwitch(def: AnyProjection, buildId: string, position: bigint): Promise<boolean> {
-    const head = await this.store.headPosition();
-    if (position < head) return false;
+    if (!isReactor(def) && position < (await this.store.headPosition())) return false;
     const client = await this.pool.connect();
     let retired: BuildRow[] = [];
     try {
@@ -628,8 +657,24 @@ export class ProjectionRuntime {
         return me?.state === 'live';
       }
       const old = builds.filter((b) => b.state === 'live');
+      let mark = 0n;
+      if (isReactor(def)) {
+        const marks = await client.query<{ position: string; effects_high_water: string }>(
+          `SELECT position, effects_high_water FROM projection_builds WHERE build_id = ANY($1) FOR UPDATE`,
+          [old.map((b) => b.build_id)],
+        );
+        for (const m of marks.rows) mark = maxBig(mark, maxBig(BigInt(m.position), BigInt(m.effects_high_water)));
+        if (position < mark) {
+          await client.query('ROLLBACK');
+          return false;
+        }
+      }
       await client.query(`UPDATE projection_builds SET state = 'retired', updated_at = now() WHERE build_id = ANY($1)`, [old.map((b) => b.build_id)]);
-      await client.query(`UPDATE projection_builds SET state = 'live', caught_up_at = now(), updated_at = now() WHERE build_id = $1`, [buildId]);
+      await client.query(
+        `UPDATE projection_builds SET state = 'live', caught_up_at = now(), updated_at = now(), effects_high_water = GREATEST(effects_high_water, $2)
+          WHERE build_id = $1`,
+        [buildId, mark.toString()],
+      );
       // A retried letter of the old build that this build failed on again is now this (live) build's letter.
       await client.query(
         `UPDATE projection_dead_letters SET build_id = $1, retry_build_id = NULL WHERE retry_build_id = $1 AND status = 'open'`,

@@ -104,6 +104,38 @@ describe('reactor effects (outbox + dispatcher)', () => {
       expect(await effects()).toHaveLength(4);
     });
 
+    it('a new version of a reactor whose live build stopped takes over at the live mark: the events only it applies get their effects, once', async () => {
+      const sent: string[] = [];
+      const recorded: string[] = [];
+      const v1 = notifier(async (notice) => void sent.push(notice.to));
+      await dispatcher([v1]).start();
+      const r1 = h.runtime([v1]);
+      await r1.start();
+      await h.append('a-1', ['X', 'Poison', 'X']); // v1 stops before Poison (position 2): positions 2 and 3 get no effect
+      await expect(waitForProjections(h.db.pool, h.store, r1)).rejects.toThrow(/notifier stopped: Poison at 2/);
+      await until(async () => sent.length === 1 && (await settled()), 'the effect of position 1');
+      await r1.stop();
+      // v2 digests Poison. Its rebuild replays positions 1.. without effects up to the live mark (1), switches
+      // there, and applies 2 and 3 live. Before the cap it rebuilt to the head and switched: 2 and 3 were never sent.
+      const v2 = {
+        ...v1,
+        version: 2,
+        async apply(...args: Parameters<typeof v1.apply>) {
+          const [event, ctx] = args;
+          const done = await ctx.effect(`notify:${event.metadata.eventId}`, { task: 'notify', payload: { to: `${event.streamId}/${event.revision}` } });
+          recorded.push(`${event.position}:${ctx.mode}:${done}`);
+        },
+      };
+      const r2 = h.runtime([v2]);
+      await r2.start();
+      const builds = async () => (await h.db.pool.query(`SELECT version, state, position FROM projection_builds WHERE projection = 'notifier' AND state <> 'retired' ORDER BY version`)).rows;
+      await until(async () => JSON.stringify(await builds()) === JSON.stringify([{ version: 2, state: 'live', position: '3' }]), 'v2 live at the head');
+      await until(async () => sent.length >= 3 && (await settled()), 'the effects of positions 2 and 3');
+      expect(recorded).toEqual(['1:rebuild:false', '2:live:true', '3:live:true']);
+      expect(sent.sort()).toEqual(['a-1/0', 'a-1/1', 'a-1/2']);
+      expect(await effects()).toHaveLength(3);
+    });
+
     it('a shadow build (startShadowBuild) records and performs nothing, also for events appended after it started', async () => {
       const sent: string[] = [];
       const recorded: string[] = [];
