@@ -1,7 +1,8 @@
 /**
  * The full rebuild: every projection the API registers, through the real ProjectionRuntime, from position 0 on
  * a database that has the history and no builds, timed from start() until every projection is live at the head.
- * RSS of this process is sampled meanwhile; CPU time is split between this process and PostgreSQL.
+ * RSS of this process is sampled meanwhile; CPU time is split between this process and PostgreSQL. The bench runs
+ * it in a process of its own (rebuild-process.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
