@@ -5,6 +5,7 @@ import type { AppConfig } from '@app/platform';
 import { OrganizationModule, orgDirectoryProjection, orgTreeProjection, reviewCoverageProjection } from '@app/organization';
 import { PoliciesModule, policiesProjection } from '@app/policies';
 import { PolicyEngineReportingPolicy, ReportingModule, reportingProjection } from '@app/reporting';
+import { RewardsModule } from '@app/rewards';
 import { SchedulerModule, schedulerProjection } from '@app/scheduler';
 
 /** The bounded contexts served by the API and the projections they bring. */
@@ -13,6 +14,7 @@ export function contextModules(config: AppConfig): (Type | DynamicModule)[] {
     OrganizationModule,
     PoliciesModule,
     ReportingModule.forRoot({ attachmentsDir: path.join(config.dataDir, 'attachments'), policy: PolicyEngineReportingPolicy, imports: [PoliciesModule] }),
+    RewardsModule,
     SchedulerModule.forRoot({ run: config.scheduler.run, timeZone: config.businessTimeZone, periodsFrom: config.scheduler.periodsFrom, checkIntervalMs: config.scheduler.checkIntervalMs }),
   ];
 }
