@@ -142,6 +142,14 @@ export const PROBLEM_CATALOGUE = {
   'build-ttl-invalid': { status: 422, meaning: 'A shadow build\'s ttlSeconds is not a whole number of seconds above 0.', action: FIX },
   'build-not-shadow': { status: 409, meaning: 'Only shadow builds can be dropped; the build named is live, rebuilding or retired (`state`).', action: 'Name a shadow build (GET /v1/ops/projections lists them).' },
   'effect-not-failed': { status: 409, meaning: 'Only a failed reactor effect can be retried; this one is pending (the dispatcher delivers it) or performed.', action: 'Check its status (GET /v1/ops/effects).' },
+  // ---- rewards: engagement metrics (POST /v1/metrics answers these per item, inside a 200) -----------------------
+  'draft-retracted': { status: 422, meaning: 'The draft was retracted (DraftRetracted): its publications take no further metrics.', action: 'Drop the observations of the retracted item.' },
+  'metrics-before-publication': { status: 422, meaning: 'observedAt is before the publication\'s publishedAt (`publishedAt`).', action: 'Check the observation\'s time and the publication it names.' },
+  'metrics-in-the-future': { status: 422, meaning: 'observedAt is more than 5 minutes after the server\'s time (`now`).', action: 'Send observations once they were made; check the exporter\'s clock.' },
+  'metrics-count-invalid': { status: 422, meaning: 'A count (`field`: reads, reposts, interactions, followers) is not a non-negative whole number within 2^53.', action: FIX },
+  'metrics-source-invalid': { status: 422, meaning: 'source (where the counts come from) is blank or longer than 100 characters.', action: FIX },
+  'metrics-observed-at-invalid': { status: 422, meaning: 'observedAt is not an instant.', action: FIX },
+  'metrics-publication-mismatch': { status: 422, meaning: 'The metrics stream holds another publication\'s observations (an internal inconsistency).', action: 'Report it to the operators with the publicationId.' },
 } as const satisfies Record<string, ProblemTypeEntry>;
 
 export type ProblemCode = keyof typeof PROBLEM_CATALOGUE;

@@ -1,1 +1,4 @@
 export * from './rewards.module';
+export * from './domain/metrics.events';
+export { metricsDecider, metricsStream, metricsOutcome, observationKey } from './domain/metrics.decider';
+export type { MetricsCommand, MetricsOutcome, MetricsState, PublicationFacts } from './domain/metrics.decider';
