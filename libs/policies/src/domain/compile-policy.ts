@@ -32,6 +32,11 @@ export interface Line {
   readonly payee: string;
   readonly reason: string;
   readonly provenance: Provenance;
+  /**
+   * Which input the line came from, for callers that date and explain it: the outcome of an adoption-ladder line
+   * ({ kind, levelKey }), the publication and reading of an engagement line ({ ref, platform, metric, value }).
+   */
+  readonly basis?: Readonly<Record<string, unknown>>;
 }
 
 export interface DraftFacts {
@@ -241,23 +246,30 @@ export class CompiledPolicy {
   adoptionPoints(outcomes: { facts: readonly string[]; submitted: boolean; adopted: readonly string[]; excellent: readonly string[]; instructed: readonly string[] }): Line[] {
     const ladder = this.document.rules.adoptionLadder;
     if (!ladder) return [];
-    const line = (points: number, reason: string, parameters: unknown): Line => ({ points, amountFen: 0, payee: ladder.payee, reason, provenance: this.provenance(ladder.id, parameters, outcomes.facts) });
+    const line = (points: number, reason: string, parameters: unknown, kind: string, levelKey: string | null): Line => ({
+      points,
+      amountFen: 0,
+      payee: ladder.payee,
+      reason,
+      provenance: this.provenance(ladder.id, parameters, outcomes.facts),
+      basis: { kind, levelKey },
+    });
     if (ladder.mode === 'ladder') {
       let best: AdoptionLadderRule['levels'][number] | undefined;
       for (const key of outcomes.adopted) {
         const level = this.adoptionByLevel.get(key);
         if (level && (!best || level.adopted > best.adopted)) best = level;
       }
-      if (best) return [line(best.adopted, `adopted at ${best.levelKey}`, best)];
-      return outcomes.submitted && ladder.submitted ? [line(ladder.submitted, 'submitted', { submitted: ladder.submitted })] : [];
+      if (best) return [line(best.adopted, `adopted at ${best.levelKey}`, best, 'adopted', best.levelKey)];
+      return outcomes.submitted && ladder.submitted ? [line(ladder.submitted, 'submitted', { submitted: ladder.submitted }, 'submitted', null)] : [];
     }
     const lines: Line[] = [];
-    if (outcomes.submitted && ladder.submitted) lines.push(line(ladder.submitted, 'submitted', { submitted: ladder.submitted }));
+    if (outcomes.submitted && ladder.submitted) lines.push(line(ladder.submitted, 'submitted', { submitted: ladder.submitted }, 'submitted', null));
     for (const [kind, keys] of [['adopted', outcomes.adopted], ['excellent', outcomes.excellent], ['instructed', outcomes.instructed]] as const) {
       for (const key of new Set(keys)) {
         const level = this.adoptionByLevel.get(key);
         const points = level?.[kind];
-        if (points) lines.push(line(points, `${kind} at ${key}`, level));
+        if (points) lines.push(line(points, `${kind} at ${key}`, level, kind, key));
       }
     }
     return lines;
@@ -270,7 +282,8 @@ export class CompiledPolicy {
   engagementRewards(item: {
     facts: readonly string[];
     source: 'original' | 'repost';
-    publications: readonly { platform: string; followersAtPublication: number | null; daysSincePublication: number; reads: number; reposts: number; interactions: number }[];
+    /** One entry per reading of a publication (ref names it for the caller: the line's basis says which won). */
+    publications: readonly { ref?: string; platform: string; followersAtPublication: number | null; daysSincePublication: number; reads: number; reposts: number; interactions: number }[];
   }): Line[] {
     const best = new Map<string, Line>();
     for (const tier of this.document.rules.engagementTiers ?? []) {
@@ -288,6 +301,7 @@ export class CompiledPolicy {
             payee: tier.payee,
             reason: `${tier.metric} on ${p.platform}`,
             provenance: this.provenance(tier.id, tier, item.facts),
+            basis: { ref: p.ref ?? null, platform: p.platform, metric: tier.metric, value: p[tier.metric] },
           });
         }
       }
