@@ -73,6 +73,14 @@ export const ACCESS_MATRIX = {
   // policies
   'policies.read': everyoneReads('Read policies, versions, diffs and the policy schema'),
   'policies.manage': admin('Draft, validate and publish policies'),
+  // rewards
+  'metrics.record': {
+    roles: ['office_reviewer', 'administrator'],
+    scope: 'global',
+    read: false,
+    description: 'Record engagement metrics of channel publications (reads, reposts, interactions, followers), in bulk',
+  },
+  'metrics.read': everyoneReads('Read the engagement metrics of a publication, with their corrections'),
   // operations
   'ops.read': opsRead('Projection status and dead letters'),
   'ops.manage': admin('Rebuild projections, retry or skip dead letters'),

@@ -31,6 +31,16 @@ const TITLES: Record<number, string> = {
 };
 
 /**
+ * A domain error as the members of its problem+json (without `instance`): what the filter answers, and what a
+ * bulk endpoint reports per item inside its 200.
+ */
+export function domainProblem(exception: DomainError): { type: string; title: string; status: number; detail: string; [k: string]: unknown } {
+  const status = STATUS[exception.kind];
+  // details never override the standard members of a problem
+  return { ...exception.details, type: `urn:baosong:problem:${exception.code}`, title: TITLES[status] ?? 'Error', status, detail: exception.message };
+}
+
+/**
  * The one place errors become HTTP: RFC 9457 application/problem+json with the rule or field that failed.
  * Domain errors carry their kind; Nest's HttpExceptions keep their status; anything else is a 500 whose details
  * stay in the log.
@@ -55,11 +65,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): { type: string; title: string; status: number; detail: string; [k: string]: unknown } {
-    if (exception instanceof DomainError) {
-      const status = STATUS[exception.kind];
-      // details never override the standard members of a problem
-      return { ...exception.details, type: `urn:baosong:problem:${exception.code}`, title: TITLES[status] ?? 'Error', status, detail: exception.message };
-    }
+    if (exception instanceof DomainError) return domainProblem(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
