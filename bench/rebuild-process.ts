@@ -2,7 +2,8 @@
  * The full rebuild in a process of its own, as a deployment runs it: the projection runtime is the only thing in
  * the process, so its RSS is the runtime's and not what generating the history left in the bench's heap. The
  * bench forks this file (rebuildInProcess); it runs rebuildAll over the registered projections and sends the
- * result back over IPC. Node flags are those of `npm start` (--max-semi-space-size=64).
+ * result back over IPC. Node flags are those of `npm start` (--max-semi-space-size=64 --max-old-space-size=384:
+ * docs/performance.md, RSS).
  */
 import { fork } from 'node:child_process';
 import { CONTEXT_PROJECTIONS } from '../apps/api/src/contexts';
@@ -14,7 +15,7 @@ type Message = { ok: true; result: RebuildResult & { profile?: object } } | { ok
 export function rebuildInProcess(url: string, options: { profile?: string }): Promise<RebuildResult & { profile?: object }> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, [url, options.profile ?? ''], {
-      execArgv: ['--max-semi-space-size=64', '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+      execArgv: ['--max-semi-space-size=64', '--max-old-space-size=384', '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let settled = false;
