@@ -1003,6 +1003,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record engagement metrics of channel publications, 1-500 observations, each reported on its own (recorded, corrected, unchanged, rejected)
+         * @description Idempotent per (publication, observedAt, source): the same counts again are `unchanged`, other counts `corrected` (the event names what it replaces). A rejected item carries the problem its request alone would answer (validation-failed, not-found, draft-retracted, metrics-before-publication, metrics-in-the-future …); the other items go on. If-Match does not apply to a batch across streams (400).
+         */
+        post: operations["RecordMetricsHttpController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drafts/{draftId}/publications/{publicationId}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The effective engagement observations of a publication, ordered by observedAt, each with its corrections */
+        get: operations["PublicationMetricsHttpController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/deadlines": {
         parameters: {
             query?: never;
@@ -1356,7 +1393,7 @@ export interface components {
              */
             covers: "unit" | "subtree" | "institution";
             roles: ("reporter" | "unit_head" | "leader_in_charge" | "principal_leader" | "office_reviewer" | "confidentiality_reviewer" | "duty_officer" | "finance" | "auditor" | "administrator")[];
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "ops.read" | "ops.manage")[];
         };
         MeResponse: {
             /** Format: uuid */
@@ -1371,7 +1408,7 @@ export interface components {
             timeZone: string;
             appointments: components["schemas"]["MeAppointmentResponse"][];
             /** @description Permissions that need no unit */
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "ops.read" | "ops.manage")[];
             /** @description Where the unit-scoped permissions apply (their union at a unit) */
             units: components["schemas"]["MeUnitGrantResponse"][];
         };
@@ -2600,6 +2637,173 @@ export interface components {
             items: components["schemas"]["CommissionResponse"][];
             /** @description The cursor of the next page (send it as `cursor`), null on the last page */
             next: string | null;
+        };
+        MetricsObservationRequest: {
+            /**
+             * Format: uuid
+             * @description The draft the publication belongs to
+             */
+            draftId: string;
+            /**
+             * Format: uuid
+             * @description The publication (its DraftPublished) on the draft
+             */
+            publicationId: string;
+            /**
+             * Format: date-time
+             * @description When the platform reported these counts (business time)
+             * @example 2026-03-05T02:00:00Z
+             */
+            observedAt: string;
+            /**
+             * @description Where the counts come from; with observedAt the key of the observation
+             * @example wechat-mp-api
+             */
+            source: string;
+            /** @example 4500 */
+            reads: number;
+            /** @example 120 */
+            reposts: number;
+            /** @example 300 */
+            interactions: number;
+            /**
+             * @description The channel's follower count when observed, if the platform gives it
+             * @example 10000
+             */
+            followers?: number | null;
+        };
+        RecordMetricsRequest: {
+            /** @description 1-500 observations, each validated and decided on its own */
+            observations: components["schemas"]["MetricsObservationRequest"][];
+        };
+        MetricsFieldProblem: {
+            /** @example reads */
+            field: string;
+            /** @example reads must not be less than 0 */
+            message: string;
+        };
+        MetricsItemProblem: {
+            /** @example urn:baosong:problem:metrics-before-publication */
+            type: string;
+            /** @example Unprocessable Content */
+            title: string;
+            /**
+             * @description The status a request of this item alone would answer
+             * @example 422
+             */
+            status: number;
+            detail: string;
+            /**
+             * @description The field of the item at fault
+             * @example observedAt
+             */
+            field?: string;
+            /**
+             * @description The rule that refused the item (422)
+             * @example metrics-before-publication
+             */
+            rule?: string;
+            /** @description validation-failed: each field at fault */
+            errors?: components["schemas"]["MetricsFieldProblem"][];
+        };
+        MetricsItemResult: {
+            /** @description The item's index in `observations` */
+            index: number;
+            /**
+             * @description recorded: a new observation; corrected: other counts for a known (observedAt, source); unchanged: the same counts again, nothing appended; rejected: see `problem`
+             * @enum {string}
+             */
+            status: "recorded" | "corrected" | "unchanged" | "rejected";
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write; for unchanged, the position of the publication's latest metrics event
+             * @example 1042
+             */
+            position?: string;
+            problem?: components["schemas"]["MetricsItemProblem"];
+        };
+        MetricsCountsResponse: {
+            recorded: number;
+            corrected: number;
+            unchanged: number;
+            rejected: number;
+        };
+        RecordMetricsResponse: {
+            results: components["schemas"]["MetricsItemResult"][];
+            counts: components["schemas"]["MetricsCountsResponse"];
+            /**
+             * @description The highest position of the batch (absent when nothing was recorded or known): send it as X-Min-Position
+             * @example 1042
+             */
+            position?: string;
+        };
+        MetricsVersionResponse: {
+            /** @example 4500 */
+            reads: number;
+            /** @example 120 */
+            reposts: number;
+            /** @example 300 */
+            interactions: number;
+            /**
+             * @description null when the platform gave no follower count
+             * @example 10000
+             */
+            followers: number | null;
+            /**
+             * @description Log position of the event that recorded these counts
+             * @example 1042
+             */
+            position: string;
+            /** Format: uuid */
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        EffectiveObservationResponse: {
+            /** @example 4500 */
+            reads: number;
+            /** @example 120 */
+            reposts: number;
+            /** @example 300 */
+            interactions: number;
+            /**
+             * @description null when the platform gave no follower count
+             * @example 10000
+             */
+            followers: number | null;
+            /**
+             * @description Log position of the event that recorded these counts
+             * @example 1042
+             */
+            position: string;
+            /** Format: uuid */
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: date-time */
+            observedAt: string;
+            /** @example wechat-mp-api */
+            source: string;
+            /** @description The counts this observation had before, oldest first (empty when never corrected) */
+            corrections: components["schemas"]["MetricsVersionResponse"][];
+        };
+        PublicationMetricsResponse: {
+            /** Format: uuid */
+            publicationId: string;
+            /** Format: uuid */
+            draftId: string;
+            /** Format: uuid */
+            channelId: string;
+            /** @example wechat */
+            platform: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description The latest counts per (observedAt, source), ordered by observedAt then source */
+            observations: components["schemas"]["EffectiveObservationResponse"][];
+            /**
+             * @description Position of the publication's latest metrics event (null when none)
+             * @example 1042
+             */
+            position: string | null;
         };
         DeadlineResponse: {
             /** Format: uuid */
@@ -12826,6 +13030,270 @@ export interface operations {
                         type?: "urn:baosong:problem:read-not-caught-up";
                         /** @enum {integer} */
                         status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    RecordMetricsHttpController_record: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordMetricsRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordMetricsResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires metrics.record
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /** @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    PublicationMetricsHttpController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draftId: string;
+                publicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationMetricsResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires metrics.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
                     };
                 };
             };

@@ -28,5 +28,5 @@ export class PublicationMetricsResponse {
   @ApiProperty({ format: 'date-time' }) publishedAt!: string;
   @ApiProperty({ type: [EffectiveObservationResponse], description: 'The latest counts per (observedAt, source), ordered by observedAt then source' })
   observations!: EffectiveObservationResponse[];
-  @ApiProperty({ example: '1042', nullable: true, description: 'Position of the publication\'s latest metrics event (null when none)' }) position!: string | null;
+  @ApiProperty({ type: 'string', example: '1042', nullable: true, description: 'Position of the publication\'s latest metrics event (null when none)' }) position!: string | null;
 }
