@@ -97,6 +97,12 @@ describe('every registered projection over the small generated history', () => {
     expect(live.get(name)!.some((t) => t.rows.length > 0)).toBe(true);
   });
 
+  it('rewards: the history reaches its entitlement lines, of every family', () => {
+    const table = (name: string) => live.get('rewards')!.find((t) => t.table === name)!.rows.map((r) => JSON.parse(r) as Record<string, unknown>);
+    const families = new Set(table('entitlements').map((r) => r.family));
+    expect([...families].sort()).toEqual(['adoption', 'engagement', 'item']);
+  });
+
   it('tells builds apart when rows depend on batch boundaries (the comparison can fail)', () => {
     expect(diffSnapshots(live.get(batchBoundaries.name)!, rebuilt.get(batchBoundaries.name)!)).not.toEqual([]);
   });

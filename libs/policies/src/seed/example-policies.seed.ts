@@ -5,7 +5,13 @@ import type { PolicyDocument } from '../domain/policy-document';
 import { policyDecider, policyStream } from '../domain/policy.decider';
 
 /** Which example policies the demo institution runs under (the others stay templates in policies/). */
-export const DEMO_POLICY_FILES = ['law-enforcement-bureau-001C.json', 'district-office-scoring-003A.json', 'county-government-002B.json', 'website-grading-000W.json'];
+export const DEMO_POLICY_FILES = [
+  'law-enforcement-bureau-001C.json',
+  'district-office-scoring-003A.json',
+  'county-government-002B.json',
+  'website-grading-000W.json',
+  'city-police-new-media-rewards.json',
+];
 
 /**
  * Drafts and publishes policy documents (idempotent: fixed command ids per policy version). `alreadyPublished`
