@@ -63,6 +63,7 @@ export class World {
   readonly end: number;
   readonly staff: Staff = { administrator: '', officeReviewer: '', principal: '', leaders: [], confidentiality: [], bureauId: '', officeUnitId: '', publicityUnitId: '' };
   private readonly root: Rng;
+  private readonly listeners: ((event: DomainEvent) => void)[] = [];
 
   constructor(
     readonly seed: string,
@@ -106,8 +107,14 @@ export class World {
     for (const event of events ?? []) {
       this.org.observe(event);
       this.policies.observe(event);
+      for (const listener of this.listeners) listener(event);
     }
     return events;
+  }
+
+  /** Lets an activity follow what the others produce (the metrics of a publication follow its DraftPublished). */
+  onEvent(listener: (event: DomainEvent) => void): void {
+    this.listeners.push(listener);
   }
 
   /**

@@ -55,7 +55,9 @@ export const draftsActivity: Activity = {
     const days = world.time.workingDaysBetween(world.start + 86_400_000, lastDay);
     days.forEach((day, index) => {
       world.at(day + 7 * 3_600_000, () => {
-        const remaining = world.plan.targetEvents - world.ledger.produced - inFlight.get(world)!.n * EVENTS_IN_FLIGHT;
+        // the budget is the reporting history's: the metrics observations come on top of it (so drafts keep their shape)
+        const reporting = world.ledger.produced - (world.ledger.countsByType.get('MetricsRecorded') ?? 0);
+        const remaining = world.plan.targetEvents - reporting - inFlight.get(world)!.n * EVENTS_IN_FLIGHT;
         const mean = Math.max(0, remaining) / EVENTS_PER_DRAFT / (days.length - index);
         const units = world.org.reportingUnits();
         const n = rng.poisson(mean);
