@@ -35,6 +35,9 @@ const EXPECTED: Record<string, string> = {
   'policies.manage':       '-   -   -   -   -   -   -   -   -   Y',
   'metrics.record':        '-   -   -   -   Y   -   -   -   -   Y',
   'metrics.read':          'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
+  'rewards.leaderboard':   'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
+  'rewards.entitlements':  '-   -   -   -   Y   -   -   Y   Y   Y',
+  'rewards.mine':          'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
   'ops.read':              '-   -   -   -   -   -   -   -   Y   Y',
   'ops.manage':            '-   -   -   -   -   -   -   -   -   Y',
 };

@@ -81,6 +81,14 @@ export const ACCESS_MATRIX = {
     description: 'Record engagement metrics of channel publications (reads, reposts, interactions, followers), in bulk',
   },
   'metrics.read': everyoneReads('Read the engagement metrics of a publication, with their corrections'),
+  'rewards.leaderboard': everyoneReads('Leaderboards of people and units (points, money, adoptions, adoption rate) for any period'),
+  'rewards.entitlements': {
+    roles: ['office_reviewer', 'finance', 'auditor', 'administrator'],
+    scope: 'global',
+    read: true,
+    description: "Everyone's entitlement lines with their rules and events (explain a leaderboard cell or an amount)",
+  },
+  'rewards.mine': everyoneReads('My own entitlement lines (what I earned, for which items, under which rules)'),
   // operations
   'ops.read': opsRead('Projection status and dead letters'),
   'ops.manage': admin('Rebuild projections, retry or skip dead letters'),

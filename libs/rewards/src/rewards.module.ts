@@ -3,13 +3,15 @@ import { RecordMetricsHandler } from './write/record-metrics/record-metrics.hand
 import { RecordMetricsHttpController } from './write/record-metrics/record-metrics.http.controller';
 import { PublicationFactsReader } from './write/publication-facts';
 import { PublicationMetricsHttpController } from './metrics-history/publication-metrics.http.controller';
+import { RewardsHttpController } from './http/rewards.http.controller';
+import { RewardsQueries } from './read/rewards.queries';
 
 /**
  * Rewards (issue 10): engagement metrics of channel publications, entitlements under the policies in force,
  * leaderboards, payout periods and the ledger. docs/rewards.md holds the semantics.
  */
 @Module({
-  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController],
-  providers: [PublicationFactsReader, RecordMetricsHandler],
+  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController],
+  providers: [PublicationFactsReader, RecordMetricsHandler, RewardsQueries],
 })
 export class RewardsModule {}

@@ -1040,6 +1040,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rewards/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leaderboard of people or units for a period or date range, by points, money, adoptions or adoption rate (采用率)
+         * @description Ranks share on ties (1, 2, 2, 4). Amounts in fen. X-Read-Build reads a what-if or as-of build with the same SQL.
+         */
+        get: operations["RewardsHttpController_leaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rewards/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explain: the entitlement lines behind a leaderboard cell or an amount, with totals, per-rule totals, and each line's policy version, rule clause, parameters and events
+         * @description "Why does this unit have 137 points in March?" is GET /v1/rewards/entitlements?unitId=…&period=2026-03.
+         */
+        get: operations["RewardsHttpController_entitlements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rewards/my-entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What I earned: my entitlement lines (as payee) for a period, with totals and the rules behind them */
+        get: operations["RewardsHttpController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/deadlines": {
         parameters: {
             query?: never;
@@ -1393,7 +1450,7 @@ export interface components {
              */
             covers: "unit" | "subtree" | "institution";
             roles: ("reporter" | "unit_head" | "leader_in_charge" | "principal_leader" | "office_reviewer" | "confidentiality_reviewer" | "duty_officer" | "finance" | "auditor" | "administrator")[];
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "ops.read" | "ops.manage")[];
         };
         MeResponse: {
             /** Format: uuid */
@@ -1408,7 +1465,7 @@ export interface components {
             timeZone: string;
             appointments: components["schemas"]["MeAppointmentResponse"][];
             /** @description Permissions that need no unit */
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "ops.read" | "ops.manage")[];
             /** @description Where the unit-scoped permissions apply (their union at a unit) */
             units: components["schemas"]["MeUnitGrantResponse"][];
         };
@@ -2804,6 +2861,141 @@ export interface components {
              * @example 1042
              */
             position: string | null;
+        };
+        LeaderboardRowResponse: {
+            /**
+             * @description Competition ranking: equal values share a rank (1, 2, 2, 4)
+             * @example 1
+             */
+            rank: number;
+            /** @description Member id (subject member) or unit id (subject unit) */
+            id: string;
+            /** @example 宣传科 */
+            name: string | null;
+            /** @example 137 */
+            points: number;
+            /**
+             * @description Money in fen (1 yuan = 100 fen)
+             * @example 32000
+             */
+            amountFen: number;
+            /** @description Entitlement lines in the range */
+            lines: number;
+            /** @description Items with at least one line in the range */
+            items: number;
+            /** @description Items submitted in the range (a member: as first author) */
+            submitted: number;
+            /** @description Items with an adoption in the range */
+            adopted: number;
+            /** @description Items with a leader's instruction (批示) in the range */
+            instructed: number;
+            /**
+             * @description 采用率: adopted / submitted, null when nothing was submitted
+             * @example 0.25
+             */
+            adoptionRate: number | null;
+        };
+        LeaderboardResponse: {
+            /** @enum {string} */
+            subject: "member" | "unit";
+            /** @enum {string} */
+            by: "points" | "money" | "adopted" | "adoptionRate";
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2026-03-31
+             */
+            to: string;
+            /** @description The build read (X-Read-Build), null for the live read model */
+            buildId: string | null;
+            rows: components["schemas"]["LeaderboardRowResponse"][];
+        };
+        TotalsDocument: {
+            points: number;
+            amountFen: number;
+            lines: number;
+            items: number;
+        };
+        RuleTotalDocument: {
+            policyId: string;
+            policyVersion: number;
+            ruleId: string;
+            /** @enum {string} */
+            family: "item" | "engagement" | "adoption";
+            points: number;
+            amountFen: number;
+            lines: number;
+        };
+        PayeeDocument: {
+            /** @enum {string} */
+            kind: "member" | "unit";
+            id: string;
+        };
+        LinePolicyDocument: {
+            /** @example city-police-new-media-rewards */
+            policyId: string;
+            /** @example 1 */
+            version: number;
+            /** @example wechat-item-100-yuan */
+            ruleId: string;
+            /** @description The rule clause with its parameters, as the policy version states it */
+            parameters: {
+                [key: string]: unknown;
+            } | null;
+        };
+        EntitlementLineResponse: {
+            /** Format: uuid */
+            draftId: string;
+            /**
+             * @description Unique within the item
+             * @example item:city-police-new-media-rewards@1:wechat-item-100-yuan:5b0c…
+             */
+            key: string;
+            /** @enum {string} */
+            family: "item" | "engagement" | "adoption";
+            payee: components["schemas"]["PayeeDocument"];
+            /**
+             * Format: uuid
+             * @description The item's unit
+             */
+            unitId: string;
+            /**
+             * Format: date
+             * @description Business date of the fact the line is for (publication, adoption, rating, instruction, submission)
+             */
+            businessDate: string;
+            points: number;
+            /** @description fen */
+            amountFen: number;
+            /** @example wechat news */
+            reason: string;
+            policy: components["schemas"]["LinePolicyDocument"];
+            /** @description The events the line was computed from */
+            eventIds: string[];
+            /**
+             * @description The item's history
+             * @example /v1/drafts/5b0c…
+             */
+            history: string;
+        };
+        EntitlementsResponse: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description The build read (X-Read-Build), null for the live read model */
+            buildId: string | null;
+            /** @description Over every matching line (not only this page) */
+            totals: components["schemas"]["TotalsDocument"];
+            /** @description The totals per policy version and rule */
+            byRule: components["schemas"]["RuleTotalDocument"][];
+            lines: components["schemas"]["EntitlementLineResponse"][];
+            /** @description The offset of the next page, null on the last */
+            next: number | null;
         };
         DeadlineResponse: {
             /** Format: uuid */
@@ -13294,6 +13486,468 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    RewardsHttpController_leaderboard: {
+        parameters: {
+            query?: {
+                /** @description A year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15) in business dates; or give from and to */
+                period?: string;
+                /** @description First business date (included) */
+                from?: string;
+                /** @description Last business date (included) */
+                to?: string;
+                /** @description People (the payee of each line) or units (every line of their items) */
+                subject?: "member" | "unit";
+                by?: "points" | "money" | "adopted" | "adoptionRate";
+                limit?: number;
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaderboardResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.leaderboard
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    RewardsHttpController_entitlements: {
+        parameters: {
+            query?: {
+                /** @description A year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15) in business dates; or give from and to */
+                period?: string;
+                /** @description First business date (included) */
+                from?: string;
+                /** @description Last business date (included) */
+                to?: string;
+                family?: "item" | "engagement" | "adoption";
+                draftId?: string;
+                limit?: number;
+                /** @description The `next` value of the previous page */
+                offset?: number;
+                /** @description Lines paid to this member or unit */
+                payeeId?: string;
+                /** @description Every line of the unit's items (the unit leaderboard's cell) */
+                unitId?: string;
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntitlementsResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.entitlements
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    RewardsHttpController_mine: {
+        parameters: {
+            query?: {
+                /** @description A year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15) in business dates; or give from and to */
+                period?: string;
+                /** @description First business date (included) */
+                from?: string;
+                /** @description Last business date (included) */
+                to?: string;
+                family?: "item" | "engagement" | "adoption";
+                draftId?: string;
+                limit?: number;
+                /** @description The `next` value of the previous page */
+                offset?: number;
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntitlementsResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.mine
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
