@@ -58,6 +58,13 @@ module.exports = {
       from: { pathNot: '^libs/access/src/tokens\\.ts$' },
       to: { path: 'node_modules/jose' },
     },
+    {
+      name: 'exceljs-in-one-file',
+      comment: 'Spreadsheets are written by libs/rewards/src/http/exports.ts; specs may read them back.',
+      severity: 'error',
+      from: { pathNot: ['^libs/rewards/src/http/exports(\\.spec)?\\.ts$', '^test/'] },
+      to: { path: 'node_modules/exceljs' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
