@@ -142,6 +142,15 @@ export const PROBLEM_CATALOGUE = {
   'build-ttl-invalid': { status: 422, meaning: 'A shadow build\'s ttlSeconds is not a whole number of seconds above 0.', action: FIX },
   'build-not-shadow': { status: 409, meaning: 'Only shadow builds can be dropped; the build named is live, rebuilding or retired (`state`).', action: 'Name a shadow build (GET /v1/ops/projections lists them).' },
   'effect-not-failed': { status: 409, meaning: 'Only a failed reactor effect can be retried; this one is pending (the dispatcher delivers it) or performed.', action: 'Check its status (GET /v1/ops/effects).' },
+  // ---- rewards: payout periods and the ledger (stream `payouts`) ---------------------------------------------------
+  'payout-period-exists': { status: 409, meaning: 'A payout period with this id exists with other dates (`periodId`).', action: 'Choose another id, or open it with its recorded dates (idempotent).' },
+  'payout-period-overlaps': { status: 422, meaning: 'A payout period must start after the last one ends (`periodId` names the last one).', action: 'Start the new period the day after the last one ends.' },
+  'payout-period-unknown': { status: 422, meaning: 'No payout period has this id.', action: 'Open the period first (POST /v1/payouts/periods), or check the id.' },
+  'payout-period-closed': { status: 409, meaning: 'The payout period is closed: its statement is a recorded fact and never changes.', action: 'Later changes appear as adjustments in the next open period.' },
+  'payout-period-earlier-open': { status: 422, meaning: 'An earlier payout period is still open (`periodId`): periods close in order.', action: 'Close the earlier period first.' },
+  'payout-period-not-closed': { status: 422, meaning: 'Payouts are recorded against a closed period\'s statement.', action: 'Close the period first.' },
+  'payout-exceeds-balance': { status: 422, meaning: 'The payout is larger than the payee\'s balance (`balanceFen`): closed statements less what was paid.', action: 'Pay at most the balance; check the ledger.' },
+  'payout-reference-reused': { status: 409, meaning: 'The payment reference already records another payout.', action: 'Use the payment\'s own reference; the same payout sent again is answered without a second record.' },
   // ---- rewards: engagement metrics (POST /v1/metrics answers these per item, inside a 200) -----------------------
   'draft-retracted': { status: 422, meaning: 'The draft was retracted (DraftRetracted): its publications take no further metrics.', action: 'Drop the observations of the retracted item.' },
   'metrics-before-publication': { status: 422, meaning: 'observedAt is before the publication\'s publishedAt (`publishedAt`).', action: 'Check the observation\'s time and the publication it names.' },
@@ -150,6 +159,8 @@ export const PROBLEM_CATALOGUE = {
   'metrics-source-invalid': { status: 422, meaning: 'source (where the counts come from) is blank or longer than 100 characters.', action: FIX },
   'metrics-observed-at-invalid': { status: 422, meaning: 'observedAt is not an instant.', action: FIX },
   'metrics-publication-mismatch': { status: 422, meaning: 'The metrics stream holds another publication\'s observations (an internal inconsistency).', action: 'Report it to the operators with the publicationId.' },
+  // ---- rewards: exports (CSV, XLSX) ----------------------------------------------------------------------------
+  'export-too-large': { status: 422, meaning: 'The export would hold more rows than an export may (`limit`, 50,000; `rows` when known): it is refused, never cut short.', action: 'Narrow the request (a shorter period, a payee, a unit or a family) or export it in parts.' },
 } as const satisfies Record<string, ProblemTypeEntry>;
 
 export type ProblemCode = keyof typeof PROBLEM_CATALOGUE;
