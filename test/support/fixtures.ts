@@ -1,6 +1,10 @@
 import { CommandRunner } from '@app/event-store';
 import { DemoOrganization, seedDemoOrganization } from '@app/organization';
+import { BusinessDates } from '@app/access';
+import { DEMO_POLICY_FILES, publishPolicies } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
+import { REPORTING_POLICY, type ReportingPolicy } from '@app/reporting';
+import { type DemoActivitySummary, seedDemoActivity } from '@app/rewards';
 import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from './test-app';
 
@@ -10,6 +14,18 @@ export const bearer = (token: string): AuthHeaders => ({ Authorization: `Bearer 
 
 /** The demo institution (seedDemoOrganization), seeded into the app's store. */
 export const seedDemo = (t: TestApp): Promise<DemoOrganization> => seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
+
+/**
+ * What `npm run cli -- seed demo` seeds on top of the institution, by the same functions: the demo policies
+ * (DEMO_POLICY_FILES), then the demo reporting history with publications, metrics and adoptions (seedDemoActivity).
+ * Opt-in: seedDemo alone stays the bare institution the other specs count on.
+ */
+export async function seedDemoActivityOf(t: TestApp, demo: DemoOrganization): Promise<DemoActivitySummary> {
+  const runner = t.app.get(CommandRunner);
+  await publishPolicies(runner, DEMO_POLICY_FILES.map(loadExamplePolicy), demo.byRole.administrator.memberId, t.clock.now());
+  const policy = t.app.get<symbol, ReportingPolicy>(REPORTING_POLICY, { strict: false });
+  return seedDemoActivity({ runner, policy, timeZone: t.app.get(BusinessDates).timeZone }, demo, t.clock.now());
+}
 
 /**
  * A token for every member of the demo institution: by role (one member each, `demo.byRole`) and by
