@@ -5,13 +5,15 @@ import { PublicationFactsReader } from './write/publication-facts';
 import { PublicationMetricsHttpController } from './metrics-history/publication-metrics.http.controller';
 import { RewardsHttpController } from './http/rewards.http.controller';
 import { RewardsQueries } from './read/rewards.queries';
+import { RewardsExportHttpController } from './http/rewards-export.http.controller';
+import { RewardsExports } from './http/rewards-exports';
 
 /**
  * Rewards (issue 10): engagement metrics of channel publications, entitlements under the policies in force,
  * leaderboards, payout periods and the ledger. docs/rewards.md holds the semantics.
  */
 @Module({
-  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController],
-  providers: [PublicationFactsReader, RecordMetricsHandler, RewardsQueries],
+  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController, RewardsExportHttpController],
+  providers: [PublicationFactsReader, RecordMetricsHandler, RewardsQueries, RewardsExports],
 })
 export class RewardsModule {}

@@ -1097,6 +1097,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rewards/leaderboard/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The leaderboard as CSV or XLSX (rank, name, points, yuan, items submitted, adopted, instructed, 采用率)
+         * @description Every matching row, up to 50,000 (more is 422 export-too-large: narrow the request). Money in yuan (fen / 100). X-Read-Build exports a what-if or as-of build the same way (its id ends the file name). With limit, the first limit rows.
+         */
+        get: operations["RewardsExportHttpController_leaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rewards/entitlements/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Entitlement lines as CSV or XLSX (date, item, payee, family, policy@version/rule, reason, points, yuan), filtered as GET /v1/rewards/entitlements
+         * @description Every matching row, up to 50,000 (more is 422 export-too-large: narrow the request). Money in yuan (fen / 100). X-Read-Build exports a what-if or as-of build the same way (its id ends the file name).
+         */
+        get: operations["RewardsExportHttpController_entitlements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rewards/my-entitlements/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My statement as CSV or XLSX: my entitlement lines (as payee) for a period
+         * @description Every matching row, up to 50,000 (more is 422 export-too-large: narrow the request). Money in yuan (fen / 100). X-Read-Build exports a what-if or as-of build the same way (its id ends the file name).
+         */
+        get: operations["RewardsExportHttpController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/deadlines": {
         parameters: {
             query?: never;
@@ -13916,6 +13976,489 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
                         type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    RewardsExportHttpController_leaderboard: {
+        parameters: {
+            query?: {
+                /** @description A year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15) in business dates; or give from and to */
+                period?: string;
+                /** @description First business date (included) */
+                from?: string;
+                /** @description Last business date (included) */
+                to?: string;
+                /** @description People (the payee of each line) or units (every line of their items) */
+                subject?: "member" | "unit";
+                by?: "points" | "money" | "adopted" | "adoptionRate";
+                limit?: number;
+                /** @description csv: UTF-8 with BOM, CRLF, RFC 4180; xlsx: one sheet, bold frozen header, yuan 0.00, rates 0.00% */
+                format?: "csv" | "xlsx";
+                /** @description Column headers (and the UTF-8 file name) in Chinese or English */
+                lang?: "zh" | "en";
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description attachment, with an ASCII filename (e.g. leaderboard-member-2026-02.xlsx) and filename* in UTF-8 in the requested language */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.leaderboard
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `export-too-large`: The export would hold more rows than an export may (`limit`, 50,000; `rows` when known): it is refused, never cut short.
+             *
+             *     `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:export-too-large" | "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    RewardsExportHttpController_entitlements: {
+        parameters: {
+            query?: {
+                /** @description A year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15) in business dates; or give from and to */
+                period?: string;
+                /** @description First business date (included) */
+                from?: string;
+                /** @description Last business date (included) */
+                to?: string;
+                family?: "item" | "engagement" | "adoption";
+                draftId?: string;
+                /** @description Lines paid to this member or unit */
+                payeeId?: string;
+                /** @description Every line of the unit's items (the unit leaderboard's cell) */
+                unitId?: string;
+                /** @description csv: UTF-8 with BOM, CRLF, RFC 4180; xlsx: one sheet, bold frozen header, yuan 0.00, rates 0.00% */
+                format?: "csv" | "xlsx";
+                /** @description Column headers (and the UTF-8 file name) in Chinese or English */
+                lang?: "zh" | "en";
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description attachment, with an ASCII filename (e.g. leaderboard-member-2026-02.xlsx) and filename* in UTF-8 in the requested language */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.entitlements
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `export-too-large`: The export would hold more rows than an export may (`limit`, 50,000; `rows` when known): it is refused, never cut short.
+             *
+             *     `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:export-too-large" | "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    RewardsExportHttpController_mine: {
+        parameters: {
+            query?: {
+                /** @description A year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15) in business dates; or give from and to */
+                period?: string;
+                /** @description First business date (included) */
+                from?: string;
+                /** @description Last business date (included) */
+                to?: string;
+                family?: "item" | "engagement" | "adoption";
+                draftId?: string;
+                /** @description csv: UTF-8 with BOM, CRLF, RFC 4180; xlsx: one sheet, bold frozen header, yuan 0.00, rates 0.00% */
+                format?: "csv" | "xlsx";
+                /** @description Column headers (and the UTF-8 file name) in Chinese or English */
+                lang?: "zh" | "en";
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description attachment, with an ASCII filename (e.g. leaderboard-member-2026-02.xlsx) and filename* in UTF-8 in the requested language */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.mine
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `export-too-large`: The export would hold more rows than an export may (`limit`, 50,000; `rows` when known): it is refused, never cut short.
+             *
+             *     `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:export-too-large" | "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };

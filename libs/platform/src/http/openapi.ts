@@ -91,8 +91,8 @@ interface EndpointOptions {
   isArray?: boolean;
   /** The success status (200 unless given). */
   status?: number;
-  /** A success body that is not JSON (e.g. application/octet-stream bytes). */
-  media?: string;
+  /** A success body that is not JSON (e.g. application/octet-stream bytes); several when the request chooses (CSV or XLSX). */
+  media?: string | readonly string[];
   /** Path parameters the route metadata cannot describe (slugs, checksums). */
   params?: ApiParamOptions[];
   /** The codes the operation answers beyond the ones every operation of its kind may (see the catalogue). */
@@ -110,7 +110,7 @@ function success(options: EndpointOptions, headers: Record<string, { description
     return ApiResponse({
       status: options.status ?? HttpStatus.OK,
       description: 'Success',
-      content: { [options.media]: { schema: { type: 'string', format: 'binary' } } },
+      content: Object.fromEntries((typeof options.media === 'string' ? [options.media] : options.media).map((m) => [m, { schema: { type: 'string', format: 'binary' } }])),
       headers: Object.keys(headers).length > 0 ? headers : undefined,
     });
   }

@@ -52,7 +52,8 @@ describe('exports', () => {
   describe('as XLSX', () => {
     async function read(lang: 'zh' | 'en') {
       const workbook = new Workbook();
-      await workbook.xlsx.load(await toXlsx(table, lang));
+      // exceljs types its buffer as an ArrayBuffer; a Node Buffer is what it reads
+      await workbook.xlsx.load((await toXlsx(table, lang)) as unknown as ArrayBuffer);
       return workbook;
     }
 
