@@ -38,6 +38,9 @@ const EXPECTED: Record<string, string> = {
   'rewards.leaderboard':   'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
   'rewards.entitlements':  '-   -   -   -   Y   -   -   Y   Y   Y',
   'rewards.mine':          'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
+  'payouts.manage':        '-   -   -   -   -   -   -   Y   -   -',
+  'payouts.read':          '-   -   -   -   -   -   -   Y   Y   Y',
+  'payouts.mine':          'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
   'ops.read':              '-   -   -   -   -   -   -   -   Y   Y',
   'ops.manage':            '-   -   -   -   -   -   -   -   -   Y',
 };
@@ -149,7 +152,7 @@ describe('access matrix (HTTP)', () => {
   });
 
   /** Parameters without a real entity behind them (a dead letter): 404 there still means authorization passed. */
-  const NO_ENTITY = new Set(['id', 'publicationId']);
+  const NO_ENTITY = new Set(['id', 'publicationId', 'periodId']);
 
   function request(route: Route, target: 'own' | 'other', role: Role) {
     const unitId = units[target];
@@ -171,6 +174,8 @@ describe('access matrix (HTTP)', () => {
         buildId: ids.build,
         // no publication (the drafts are in review): the metrics read is global, so its 404 comes after authorization
         publicationId: '00000000-0000-4000-8000-00000000000a',
+        // no payout period: the payout routes are global, so their 404/422 comes after authorization
+        periodId: 'matrix-period',
       };
       if (!(name in values)) throw new Error(`No value for :${name} in ${route.method} ${route.path}: add a real entity for it`);
       return values[name]!;

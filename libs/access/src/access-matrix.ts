@@ -89,6 +89,9 @@ export const ACCESS_MATRIX = {
     description: "Everyone's entitlement lines with their rules and events (explain a leaderboard cell or an amount)",
   },
   'rewards.mine': everyoneReads('My own entitlement lines (what I earned, for which items, under which rules)'),
+  'payouts.manage': { roles: ['finance'], scope: 'global', read: false, description: 'Open and close payout periods, record payouts' },
+  'payouts.read': { roles: ['finance', 'auditor', 'administrator'], scope: 'global', read: true, description: 'Payout periods, statements and the ledger' },
+  'payouts.mine': everyoneReads('My statement of a payout period'),
   // operations
   'ops.read': opsRead('Projection status and dead letters'),
   'ops.manage': admin('Rebuild projections, retry or skip dead letters'),

@@ -5,6 +5,8 @@ import { PublicationFactsReader } from './write/publication-facts';
 import { PublicationMetricsHttpController } from './metrics-history/publication-metrics.http.controller';
 import { RewardsHttpController } from './http/rewards.http.controller';
 import { RewardsQueries } from './read/rewards.queries';
+import { PayoutsHttpController } from './payouts/payouts.http.controller';
+import { PayoutsService } from './payouts/payouts.service';
 import { RewardsExportHttpController } from './http/rewards-export.http.controller';
 import { RewardsExports } from './http/rewards-exports';
 
@@ -13,7 +15,7 @@ import { RewardsExports } from './http/rewards-exports';
  * leaderboards, payout periods and the ledger. docs/rewards.md holds the semantics.
  */
 @Module({
-  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController, RewardsExportHttpController],
-  providers: [PublicationFactsReader, RecordMetricsHandler, RewardsQueries, RewardsExports],
+  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController, RewardsExportHttpController, PayoutsHttpController],
+  providers: [PublicationFactsReader, RecordMetricsHandler, RewardsQueries, RewardsExports, PayoutsService],
 })
 export class RewardsModule {}

@@ -1157,6 +1157,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payouts/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a payout period (business dates, after the last period ends) */
+        post: operations["PayoutsHttpController_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/periods/{periodId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a payout period: records its statement (per payee: lines, adjustments to earlier periods with their causes, totals, checksum) as computed at the log's head */
+        post: operations["PayoutsHttpController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what finance paid a payee against a closed period (at most the balance; idempotent per reference) */
+        post: operations["PayoutsHttpController_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/periods/{periodId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payout period with its statement: the recorded one when closed, else what closing it now would record (preview: true) */
+        get: operations["PayoutsHttpController_period"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger: per payee and closed period, entitled, adjustments (with causes in the statement), paid and running balance; the periods; balances */
+        get: operations["PayoutsHttpController_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/periods/{periodId}/my-statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My statement for a period: my lines and adjustments under their rules (recorded when closed, a preview while open) */
+        get: operations["PayoutsHttpController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/deadlines": {
         parameters: {
             query?: never;
@@ -1510,7 +1612,7 @@ export interface components {
              */
             covers: "unit" | "subtree" | "institution";
             roles: ("reporter" | "unit_head" | "leader_in_charge" | "principal_leader" | "office_reviewer" | "confidentiality_reviewer" | "duty_officer" | "finance" | "auditor" | "administrator")[];
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "payouts.manage" | "payouts.read" | "payouts.mine" | "ops.read" | "ops.manage")[];
         };
         MeResponse: {
             /** Format: uuid */
@@ -1525,7 +1627,7 @@ export interface components {
             timeZone: string;
             appointments: components["schemas"]["MeAppointmentResponse"][];
             /** @description Permissions that need no unit */
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "payouts.manage" | "payouts.read" | "payouts.mine" | "ops.read" | "ops.manage")[];
             /** @description Where the unit-scoped permissions apply (their union at a unit) */
             units: components["schemas"]["MeUnitGrantResponse"][];
         };
@@ -3011,8 +3113,8 @@ export interface components {
             /** Format: uuid */
             draftId: string;
             /**
-             * @description Unique within the item
-             * @example item:city-police-new-media-rewards@1:wechat-item-100-yuan:5b0c…
+             * @description Unique within the item: family, policy, rule, the fact
+             * @example item:city-police-new-media-rewards:wechat-item-100-yuan:5b0c…
              */
             key: string;
             /** @enum {string} */
@@ -3056,6 +3158,190 @@ export interface components {
             lines: components["schemas"]["EntitlementLineResponse"][];
             /** @description The offset of the next page, null on the last */
             next: number | null;
+        };
+        OpenPeriodRequest: {
+            /**
+             * @description 1-40 letters, digits, - or _
+             * @example 2026-03
+             */
+            periodId: string;
+            /**
+             * Format: date
+             * @description First business date (included)
+             * @example 2026-03-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last business date (included)
+             * @example 2026-03-31
+             */
+            to: string;
+        };
+        PayoutCommandResponse: {
+            /** @example 2026-03 */
+            periodId: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
+            /** @description True when this Idempotency-Key was already processed: nothing changed */
+            duplicate: boolean;
+            /**
+             * @description Types of the events recorded (empty when nothing changed)
+             * @example [
+             *       "PayoutPeriodClosed"
+             *     ]
+             */
+            events: string[];
+        };
+        PayeeRequest: {
+            /** @enum {string} */
+            kind: "member" | "unit";
+            /** @description Member or unit id */
+            id: string;
+        };
+        RecordPayoutRequest: {
+            /** @example 2026-03 */
+            periodId: string;
+            payee: components["schemas"]["PayeeRequest"];
+            /**
+             * @description fen
+             * @example 30000
+             */
+            amountFen: number;
+            /**
+             * @description The payment's reference (unique: the same payout sent again records nothing)
+             * @example BANK-2026-04-0012
+             */
+            reference: string;
+            /**
+             * Format: date
+             * @example 2026-04-05
+             */
+            paidOn: string;
+        };
+        StatementLineDocument: {
+            /** Format: uuid */
+            draftId: string;
+            lineKey: string;
+            payee: components["schemas"]["PayeeDocument"];
+            /** Format: date */
+            businessDate: string;
+            points: number;
+            amountFen: number;
+            policyId: string;
+            policyVersion: number;
+            ruleId: string;
+            eventIds: string[];
+        };
+        CauseDocument: {
+            /** @enum {string} */
+            kind: "added" | "changed" | "removed";
+            policyId: string;
+            policyVersion: number;
+            ruleId: string;
+            eventIds: string[];
+        };
+        AdjustmentDocument: {
+            /** @description The closed period whose amount changed */
+            correctsPeriod: string;
+            /** Format: uuid */
+            draftId: string;
+            lineKey: string;
+            payee: components["schemas"]["PayeeDocument"];
+            recordedPoints: number;
+            recordedFen: number;
+            currentPoints: number;
+            currentFen: number;
+            deltaPoints: number;
+            deltaFen: number;
+            cause: components["schemas"]["CauseDocument"];
+        };
+        PayeeStatementDocument: {
+            payee: components["schemas"]["PayeeDocument"];
+            entitledPoints: number;
+            entitledFen: number;
+            adjustmentsPoints: number;
+            adjustmentsFen: number;
+            totalPoints: number;
+            totalFen: number;
+            lines: components["schemas"]["StatementLineDocument"][];
+            adjustments: components["schemas"]["AdjustmentDocument"][];
+        };
+        StatementTotalsDocument: {
+            points: number;
+            amountFen: number;
+            payees: number;
+            lines: number;
+            adjustments: number;
+        };
+        StatementDocument: {
+            payees: components["schemas"]["PayeeStatementDocument"][];
+            totals: components["schemas"]["StatementTotalsDocument"];
+            /**
+             * @description sha256 of the canonical JSON of payees and totals
+             * @example 9f2c…
+             */
+            checksum: string;
+        };
+        PayoutPeriodResponse: {
+            periodId: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description True for an open period: what closing it now would record */
+            preview: boolean;
+            statement: components["schemas"]["StatementDocument"];
+        };
+        LedgerPeriodDocument: {
+            periodId: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            totals: components["schemas"]["StatementTotalsDocument"] | null;
+            checksum: string | null;
+        };
+        LedgerRowDocument: {
+            payee: components["schemas"]["PayeeDocument"];
+            periodId: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            entitledPoints: number;
+            entitledFen: number;
+            adjustmentsPoints: number;
+            adjustmentsFen: number;
+            totalFen: number;
+            paidFen: number;
+            /** @description Running balance of the payee after this period */
+            balanceFen: number;
+        };
+        BalanceDocument: {
+            payee: components["schemas"]["PayeeDocument"];
+            balanceFen: number;
+        };
+        LedgerResponse: {
+            /** @description Position of the ledger's last event */
+            position: string | null;
+            periods: components["schemas"]["LedgerPeriodDocument"][];
+            rows: components["schemas"]["LedgerRowDocument"][];
+            balances: components["schemas"]["BalanceDocument"][];
+        };
+        PayeeStatementResponse: {
+            periodId: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            preview: boolean;
+            statement: components["schemas"]["PayeeStatementDocument"];
         };
         DeadlineResponse: {
             /** Format: uuid */
@@ -14491,6 +14777,807 @@ export interface operations {
                         type?: "urn:baosong:problem:read-not-caught-up";
                         /** @enum {integer} */
                         status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    PayoutsHttpController_open: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenPeriodRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires payouts.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `payout-period-exists`: A payout period with this id exists with other dates (`periodId`).
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:payout-period-exists";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `payout-period-overlaps`: A payout period must start after the last one ends (`periodId` names the last one).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:payout-period-overlaps";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    PayoutsHttpController_close: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The payout period id */
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires payouts.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `payout-period-closed`: The payout period is closed: its statement is a recorded fact and never changes.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:payout-period-closed";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `payout-period-unknown`: No payout period has this id.
+             *
+             *     `payout-period-earlier-open`: An earlier payout period is still open (`periodId`): periods close in order.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:payout-period-unknown" | "urn:baosong:problem:payout-period-earlier-open";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    PayoutsHttpController_pay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPayoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires payouts.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `payout-reference-reused`: The payment reference already records another payout.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:payout-reference-reused";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `payout-period-unknown`: No payout period has this id.
+             *
+             *     `payout-period-not-closed`: Payouts are recorded against a closed period's statement.
+             *
+             *     `payout-exceeds-balance`: The payout is larger than the payee's balance (`balanceFen`): closed statements less what was paid.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:payout-period-unknown" | "urn:baosong:problem:payout-period-not-closed" | "urn:baosong:problem:payout-exceeds-balance";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    PayoutsHttpController_period: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The payout period id */
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutPeriodResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires payouts.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    PayoutsHttpController_ledger: {
+        parameters: {
+            query?: {
+                payeeKind?: "member" | "unit";
+                payeeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires payouts.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    PayoutsHttpController_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The payout period id */
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeStatementResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires payouts.mine
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
                     };
                 };
             };

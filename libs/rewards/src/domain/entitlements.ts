@@ -11,7 +11,7 @@ export type EntitlementFamily = 'item' | 'engagement' | 'adoption';
 
 /** One amount an item earns under one rule of one policy version, with where it comes from. */
 export interface EntitlementLine {
-  /** Unique within the item: family, policy version, rule and the fact it is for. */
+  /** Unique within the item: family, policy, rule and the fact it is for (a new version of the policy changes the line, keeps its key). */
   readonly key: string;
   readonly family: EntitlementFamily;
   readonly payee: Payee;
@@ -61,7 +61,7 @@ export function entitlementLines(facts: ItemFacts, env: RewardsEnvironment): Ent
     const payee = payeeOf(line.payee as PayeeRole, facts, channelId, env);
     if (!payee || (line.points === 0 && line.amountFen === 0)) return;
     lines.push({
-      key: `${family}:${policyKey(policy)}:${line.provenance.ruleId}:${subject}`,
+      key: `${family}:${policy.document.id}:${line.provenance.ruleId}:${subject}`,
       family,
       payee,
       unitId: facts.unitId,

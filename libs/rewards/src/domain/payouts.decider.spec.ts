@@ -33,7 +33,7 @@ describe('payout ledger decider', () => {
     const events = run([open('2026-03', '2026-03-01', '2026-03-31'), close('2026-03', [line('d1', 10000, '2026-03-02'), line('d2', 2000, '2026-03-30'), line('d3', 5000, '2026-04-01'), line('d4', 0, '2026-03-03', { points: 26, payee: unit })])]);
     const closed = events[1]!;
     expect(closed.type).toBe('PayoutPeriodClosed');
-    const statement = (closed.data as { statement: { payees: { payee: unknown; totalFen: number; totalPoints: number; lines: unknown[] }[]; totals: unknown; checksum: string } }).statement;
+    const statement = (closed.data as unknown as { statement: { payees: { payee: unknown; totalFen: number; totalPoints: number; lines: unknown[] }[]; totals: unknown; checksum: string } }).statement;
     expect(statement.payees.map((p) => [p.payee, p.totalFen, p.totalPoints, p.lines.length])).toEqual([
       [author, 12000, 0, 2],
       [unit, 0, 26, 1],
@@ -51,7 +51,7 @@ describe('payout ledger decider', () => {
     const april = [line('d6', 10000, '2026-04-03')];
     const all = [...events, ...run([]), ...payoutsDecider.decide(open('2026-04', '2026-04-01', '2026-04-30'), fold(payoutsDecider, events))];
     const closeApril = payoutsDecider.decide(close('2026-04', [changed, late, ...april]), fold(payoutsDecider, all));
-    const statement = (closeApril[0]!.data as { statement: { payees: { totalFen: number; entitledFen: number; adjustmentsFen: number; adjustments: { correctsPeriod: string; deltaFen: number; cause: { kind: string; policyVersion: number; eventIds: readonly string[] } }[] }[] } }).statement;
+    const statement = (closeApril[0]!.data as unknown as { statement: { payees: { totalFen: number; entitledFen: number; adjustmentsFen: number; adjustments: { correctsPeriod: string; deltaFen: number; cause: { kind: string; policyVersion: number; eventIds: readonly string[] } }[] }[] } }).statement;
     const mine = statement.payees[0]!;
     expect(mine.entitledFen).toBe(10000);
     expect(mine.adjustments.map((a) => [a.correctsPeriod, a.deltaFen, a.cause.kind, a.cause.policyVersion])).toEqual([
@@ -71,7 +71,7 @@ describe('payout ledger decider', () => {
     // closing May with the same current lines: nothing more to adjust (the adjustments are recorded)
     const may = payoutsDecider.decide(open('2026-05', '2026-05-01', '2026-05-31'), after);
     const closeMay = payoutsDecider.decide(close('2026-05', [changed, late, ...april]), fold(payoutsDecider, [...all, ...closeApril, ...may]));
-    expect((closeMay[0]!.data as { statement: { totals: { adjustments: number; amountFen: number } } }).statement.totals).toMatchObject({ adjustments: 0, amountFen: 0 });
+    expect((closeMay[0]!.data as unknown as { statement: { totals: { adjustments: number; amountFen: number } } }).statement.totals).toMatchObject({ adjustments: 0, amountFen: 0 });
   });
 
   it('refuses what finance must not do, naming the rule', () => {

@@ -3,19 +3,18 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { Endpoint, ReadAt, ReadSelector } from '@app/platform';
+import { Endpoint, IsCalendarDate, ReadAt, ReadSelector } from '@app/platform';
 import { LeaderboardOrder, LeaderboardSubject, requestedRange, RewardsQueries } from '../read/rewards.queries';
 import { EntitlementsResponse, LeaderboardResponse } from './rewards.responses';
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 class RangeQuery {
   @ApiPropertyOptional({ description: 'A year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15) in business dates; or give from and to', example: '2026-03' })
   @IsOptional()
   @Matches(/^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$/, { message: 'period is a year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15)' })
   period?: string;
-  @ApiPropertyOptional({ format: 'date', description: 'First business date (included)' }) @IsOptional() @Matches(DATE, { message: 'from is a date YYYY-MM-DD' }) from?: string;
-  @ApiPropertyOptional({ format: 'date', description: 'Last business date (included)' }) @IsOptional() @Matches(DATE, { message: 'to is a date YYYY-MM-DD' }) to?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'First business date (included)' }) @IsOptional() @IsCalendarDate() from?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Last business date (included)' }) @IsOptional() @IsCalendarDate() to?: string;
 }
 
 export class LeaderboardQuery extends RangeQuery {

@@ -37,7 +37,7 @@ class LinePolicyDocument {
 
 export class EntitlementLineResponse {
   @ApiProperty({ format: 'uuid' }) draftId!: string;
-  @ApiProperty({ example: 'item:city-police-new-media-rewards@1:wechat-item-100-yuan:5b0c…', description: 'Unique within the item' }) key!: string;
+  @ApiProperty({ example: 'item:city-police-new-media-rewards:wechat-item-100-yuan:5b0c…', description: 'Unique within the item: family, policy, rule, the fact' }) key!: string;
   @ApiProperty({ enum: ['item', 'engagement', 'adoption'] }) family!: string;
   @ApiProperty({ type: PayeeDocument }) payee!: PayeeDocument;
   @ApiProperty({ format: 'uuid', description: 'The item\'s unit' }) unitId!: string;

@@ -1,0 +1,137 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { Clock, CLOCK, CommandContext, NotFound, ValidationFailed } from '@app/kernel';
+import { runDecider } from '@app/event-store';
+import { Access, Actor, CurrentActor } from '@app/access';
+import { CommandCtx, CommandEndpoint, commandPosition, Endpoint, IsCalendarDate, ValidateNestedObject } from '@app/platform';
+import { PAYOUTS_STREAM, payeeKey, payoutsDecider } from '../domain/payouts.decider';
+import { PayoutsService } from './payouts.service';
+import { LedgerResponse, PayoutCommandResponse, PayoutPeriodResponse, PayeeStatementResponse } from './payouts.responses';
+
+const PERIOD = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+const PERIOD_PARAM = [{ name: 'periodId', description: 'The payout period id', schema: { type: 'string' as const, pattern: PERIOD.source } }];
+const periodParam = (periodId: string): string => {
+  if (!PERIOD.test(periodId)) throw new ValidationFailed([{ field: 'periodId', message: 'periodId is 1-40 letters, digits, - or _' }]);
+  return periodId;
+};
+
+export class OpenPeriodRequest {
+  @ApiProperty({ example: '2026-03', description: '1-40 letters, digits, - or _' }) @Matches(PERIOD, { message: 'periodId is 1-40 letters, digits, - or _' }) periodId!: string;
+  @ApiProperty({ format: 'date', example: '2026-03-01', description: 'First business date (included)' }) @IsCalendarDate() from!: string;
+  @ApiProperty({ format: 'date', example: '2026-03-31', description: 'Last business date (included)' }) @IsCalendarDate() to!: string;
+}
+
+export class PayeeRequest {
+  @ApiProperty({ enum: ['member', 'unit'] }) @IsIn(['member', 'unit']) kind!: 'member' | 'unit';
+  @ApiProperty({ description: 'Member or unit id', pattern: '^[A-Za-z0-9_-]{1,100}$' }) @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'id is a member or unit id' }) id!: string;
+}
+
+export class RecordPayoutRequest {
+  @ApiProperty({ example: '2026-03' }) @Matches(PERIOD, { message: 'periodId is 1-40 letters, digits, - or _' }) periodId!: string;
+  @ApiProperty({ type: PayeeRequest }) @ValidateNestedObject(() => PayeeRequest) payee!: PayeeRequest;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100_000_000_000, example: 30000, description: 'fen' }) @IsInt() @Min(1) @Max(100_000_000_000) amountFen!: number;
+  @ApiProperty({ example: 'BANK-2026-04-0012', description: 'The payment\'s reference (unique: the same payout sent again records nothing)' }) @IsString() @Length(1, 100) reference!: string;
+  @ApiProperty({ format: 'date', example: '2026-04-05' }) @IsCalendarDate() paidOn!: string;
+}
+
+export class LedgerQuery {
+  @ApiPropertyOptional({ enum: ['member', 'unit'] }) @IsOptional() @IsIn(['member', 'unit']) payeeKind?: 'member' | 'unit';
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'payeeId is a member or unit id' }) payeeId?: string;
+}
+
+/**
+ * Payout periods and the ledger (finance). A period's close records its statement as computed at the log's head
+ * (PayoutPeriodClosed); later changes to it appear as adjustments in the next period's close; payouts are recorded
+ * against closed statements. Read from the `payouts` stream, current as soon as a command answers.
+ */
+@ApiTags('payouts')
+@Controller('v1/payouts')
+export class PayoutsHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly payouts: PayoutsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post('periods')
+  @HttpCode(201)
+  @Access('payouts.manage')
+  @CommandEndpoint({ summary: 'Open a payout period (business dates, after the last period ends)', response: PayoutCommandResponse, status: 201, problems: ['payout-period-exists', 'payout-period-overlaps'] })
+  async open(@Body() body: OpenPeriodRequest, @CurrentActor() actor: Actor, @CommandCtx() context: CommandContext) {
+    const result = await runDecider(this.commands, PAYOUTS_STREAM, payoutsDecider, { type: 'OpenPayoutPeriod', periodId: body.periodId, from: body.from, to: body.to, actorId: actor.memberId, now: this.clock.now().toISOString() }, context);
+    return { periodId: body.periodId, position: commandPosition(result), duplicate: result.duplicate, events: result.events.map((e) => e.type) };
+  }
+
+  @Post('periods/:periodId/close')
+  @HttpCode(200)
+  @Access('payouts.manage')
+  @CommandEndpoint({
+    summary: 'Close a payout period: records its statement (per payee: lines, adjustments to earlier periods with their causes, totals, checksum) as computed at the log\'s head',
+    response: PayoutCommandResponse,
+    params: PERIOD_PARAM,
+    problems: ['payout-period-unknown', 'payout-period-closed', 'payout-period-earlier-open', 'read-not-caught-up'],
+  })
+  async close(@Param('periodId', { transform: periodParam }) periodId: string, @CurrentActor() actor: Actor, @CommandCtx() context: CommandContext) {
+    const result = await runDecider(
+      this.commands,
+      PAYOUTS_STREAM,
+      payoutsDecider,
+      async (state) => {
+        const period = state.periods.find((p) => p.periodId === periodId);
+        const { lines, position } = period ? await this.payouts.currentLines(state, period.to) : { lines: [], position: '0' };
+        return { type: 'ClosePayoutPeriod' as const, periodId, currentLines: lines, position, actorId: actor.memberId, now: this.clock.now().toISOString() };
+      },
+      context,
+    );
+    return { periodId, position: commandPosition(result), duplicate: result.duplicate, events: result.events.map((e) => e.type) };
+  }
+
+  @Post('payments')
+  @HttpCode(201)
+  @Access('payouts.manage')
+  @CommandEndpoint({ summary: 'Record what finance paid a payee against a closed period (at most the balance; idempotent per reference)', response: PayoutCommandResponse, status: 201, problems: ['payout-period-unknown', 'payout-period-not-closed', 'payout-exceeds-balance', 'payout-reference-reused'] })
+  async pay(@Body() body: RecordPayoutRequest, @CurrentActor() actor: Actor, @CommandCtx() context: CommandContext) {
+    const result = await runDecider(
+      this.commands,
+      PAYOUTS_STREAM,
+      payoutsDecider,
+      { type: 'RecordPayout', periodId: body.periodId, payee: { kind: body.payee.kind, id: body.payee.id }, amountFen: body.amountFen, reference: body.reference, paidOn: body.paidOn, actorId: actor.memberId, now: this.clock.now().toISOString() },
+      context,
+    );
+    return { periodId: body.periodId, position: commandPosition(result), duplicate: result.duplicate, events: result.events.map((e) => e.type) };
+  }
+
+  @Get('periods/:periodId')
+  @Access('payouts.read')
+  @Endpoint({ summary: 'A payout period with its statement: the recorded one when closed, else what closing it now would record (preview: true)', response: PayoutPeriodResponse, params: PERIOD_PARAM, problems: ['not-found'] })
+  async period(@Param('periodId', { transform: periodParam }) periodId: string) {
+    const period = await this.payouts.period(periodId);
+    if (!period) throw new NotFound('Payout period', periodId);
+    return period;
+  }
+
+  @Get('ledger')
+  @Access('payouts.read')
+  @Endpoint({ summary: 'The ledger: per payee and closed period, entitled, adjustments (with causes in the statement), paid and running balance; the periods; balances', response: LedgerResponse })
+  ledger(@Query() q: LedgerQuery) {
+    return this.payouts.ledger({ payee: q.payeeId ? { kind: q.payeeKind ?? 'member', id: q.payeeId } : undefined });
+  }
+
+  @Get('periods/:periodId/my-statement')
+  @Access('payouts.mine')
+  @Endpoint({ summary: 'My statement for a period: my lines and adjustments under their rules (recorded when closed, a preview while open)', response: PayeeStatementResponse, params: PERIOD_PARAM, problems: ['not-found'] })
+  async mine(@Param('periodId', { transform: periodParam }) periodId: string, @CurrentActor() actor: Actor) {
+    const period = await this.payouts.period(periodId);
+    if (!period) throw new NotFound('Payout period', periodId);
+    const me = payeeKey({ kind: 'member', id: actor.memberId });
+    const statement = period.statement.payees.find((p) => payeeKey(p.payee) === me);
+    return {
+      periodId,
+      status: period.status,
+      preview: period.preview,
+      statement: statement ?? { payee: { kind: 'member', id: actor.memberId }, entitledPoints: 0, entitledFen: 0, adjustmentsPoints: 0, adjustmentsFen: 0, totalPoints: 0, totalFen: 0, lines: [], adjustments: [] },
+    };
+  }
+}
