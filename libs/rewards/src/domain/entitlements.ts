@@ -7,7 +7,8 @@ export interface Payee {
   readonly id: string;
 }
 
-export type EntitlementFamily = 'item' | 'engagement' | 'adoption';
+/** `ranking`: a ranking prize of an ended period (ranking-prizes.ts), filed under a synthetic item. */
+export type EntitlementFamily = 'item' | 'engagement' | 'adoption' | 'ranking';
 
 /** One amount an item earns under one rule of one policy version, with where it comes from. */
 export interface EntitlementLine {
@@ -17,6 +18,8 @@ export interface EntitlementLine {
   readonly payee: Payee;
   /** The item's unit (unit leaderboards count every line of the unit's items). */
   readonly unitId: string;
+  /** The platform of the publication the line is for (`bulletin` for an adoption's fee); null when none (ladder points). */
+  readonly platform: string | null;
   /** The business date of the fact the line is for (publication, adoption, rating, instruction, submission). */
   readonly businessDate: string;
   readonly points: number;
@@ -57,7 +60,7 @@ export function entitlementLines(facts: ItemFacts, env: RewardsEnvironment): Ent
   const submitted = facts.submitted;
   const lines: EntitlementLine[] = [];
   const day = (at: string) => businessDate(at, env.timeZone);
-  const push = (family: EntitlementFamily, policy: CompiledPolicy, line: Line, subject: string, date: string, eventIds: readonly string[], channelId: string | null) => {
+  const push = (family: EntitlementFamily, policy: CompiledPolicy, line: Line, subject: string, date: string, eventIds: readonly string[], channelId: string | null, platform: string | null) => {
     const payee = payeeOf(line.payee as PayeeRole, facts, channelId, env);
     if (!payee || (line.points === 0 && line.amountFen === 0)) return;
     lines.push({
@@ -65,6 +68,7 @@ export function entitlementLines(facts: ItemFacts, env: RewardsEnvironment): Ent
       family,
       payee,
       unitId: facts.unitId,
+      platform,
       businessDate: date,
       points: line.points,
       amountFen: line.amountFen,
@@ -83,7 +87,7 @@ export function entitlementLines(facts: ItemFacts, env: RewardsEnvironment): Ent
     const date = day(p.publishedAt);
     for (const policy of env.inForce(unitType, date)) {
       const item = { facts: [p.eventId, submitted.eventId], platform: p.platform, levelKey: p.levelKey, contentType: facts.contentType, source: facts.source, length: facts.length, formComplete: submitted.formComplete, published: true, exclusiveFirstRelease: p.exclusiveFirstRelease, excellent: false };
-      for (const line of policy.itemRewards(item)) push('item', policy, line, p.publicationId, date, line.provenance.facts, p.channelId);
+      for (const line of policy.itemRewards(item)) push('item', policy, line, p.publicationId, date, line.provenance.facts, p.channelId, p.platform);
     }
   }
   for (const a of facts.adoptions) {
@@ -91,7 +95,7 @@ export function entitlementLines(facts: ItemFacts, env: RewardsEnvironment): Ent
     const rated = facts.excellent.find((x) => x.levelKey === a.levelKey);
     for (const policy of env.inForce(unitType, date)) {
       const item = { facts: [a.eventId, submitted.eventId, ...(rated ? [rated.eventId] : [])], platform: 'bulletin', levelKey: a.levelKey, contentType: facts.contentType, source: facts.source, length: facts.length, formComplete: submitted.formComplete, published: false, exclusiveFirstRelease: false, excellent: Boolean(rated) };
-      for (const line of policy.itemRewards(item)) push('item', policy, line, a.adoptionId, date, line.provenance.facts, null);
+      for (const line of policy.itemRewards(item)) push('item', policy, line, a.adoptionId, date, line.provenance.facts, null, 'bulletin');
     }
   }
 
@@ -121,7 +125,7 @@ export function entitlementLines(facts: ItemFacts, env: RewardsEnvironment): Ent
       const reading = readings.get(String(line.basis?.ref));
       if (!reading) continue;
       const p = reading.publication;
-      push('engagement', policy, line, p.publicationId, day(p.publishedAt), [p.eventId, reading.eventId, submitted.eventId], p.channelId);
+      push('engagement', policy, line, p.publicationId, day(p.publishedAt), [p.eventId, reading.eventId, submitted.eventId], p.channelId, p.platform);
     }
   }
 
@@ -151,7 +155,7 @@ export function entitlementLines(facts: ItemFacts, env: RewardsEnvironment): Ent
       // the first outcome of that kind at that level dates the line
       const outcome = mine.find((o) => o.kind === kind && o.levelKey === levelKey);
       if (!outcome) continue;
-      push('adoption', policy, line, `${kind}:${levelKey ?? ''}`, day(outcome.at), [outcome.eventId, submitted.eventId], null);
+      push('adoption', policy, line, `${kind}:${levelKey ?? ''}`, day(outcome.at), [outcome.eventId, submitted.eventId], null, null);
     }
   }
   return lines.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -71,6 +71,52 @@ type Line = { draft_id: string; rule_id: string; amount_fen: number; policy_vers
 const lines = (dump: Record<string, unknown[]>) =>
   (dump.entitlements as Line[]).map(({ draft_id, rule_id, amount_fen, policy_version, business_date }) => ({ draft_id, rule_id, amount_fen, policy_version, business_date }));
 
+/**
+ * Ranking (000-A 二.4, R3.12): units 1-3 run their own WeChat channels; unit n publishes `counts[n-1]` items on
+ * WeChat in March (100 yuan each), and unit 4 (type section too) only Weibo items (20 yuan each).
+ */
+const prizeUnit = (n: number) => uuid('8100', n);
+function prizeHistory(counts: readonly number[], weibo = 0): EventLog {
+  const log = new EventLog();
+  log.append('member-m1', 'MemberRegistered', { memberId: 'm1', name: '张三', phone: null, email: null, status: 'active', registeredAt: '2026-01-01T00:00:00.000Z' });
+  for (let n = 1; n <= 4; n++) {
+    log.append(`unit-${prizeUnit(n)}`, 'UnitRegistered', { unitId: prizeUnit(n), name: `单位${n}`, unitType: 'section', parentId: null, registeredAt: '2026-01-01T00:00:00.000Z' });
+    const platform = n === 4 ? 'weibo' : 'wechat';
+    log.append(`channel-ch-${n}`, 'ChannelRegistered', { channelId: `ch-${n}`, name: `单位${n}${platform}`, platform, handle: `u${n}`, ownerUnitId: prizeUnit(n), levelKey: 'unit', registeredAt: '2026-01-01T00:00:00.000Z' });
+  }
+  publish(log, collegeA, '2026-01-02T00:00:00.000Z');
+  counts.forEach((count, i) => publishItems(log, i + 1, count));
+  publishItems(log, 4, weibo);
+  return log;
+}
+let prizeDrafts = 0;
+function publishItems(log: EventLog, n: number, count: number, day = 10): void {
+  for (let k = 0; k < count; k++) {
+    const draftId = uuid('a100', ++prizeDrafts);
+    const stream = `draft-${draftId}`;
+    log.append(stream, 'DraftCreated', {
+      draftId,
+      unitId: prizeUnit(n),
+      createdBy: 'm1',
+      content: { title: `稿件${prizeDrafts}`, body: '正文', contentType: 'news', source: 'original', authors: ['m1'], recommenderId: null },
+      commissionId: null,
+      createdAt: '2026-03-01T00:00:00.000Z',
+    });
+    log.append(stream, 'DraftSubmitted', { draftId, unitId: prizeUnit(n), round: 1, submittedBy: 'm1', submittedAt: '2026-03-01T01:00:00.000Z', check: { formComplete: true, missingFields: [] } });
+    const platform = n === 4 ? 'weibo' : 'wechat';
+    log.append(stream, 'DraftPublished', { draftId, publicationId: uuid('b100', prizeDrafts), channelId: `ch-${n}`, levelKey: 'unit', platform, url: 'https://mp.example/x', publishedAt: `2026-03-${day}T02:00:00.000Z`, exclusiveFirstRelease: false, recordedBy: 'm1' });
+  }
+}
+/** The scheduler's fact that March 2026 ended in Asia/Shanghai. */
+const marchEnded = (log: EventLog) =>
+  log.append('businessCalendar-month', 'BusinessPeriodEnded', { period: 'month', key: '2026-03', startedAt: '2026-02-28T16:00:00.000Z', endedAt: '2026-03-31T16:00:00.000Z', timeZone: 'Asia/Shanghai' }, '2026-03-31T16:00:05.000Z');
+type PrizeRow = Line & { family: string; payee_id: string; line_key: string; event_ids: string[]; parameters: { rank: number } };
+const prizes = (dump: Record<string, unknown[]>) =>
+  (dump.entitlements as PrizeRow[])
+    .filter((l) => l.family === 'ranking')
+    .map((l) => [l.payee_id, l.amount_fen / 100, l.parameters.rank, l.business_date])
+    .sort((a, b) => Number(a[2]) - Number(b[2]) || String(a[0]).localeCompare(String(b[0])));
+
 describe('rewards projection (entitlements), written in bulk', () => {
   let db: TestDatabase;
   let client: PoolClient;
@@ -151,6 +197,71 @@ describe('rewards projection (entitlements), written in bulk', () => {
       { numRuns: 12 },
     );
   }, 120_000);
+
+  describe('ranking prizes (R3.12: 每月第一名500元,第二名300元,第三名100元)', () => {
+    it('a monthly top-3 of 500/300/100 appears only once BusinessPeriodEnded says March has ended, dated its last day', async () => {
+      const log = prizeHistory([3, 2, 1], 30);
+      const before = await build([log.events]);
+      expect(prizes(before)).toEqual([]);
+      const ended = marchEnded(log);
+      const after = await build([log.events]);
+      // unit 4's 30 Weibo items (600 yuan) do not count in the WeChat ranking
+      expect(prizes(after)).toEqual([
+        [prizeUnit(1), 500, 1, '2026-03-31'],
+        [prizeUnit(2), 300, 2, '2026-03-31'],
+        [prizeUnit(3), 100, 3, '2026-03-31'],
+      ]);
+      const first = (after.entitlements as PrizeRow[]).find((l) => l.family === 'ranking' && l.payee_id === prizeUnit(1))!;
+      expect(first.event_ids[0]).toBe(ended.metadata.eventId);
+      expect(first.event_ids.length).toBeGreaterThan(3);
+      expect(after.reward_periods).toEqual([{ period: 'month', period_key: '2026-03', from_date: '2026-03-01', to_date: '2026-03-31', event_id: ended.metadata.eventId }]);
+    }, 60_000);
+
+    it('one batch equals batches of three, event by event, and a redelivery; a period of another time zone awards nothing', async () => {
+      const log = prizeHistory([1, 2, 2]);
+      marchEnded(log);
+      const { events } = log;
+      const whole = await build([events]);
+      expect(prizes(whole)).toEqual([
+        [prizeUnit(2), 500, 1, '2026-03-31'],
+        [prizeUnit(3), 500, 1, '2026-03-31'],
+        [prizeUnit(1), 100, 3, '2026-03-31'],
+      ]);
+      expect(await build(chunks(events, 3))).toEqual(whole);
+      expect(await build(chunks(events, 1))).toEqual(whole);
+      expect(await build([events, events.slice(-4)])).toEqual(whole);
+      const utc = prizeHistory([1, 2, 2]);
+      utc.append('businessCalendar-month', 'BusinessPeriodEnded', { period: 'month', key: '2026-03', startedAt: '2026-03-01T00:00:00.000Z', endedAt: '2026-04-01T00:00:00.000Z', timeZone: 'UTC' });
+      expect(prizes(await build([utc.events]))).toEqual([]);
+    }, 60_000);
+
+    it('a late publication in March, recorded after the period ended, moves the prize, as a rebuild does', async () => {
+      const log = prizeHistory([3, 2, 1]);
+      marchEnded(log);
+      const endedAt = log.events.length;
+      publishItems(log, 3, 3, 20); // unit 3: 1 + 3 items, 400 yuan, now first
+      const { events } = log;
+      const live = await build([events.slice(0, endedAt - 5), events.slice(endedAt - 5, endedAt), events.slice(endedAt, endedAt + 4), events.slice(endedAt + 4)]);
+      expect(live).toEqual(await build([events]));
+      expect(prizes(live)).toEqual([
+        [prizeUnit(3), 500, 1, '2026-03-31'],
+        [prizeUnit(1), 300, 2, '2026-03-31'],
+        [prizeUnit(2), 100, 3, '2026-03-31'],
+      ]);
+    }, 60_000);
+
+    it('a retroactive version without the ranking rule withdraws the ended period\u2019s prizes, as a rebuild does', async () => {
+      const log = prizeHistory([3, 2, 1]);
+      marchEnded(log);
+      const split = log.events.length;
+      const noRanking: PolicyDocument = { ...collegeA, version: 2, effectiveFrom: '2026-03-01', rules: { ...collegeA.rules, rankingPrizes: [] } };
+      publish(log, noRanking, '2026-04-10T00:00:00.000Z', true);
+      log.append(`policy-${collegeA.id}`, 'PolicySuperseded', { policyId: collegeA.id, version: 1, supersededBy: 2, supersededAt: '2026-04-10T00:00:00.000Z' }, '2026-04-10T00:00:00.000Z');
+      const live = await build([log.events.slice(0, split), log.events.slice(split)]);
+      expect(live).toEqual(await build([log.events]));
+      expect(prizes(live)).toEqual([]);
+    }, 60_000);
+  });
 
   it('its table specs say what its setup creates', async () => {
     expect(await specMismatches(client, 'rewards_1', Object.values(REWARD_TABLES))).toEqual([]);

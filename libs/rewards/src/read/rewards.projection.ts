@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@app/event-store';
-import { BatchMapping, batchApplier, ProjectionDefinition, TableBuffer, TableSource, tableSpec } from '@app/projections';
+import type { BusinessPeriod } from '@app/kernel';
+import { BatchMapping, batchApplier, ProjectionContext, ProjectionDefinition, TableBuffer, TableSource, tableSpec } from '@app/projections';
 import {
   checkPolicyWhatIf,
   foldPolicyVersions,
@@ -12,6 +13,7 @@ import {
   publishedPolicyDocuments,
 } from '@app/policies';
 import { entitlementLines, EntitlementLine, RewardsEnvironment } from '../domain/entitlements';
+import { EndedPeriod, PeriodEarnings, rankingLineKeyPrefix, rankingPrizeItemId, rankingPrizeLines } from '../domain/ranking-prizes';
 import { businessDate, foldItem, ITEM_EVENT_TYPES, ItemEvent, ItemFacts, itemBusinessDates, itemIdOf } from '../domain/item-facts';
 
 /**
@@ -24,6 +26,8 @@ type PolicyRow = { policy_id: string; version: number; record: PolicyVersionReco
 type UnitRow = { unit_id: string; unit_type: string; name: string };
 type MemberRow = { member_id: string; name: string };
 type ChannelRow = { channel_id: string; platform: string; owner_unit_id: string; name: string; followers: { asOf: string; count: number }[] };
+/** A business period that ended in REWARDS_TIME_ZONE (BusinessPeriodEnded): its prizes can be awarded. */
+type PeriodRow = { period: string; period_key: string; from_date: string; to_date: string; event_id: string };
 type ItemRow = { draft_id: string; unit_id: string; facts: ItemFacts; first_date: string | null; last_date: string | null; channel_ids: string[]; line_keys: string[] };
 export type EntitlementRow = {
   draft_id: string;
@@ -32,6 +36,7 @@ export type EntitlementRow = {
   payee_kind: string;
   payee_id: string;
   unit_id: string;
+  platform: string | null;
   business_date: string;
   points: number;
   amount_fen: number;
@@ -52,6 +57,11 @@ export const REWARD_TABLES = {
     columns: { channel_id: 'text', platform: 'text', owner_unit_id: 'uuid', name: 'text', followers: 'jsonb' },
     key: ['channel_id'],
   }),
+  periods: tableSpec<PeriodRow>({
+    name: 'reward_periods',
+    columns: { period: 'text', period_key: 'text', from_date: 'date', to_date: 'date', event_id: 'text' },
+    key: ['period', 'period_key'],
+  }),
   items: tableSpec<ItemRow>({
     name: 'reward_items',
     columns: { draft_id: 'uuid', unit_id: 'uuid', facts: 'jsonb', first_date: 'date', last_date: 'date', channel_ids: 'text[]', line_keys: 'text[]' },
@@ -66,6 +76,7 @@ export const REWARD_TABLES = {
       payee_kind: 'text',
       payee_id: 'text',
       unit_id: 'uuid',
+      platform: 'text',
       business_date: 'date',
       points: 'int',
       amount_fen: 'bigint',
@@ -81,6 +92,7 @@ export const REWARD_TABLES = {
 };
 
 const POLICY_TYPES = ['PolicyDrafted', 'PolicyValidated', 'PolicyPublished', 'PolicySuperseded'];
+const TIME_TYPES = ['BusinessPeriodEnded'];
 const ORG_TYPES = ['UnitRegistered', 'UnitRenamed', 'ChannelRegistered', 'FollowerCountRecorded', 'MemberRegistered', 'MemberDetailsUpdated'];
 const ITEM_TYPES = new Set<string>(ITEM_EVENT_TYPES);
 
@@ -89,6 +101,7 @@ interface Tables {
   units: TableBuffer<UnitRow>;
   members: TableBuffer<MemberRow>;
   channels: TableBuffer<ChannelRow>;
+  periods: TableBuffer<PeriodRow>;
   items: TableBuffer<ItemRow>;
   entitlements: TableBuffer<EntitlementRow>;
 }
@@ -101,6 +114,8 @@ interface Batch {
   readonly touched: Set<string>;
   readonly policyRanges: { from: string; to: string }[];
   readonly followerChanges: Map<string, string>;
+  /** Business date ranges whose lines (or prize rules) the batch may have changed, and periods it saw end. */
+  readonly changedDates: { from: string; to: string }[];
 }
 
 const FAR_FUTURE = '9999-12-31';
@@ -113,10 +128,11 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
         units: table(REWARD_TABLES.units),
         members: table(REWARD_TABLES.members),
         channels: table(REWARD_TABLES.channels),
+        periods: table(REWARD_TABLES.periods),
         items: table(REWARD_TABLES.items),
         entitlements: table(REWARD_TABLES.entitlements),
       };
-      return { t, whatIf, touched: new Set(), policyRanges: [], followerChanges: new Map() };
+      return { t, whatIf, touched: new Set(), policyRanges: [], followerChanges: new Map(), changedDates: [] };
     },
     want(events, b) {
       // Policies, units and channels number in the tens to thousands: each batch holds them whole.
@@ -134,7 +150,7 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
         const row = b.t.items.get({ draft_id: draftId });
         const facts = foldItem(row?.facts, { type: e.type, data: d, eventId: e.metadata.eventId });
         if (!facts || facts === row?.facts) return;
-        b.t.items.put({ draft_id: draftId, unit_id: facts.unitId, facts, first_date: null, last_date: null, channel_ids: facts.publications.map((p) => p.channelId), line_keys: row?.line_keys ?? [] });
+        b.t.items.put({ draft_id: draftId, unit_id: facts.unitId, facts, first_date: row?.first_date ?? null, last_date: row?.last_date ?? null, channel_ids: facts.publications.map((p) => p.channelId), line_keys: row?.line_keys ?? [] });
         b.touched.add(draftId);
         return;
       }
@@ -150,6 +166,15 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
             b.t.policies.put({ policy_id: record.policyId, version: record.version, record });
             if (record.status !== 'draft' || e.type === 'PolicySuperseded') b.policyRanges.push({ from: record.document.effectiveFrom, to: record.document.effectiveTo ?? FAR_FUTURE });
           }
+          return;
+        }
+        case 'BusinessPeriodEnded': {
+          // Periods of another time zone are not this projection's business days (REWARDS_TIME_ZONE is a constant).
+          if (d.timeZone !== REWARDS_TIME_ZONE) return;
+          const from = businessDate(d.startedAt as string, REWARDS_TIME_ZONE);
+          const to = businessDate(new Date(Date.parse(d.endedAt as string) - 1).toISOString(), REWARDS_TIME_ZONE);
+          b.t.periods.put({ period: d.period as string, period_key: d.key as string, from_date: from, to_date: to, event_id: e.metadata.eventId });
+          b.changedDates.push({ from, to });
           return;
         }
         case 'UnitRegistered':
@@ -202,8 +227,13 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
         const env = environment(b.t);
         for (const row of b.t.items.rows()) {
           if (!b.touched.has(row.draft_id) && b.policyRanges.length === 0 && b.followerChanges.size === 0) continue;
-          reevaluate(row, env, b.t);
+          // the item's lines were dated within its old business dates and are now within its new ones
+          if (row.first_date && row.last_date) b.changedDates.push({ from: row.first_date, to: row.last_date });
+          const after = reevaluate(row, env, b.t);
+          if (after.first_date && after.last_date) b.changedDates.push({ from: after.first_date, to: after.last_date });
         }
+        // a policy version can change a period's prize rules without changing any line
+        b.changedDates.push(...b.policyRanges);
       },
     },
   };
@@ -236,13 +266,61 @@ function environment(t: Tables): RewardsEnvironment {
 }
 
 /** Recomputes an item's lines: replaces them in entitlements and keeps their keys and dates on the item. */
-function reevaluate(row: ItemRow, env: RewardsEnvironment, t: Tables): void {
+function reevaluate(row: ItemRow, env: RewardsEnvironment, t: Tables): ItemRow {
   const lines = entitlementLines(row.facts, env);
   const keys = lines.map((l) => l.key);
   for (const old of row.line_keys) if (!keys.includes(old)) t.entitlements.delete({ draft_id: row.draft_id, line_key: old });
   for (const line of lines) t.entitlements.put(toRow(row.draft_id, line));
   const dates = itemBusinessDates(row.facts, REWARDS_TIME_ZONE);
-  t.items.put({ ...row, first_date: dates[0] ?? null, last_date: dates[dates.length - 1] ?? null, line_keys: keys });
+  return t.items.put({ ...row, first_date: dates[0] ?? null, last_date: dates[dates.length - 1] ?? null, line_keys: keys });
+}
+
+/**
+ * Ranking prizes (docs/rewards.md "Ranking prizes"), after the batch's rows are written, in its transaction: every
+ * ended period whose dates the batch's changes reach gets its prize lines replaced by those its current standings
+ * give (rankingPrizeLines). Three statements at most, whatever the number of periods: the ended periods reached,
+ * the money of their lines per (unit, payee, platform), then one delete and one insert of prize lines.
+ */
+async function awardRankingPrizes(ctx: Pick<ProjectionContext, 'client' | 't'>, b: Batch): Promise<void> {
+  if (b.changedDates.length === 0) return;
+  const periods = (
+    await ctx.client.query<PeriodRow>(
+      `SELECT period, period_key, to_char(from_date, 'YYYY-MM-DD') AS from_date, to_char(to_date, 'YYYY-MM-DD') AS to_date, event_id FROM ${ctx.t('reward_periods')} p
+        WHERE EXISTS (SELECT 1 FROM unnest($1::date[], $2::date[]) AS r(f, t) WHERE p.to_date >= r.f AND p.from_date <= r.t)
+        ORDER BY period, period_key`,
+      [b.changedDates.map((r) => r.from), b.changedDates.map((r) => r.to)],
+    )
+  ).rows.map((r): EndedPeriod => ({ period: r.period as BusinessPeriod, key: r.period_key, from: r.from_date, to: r.to_date, eventId: r.event_id }));
+  if (periods.length === 0) return;
+  const env = environment(b.t);
+  const unitTypes = [...new Set(b.t.units.rows().map((u) => u.unit_type))];
+  // only periods that some policy in force on their last day ranks need their lines read
+  const ranked = periods.filter((p) => unitTypes.some((type) => env.inForce(type, p.to).some((policy) => policy.document.rules.rankingPrizes?.some((r) => r.period === p.period))));
+  const earnings = new Map<number, PeriodEarnings[]>();
+  if (ranked.length > 0) {
+    const rows = await ctx.client.query<{ i: number; unit_id: string; payee_kind: 'member' | 'unit'; payee_id: string; platform: string | null; amount_fen: string; event_ids: string[] }>(
+      `SELECT p.i, e.unit_id, e.payee_kind, e.payee_id, e.platform, sum(e.amount_fen)::text AS amount_fen,
+              (SELECT array_agg(DISTINCT id ORDER BY id) FROM ${ctx.t('entitlements')} x, unnest(x.event_ids) id
+                WHERE x.business_date BETWEEN p.f AND p.t AND x.family <> 'ranking' AND x.unit_id = e.unit_id AND x.payee_kind = e.payee_kind
+                  AND x.payee_id = e.payee_id AND x.platform IS NOT DISTINCT FROM e.platform) AS event_ids
+         FROM unnest($1::int[], $2::date[], $3::date[]) AS p(i, f, t)
+         JOIN ${ctx.t('entitlements')} e ON e.business_date BETWEEN p.f AND p.t AND e.family <> 'ranking'
+        GROUP BY p.i, p.f, p.t, e.unit_id, e.payee_kind, e.payee_id, e.platform`,
+      [ranked.map((_, i) => i), ranked.map((p) => p.from), ranked.map((p) => p.to)],
+    );
+    for (const r of rows.rows) {
+      const list = earnings.get(r.i) ?? [];
+      list.push({ unitId: r.unit_id, payee: { kind: r.payee_kind, id: r.payee_id }, platform: r.platform, amountFen: Number(r.amount_fen), eventIds: r.event_ids ?? [] });
+      earnings.set(r.i, list);
+    }
+  }
+  const prizes = ranked.flatMap((p, i) => rankingPrizeLines(p, earnings.get(i) ?? [], env).map((l) => toRow(rankingPrizeItemId(l.policyId, l.ruleId, p), l)));
+  await ctx.client.query(`DELETE FROM ${ctx.t('entitlements')} WHERE family = 'ranking' AND business_date = ANY($1::date[]) AND line_key LIKE ANY($2::text[])`, [
+    [...new Set(periods.map((p) => p.to))],
+    periods.map((p) => `${rankingLineKeyPrefix(p)}%`),
+  ]);
+  if (prizes.length === 0) return;
+  await ctx.client.query(`INSERT INTO ${ctx.t('entitlements')} SELECT * FROM json_populate_recordset(NULL::${ctx.t('entitlements')}, $1::json)`, [JSON.stringify(prizes)]);
 }
 
 function toRow(draftId: string, l: EntitlementLine): EntitlementRow {
@@ -253,6 +331,7 @@ function toRow(draftId: string, l: EntitlementLine): EntitlementRow {
     payee_kind: l.payee.kind,
     payee_id: l.payee.id,
     unit_id: l.unitId,
+    platform: l.platform,
     business_date: l.businessDate,
     points: l.points,
     amount_fen: l.amountFen,
@@ -272,12 +351,14 @@ function toRow(draftId: string, l: EntitlementLine): EntitlementRow {
  * follower counts, members' names; each item's facts), and after each batch re-evaluates the items it touched
  * and those a policy or follower change reaches. An item's lines are a pure function of its facts and those
  * tables, so a live build equals a rebuild and a shadow build with a what-if differs exactly where the policy does.
+ * It folds BusinessPeriodEnded too: the ranking prizes of an ended period are lines of a synthetic item, replaced
+ * whenever a batch reaches the period's dates (awardRankingPrizes).
  */
 export const rewardsProjection: ProjectionDefinition = {
   name: 'rewards',
   version: 1,
   tables: Object.values(REWARD_TABLES).map((s) => s.name),
-  eventTypes: [...ITEM_EVENT_TYPES, ...POLICY_TYPES, ...ORG_TYPES],
+  eventTypes: [...ITEM_EVENT_TYPES, ...POLICY_TYPES, ...ORG_TYPES, ...TIME_TYPES],
   parameters: { policies: checkPolicyWhatIf },
   async setup(client, t) {
     await client.query(`
@@ -285,13 +366,16 @@ export const rewardsProjection: ProjectionDefinition = {
       CREATE TABLE ${t('reward_units')} (unit_id uuid PRIMARY KEY, unit_type text NOT NULL, name text NOT NULL);
       CREATE TABLE ${t('reward_members')} (member_id text PRIMARY KEY, name text NOT NULL);
       CREATE TABLE ${t('reward_channels')} (channel_id text PRIMARY KEY, platform text NOT NULL, owner_unit_id uuid NOT NULL, name text NOT NULL, followers jsonb NOT NULL);
+      CREATE TABLE ${t('reward_periods')} (
+        period text NOT NULL, period_key text NOT NULL, from_date date NOT NULL, to_date date NOT NULL, event_id text NOT NULL,
+        PRIMARY KEY (period, period_key));
       CREATE TABLE ${t('reward_items')} (
         draft_id uuid PRIMARY KEY, unit_id uuid NOT NULL, facts jsonb NOT NULL, first_date date, last_date date,
         channel_ids text[] NOT NULL, line_keys text[] NOT NULL);
       CREATE INDEX ON ${t('reward_items')} (last_date);
       CREATE TABLE ${t('entitlements')} (
         draft_id uuid NOT NULL, line_key text NOT NULL, family text NOT NULL, payee_kind text NOT NULL, payee_id text NOT NULL,
-        unit_id uuid NOT NULL, business_date date NOT NULL, points int NOT NULL, amount_fen bigint NOT NULL, reason text NOT NULL,
+        unit_id uuid NOT NULL, platform text, business_date date NOT NULL, points int NOT NULL, amount_fen bigint NOT NULL, reason text NOT NULL,
         policy_id text NOT NULL, policy_version int NOT NULL, rule_id text NOT NULL, parameters jsonb, event_ids text[] NOT NULL,
         PRIMARY KEY (draft_id, line_key));
       CREATE INDEX ON ${t('entitlements')} (business_date);
@@ -299,8 +383,11 @@ export const rewardsProjection: ProjectionDefinition = {
       CREATE INDEX ON ${t('entitlements')} (unit_id, business_date);
     `);
   },
-  applyBatch(events, ctx) {
-    return batchApplier(mapping((ctx.parameters.policies ?? {}) as PolicyWhatIf))(events, ctx);
+  async applyBatch(events, ctx) {
+    const m = mapping((ctx.parameters.policies ?? {}) as PolicyWhatIf);
+    let batch: Batch | undefined;
+    await batchApplier<Batch>({ ...m, tables: (table) => (batch = m.tables(table)) })(events, ctx);
+    if (batch) await awardRankingPrizes(ctx, batch);
   },
 };
 
