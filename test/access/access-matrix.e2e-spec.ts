@@ -38,6 +38,8 @@ const EXPECTED: Record<string, string> = {
   'rewards.leaderboard':   'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
   'rewards.entitlements':  '-   -   -   -   Y   -   -   Y   Y   Y',
   'rewards.mine':          'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
+  'rewards.whatif':        '-   -   -   -   -   -   -   -   -   Y',
+  'rewards.whatif.read':   '-   -   -   -   -   -   -   Y   Y   Y',
   'payouts.manage':        '-   -   -   -   -   -   -   Y   -   -',
   'payouts.read':          '-   -   -   -   -   -   -   Y   Y   Y',
   'payouts.mine':          'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
@@ -152,7 +154,7 @@ describe('access matrix (HTTP)', () => {
   });
 
   /** Parameters without a real entity behind them (a dead letter): 404 there still means authorization passed. */
-  const NO_ENTITY = new Set(['id', 'publicationId', 'periodId']);
+  const NO_ENTITY = new Set(['id', 'publicationId', 'periodId', 'runId']);
 
   function request(route: Route, target: 'own' | 'other', role: Role) {
     const unitId = units[target];
@@ -176,6 +178,7 @@ describe('access matrix (HTTP)', () => {
         publicationId: '00000000-0000-4000-8000-00000000000a',
         // no payout period: the payout routes are global, so their 404/422 comes after authorization
         periodId: 'matrix-period',
+        runId: '00000000-0000-4000-8000-00000000000b',
       };
       if (!(name in values)) throw new Error(`No value for :${name} in ${route.method} ${route.path}: add a real entity for it`);
       return values[name]!;

@@ -89,6 +89,8 @@ export const ACCESS_MATRIX = {
     description: "Everyone's entitlement lines with their rules and events (explain a leaderboard cell or an amount)",
   },
   'rewards.mine': everyoneReads('My own entitlement lines (what I earned, for which items, under which rules)'),
+  'rewards.whatif': admin('Run what-ifs (draft policies against the history) and recomputations of published versions'),
+  'rewards.whatif.read': { roles: ['finance', 'auditor', 'administrator'], scope: 'global', read: true, description: 'What-if runs and recomputations with their diffs' },
   'payouts.manage': { roles: ['finance'], scope: 'global', read: false, description: 'Open and close payout periods, record payouts' },
   'payouts.read': { roles: ['finance', 'auditor', 'administrator'], scope: 'global', read: true, description: 'Payout periods, statements and the ledger' },
   'payouts.mine': everyoneReads('My statement of a payout period'),

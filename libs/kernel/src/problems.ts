@@ -142,6 +142,9 @@ export const PROBLEM_CATALOGUE = {
   'build-ttl-invalid': { status: 422, meaning: 'A shadow build\'s ttlSeconds is not a whole number of seconds above 0.', action: FIX },
   'build-not-shadow': { status: 409, meaning: 'Only shadow builds can be dropped; the build named is live, rebuilding or retired (`state`).', action: 'Name a shadow build (GET /v1/ops/projections lists them).' },
   'effect-not-failed': { status: 409, meaning: 'Only a failed reactor effect can be retried; this one is pending (the dispatcher delivers it) or performed.', action: 'Check its status (GET /v1/ops/effects).' },
+  // ---- rewards: what-if runs and recomputations -------------------------------------------------------------------
+  'comparison-exists': { status: 409, meaning: 'A comparison with this id was already started (the same Idempotency-Key answers it without a second run).', action: 'Read it: GET /v1/rewards/comparisons/{runId}.' },
+  'policy-version-not-published': { status: 422, meaning: 'The policy version named was never published: there is no publication to recompute.', action: 'Name a published version (GET /v1/policies), or run a what-if for a draft.' },
   // ---- rewards: payout periods and the ledger (stream `payouts`) ---------------------------------------------------
   'payout-period-exists': { status: 409, meaning: 'A payout period with this id exists with other dates (`periodId`).', action: 'Choose another id, or open it with its recorded dates (idempotent).' },
   'payout-period-overlaps': { status: 422, meaning: 'A payout period must start after the last one ends (`periodId` names the last one).', action: 'Start the new period the day after the last one ends.' },

@@ -7,6 +7,8 @@ import { RewardsHttpController } from './http/rewards.http.controller';
 import { RewardsQueries } from './read/rewards.queries';
 import { PayoutsHttpController } from './payouts/payouts.http.controller';
 import { PayoutsService } from './payouts/payouts.service';
+import { RewardComparisonsHttpController } from './comparisons/comparisons.http.controller';
+import { RewardComparisons } from './comparisons/comparisons.service';
 import { RewardsExportHttpController } from './http/rewards-export.http.controller';
 import { RewardsExports } from './http/rewards-exports';
 
@@ -15,7 +17,7 @@ import { RewardsExports } from './http/rewards-exports';
  * leaderboards, payout periods and the ledger. docs/rewards.md holds the semantics.
  */
 @Module({
-  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController, RewardsExportHttpController, PayoutsHttpController],
-  providers: [PublicationFactsReader, RecordMetricsHandler, RewardsQueries, RewardsExports, PayoutsService],
+  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController, RewardsExportHttpController, PayoutsHttpController, RewardComparisonsHttpController],
+  providers: [PublicationFactsReader, RecordMetricsHandler, RewardsQueries, RewardsExports, PayoutsService, RewardComparisons],
 })
 export class RewardsModule {}

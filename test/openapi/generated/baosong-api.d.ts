@@ -1259,6 +1259,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rewards/comparisons/what-if": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a what-if: the rewards as they are against the rewards with draft policy versions treated as published (or published ones ignored), both as of the head; recorded in the log; poll GET …/{runId} for progress and the diff */
+        post: operations["RewardComparisonsHttpController_whatIf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rewards/comparisons/recomputation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What publishing a version changed: the rewards as of just before its publication against as of it; recorded in the log; poll GET …/{runId} */
+        post: operations["RewardComparisonsHttpController_recomputation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rewards/comparisons/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A what-if or recomputation: who ran it, when, for what; the progress of its two builds; once both reached their position, the diff per payee and month (delta points, yuan, rank, the rules behind each change) */
+        get: operations["RewardComparisonsHttpController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/deadlines": {
         parameters: {
             query?: never;
@@ -1612,7 +1663,7 @@ export interface components {
              */
             covers: "unit" | "subtree" | "institution";
             roles: ("reporter" | "unit_head" | "leader_in_charge" | "principal_leader" | "office_reviewer" | "confidentiality_reviewer" | "duty_officer" | "finance" | "auditor" | "administrator")[];
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "payouts.manage" | "payouts.read" | "payouts.mine" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "rewards.whatif" | "rewards.whatif.read" | "payouts.manage" | "payouts.read" | "payouts.mine" | "ops.read" | "ops.manage")[];
         };
         MeResponse: {
             /** Format: uuid */
@@ -1627,7 +1678,7 @@ export interface components {
             timeZone: string;
             appointments: components["schemas"]["MeAppointmentResponse"][];
             /** @description Permissions that need no unit */
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "payouts.manage" | "payouts.read" | "payouts.mine" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "rewards.whatif" | "rewards.whatif.read" | "payouts.manage" | "payouts.read" | "payouts.mine" | "ops.read" | "ops.manage")[];
             /** @description Where the unit-scoped permissions apply (their union at a unit) */
             units: components["schemas"]["MeUnitGrantResponse"][];
         };
@@ -3342,6 +3393,150 @@ export interface components {
             status: "open" | "closed";
             preview: boolean;
             statement: components["schemas"]["PayeeStatementDocument"];
+        };
+        StartWhatIfRequest: {
+            /**
+             * Format: date
+             * @description First business date the diff covers (included); absent: all
+             */
+            from?: string;
+            /**
+             * Format: date
+             * @description Last business date the diff covers (included); absent: all
+             */
+            to?: string;
+            /** @example 2027 revision: 150 yuan per WeChat item */
+            purpose?: string;
+            /**
+             * @description The what-if: { treatAsPublished?: PolicyDocument[] (draft versions, at most 20), ignoreVersions?: { policyId, version }[] } (docs/rewards.md)
+             * @example {
+             *       "treatAsPublished": [
+             *         {
+             *           "id": "city-police-new-media-rewards",
+             *           "version": 2,
+             *           "…": "…"
+             *         }
+             *       ]
+             *     }
+             */
+            policies: {
+                [key: string]: unknown;
+            };
+        };
+        ComparisonStartedResponse: {
+            /** Format: uuid */
+            runId: string;
+            /** @description Log position of RewardComparisonStarted (null when this Idempotency-Key already started it) */
+            position: string | null;
+            duplicate: boolean;
+        };
+        StartRecomputationRequest: {
+            /**
+             * Format: date
+             * @description First business date the diff covers (included); absent: all
+             */
+            from?: string;
+            /**
+             * Format: date
+             * @description Last business date the diff covers (included); absent: all
+             */
+            to?: string;
+            /** @example 2027 revision: 150 yuan per WeChat item */
+            purpose?: string;
+            /** @example city-police-new-media-rewards */
+            policyId: string;
+            version: number;
+        };
+        RunDocument: {
+            /** Format: uuid */
+            runId: string;
+            /** @enum {string} */
+            kind: "what-if" | "recomputation";
+            /** @description The what-if parameter (what-if) */
+            policies: {
+                [key: string]: unknown;
+            } | null;
+            /** @description { policyId, version, publishedAtPosition } (recomputation) */
+            policy: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date */
+            from: string | null;
+            /** Format: date */
+            to: string | null;
+            purpose: string | null;
+            beforeBuildId: string;
+            afterBuildId: string;
+            /** @description The position the before build stops at */
+            beforePosition: string;
+            /** @description The position the after build stops at */
+            afterPosition: string;
+            /** Format: uuid */
+            requestedBy: string;
+            /** Format: date-time */
+            requestedAt: string;
+        };
+        BuildProgressDocument: {
+            buildId: string;
+            position: string;
+            targetPosition: string | null;
+            headPosition: string;
+            eventsDone: number;
+            eventsPerSecond: number;
+            reachedTarget: boolean;
+            /** Format: date-time */
+            reachedTargetAt: string | null;
+        };
+        BuildsDocument: {
+            /** @description null once expired */
+            before: components["schemas"]["BuildProgressDocument"] | null;
+            after: components["schemas"]["BuildProgressDocument"] | null;
+        };
+        SideDocument: {
+            points: number;
+            amountFen: number;
+            rankByMoney: number | null;
+            rankByPoints: number | null;
+        };
+        DiffRowDocument: {
+            payee: components["schemas"]["PayeeDocument"];
+            /**
+             * @description Business month
+             * @example 2026-03
+             */
+            period: string;
+            before: components["schemas"]["SideDocument"];
+            after: components["schemas"]["SideDocument"];
+            deltaPoints: number;
+            deltaFen: number;
+            deltaYuan: number;
+            /** @description before - after: positive is a climb */
+            deltaRankByMoney: number | null;
+            deltaRankByPoints: number | null;
+            /**
+             * @example [
+             *       "city-police-new-media-rewards@1/wechat-item-100-yuan",
+             *       "city-police-new-media-rewards@2/wechat-item-100-yuan"
+             *     ]
+             */
+            rules: string[];
+        };
+        DiffTotalsDocument: {
+            deltaPoints: number;
+            deltaFen: number;
+            payees: number;
+        };
+        DiffDocument: {
+            rows: components["schemas"]["DiffRowDocument"][];
+            totals: components["schemas"]["DiffTotalsDocument"];
+        };
+        ComparisonResponse: {
+            run: components["schemas"]["RunDocument"];
+            /** @enum {string} */
+            status: "running" | "done" | "expired";
+            builds: components["schemas"]["BuildsDocument"];
+            /** @description null until both builds reached their position */
+            diff: components["schemas"]["DiffDocument"] | null;
         };
         DeadlineResponse: {
             /** Format: uuid */
@@ -15539,6 +15734,436 @@ export interface operations {
              * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
              *
              *     Requires payouts.mine
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    RewardComparisonsHttpController_whatIf: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartWhatIfRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComparisonStartedResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.whatif
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `build-parameter-invalid`: A shadow build parameter's value is refused by the projection's check (`field` names it; the detail says why).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:build-parameter-invalid";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    RewardComparisonsHttpController_recomputation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartRecomputationRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComparisonStartedResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.whatif
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `policy-version-not-published`: The policy version named was never published: there is no publication to recompute.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:policy-version-not-published";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    RewardComparisonsHttpController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComparisonResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.whatif.read
              */
             403: {
                 headers: {

@@ -1,0 +1,85 @@
+import type { DemoOrganization } from '@app/organization';
+import type { PolicyDocument } from '@app/policies';
+import { loadExamplePolicy } from '@app/policies/testing';
+import { AuthHeaders, demoAuth, draftContent, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
+
+/**
+ * What-if runs and recomputations through HTTP (issue 10 items 5 and 6): a February WeChat item paid 100 yuan;
+ * a draft version paying 150 yuan is run as a what-if, then published and its publication recomputed.
+ */
+describe('rewards: what-if runs and recomputations (HTTP)', () => {
+  let t: TestApp;
+  let demo: DemoOrganization;
+  const auth: Record<string, AuthHeaders> = {};
+  const rewards = loadExamplePolicy('city-police-new-media-rewards.json');
+  const v2: PolicyDocument = { ...rewards, version: 2, effectiveFrom: '2026-01-01', rules: { ...rewards.rules, itemRewards: rewards.rules.itemRewards!.map((r) => (r.id === 'wechat-item-100-yuan' ? { ...r, amountFen: 15000 } : r)) } };
+  const me = () => demo.byRole.reporter.memberId;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    demo = await seedDemo(t);
+    Object.assign(auth, await demoAuth(t, demo));
+    await publishPolicy(t, auth.administrator!, 'law-enforcement-bureau-001C.json');
+    await publishPolicy(t, auth.administrator!, 'city-police-new-media-rewards.json');
+    const id = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: demo.units.office, ...draftContent(me()) }).expect(201)).body.draftId as string;
+    await t.http.post(`/v1/drafts/${id}/submit`).set(auth.reporter!).expect(200);
+    await t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(auth['unit_head@办公室']!).send({ comment: '同意' }).expect(200);
+    await t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'may_publish' }).expect(200);
+    await t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({}).expect(200);
+    await t.http.post(`/v1/drafts/${id}/publications`).set(auth.office_reviewer!).send({ channelId: demo.channels.wechat, url: 'https://mp.weixin.qq.com/s/c', publishedAt: '2026-02-20T02:00:00.000Z', exclusiveFirstRelease: false }).expect(201);
+    await t.settle();
+  }, 120_000);
+  afterAll(() => t.close());
+
+  /** Polls the comparison until both builds reached their position. */
+  async function done(runId: string) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await t.http.get(`/v1/rewards/comparisons/${runId}`).set(auth.auditor!).expect(200);
+      if (res.body.status === 'done') return res.body;
+      if (Date.now() > deadline) throw new Error(`comparison ${runId} not done: ${JSON.stringify(res.body.builds)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  const money = async (buildId: string) =>
+    ((await t.http.get('/v1/rewards/leaderboard?by=money&period=2026-02').set(auth.administrator!).set('X-Read-Build', buildId).expect(200)).body.rows as { id: string; amountFen: number }[]).find((r) => r.id === me())!.amountFen;
+
+  it('a what-if of a draft version: recorded, its diff per payee and month names the rules, equals the difference of its two builds, live untouched', async () => {
+    const started = await t.http.post('/v1/rewards/comparisons/what-if').set(auth.administrator!).set('Idempotency-Key', 'what-if-150').send({ policies: { treatAsPublished: [v2] }, purpose: '150 yuan per WeChat item' }).expect(202);
+    const again = await t.http.post('/v1/rewards/comparisons/what-if').set(auth.administrator!).set('Idempotency-Key', 'what-if-150').send({ policies: { treatAsPublished: [v2] }, purpose: '150 yuan per WeChat item' }).expect(202);
+    expect(again.body).toMatchObject({ runId: started.body.runId, duplicate: true });
+    const run = await done(started.body.runId);
+    expect(run.run).toMatchObject({ kind: 'what-if', purpose: '150 yuan per WeChat item', requestedBy: demo.byRole.administrator.memberId });
+    const row = run.diff.rows.find((r: { payee: { id: string }; period: string }) => r.payee.id === me() && r.period === '2026-02');
+    expect(row).toMatchObject({ before: { amountFen: 10000, rankByMoney: 1 }, after: { amountFen: 15000, rankByMoney: 1 }, deltaFen: 5000, deltaYuan: 50, deltaRankByMoney: 0 });
+    expect(row.rules).toEqual([`${rewards.id}@1/wechat-item-100-yuan`, `${rewards.id}@2/wechat-item-100-yuan`]);
+    // the diff is the difference of the two builds (each a full rebuild, with and without the draft)
+    expect((await money(run.run.afterBuildId)) - (await money(run.run.beforeBuildId))).toBe(row.deltaFen);
+    const live = (await t.http.get('/v1/rewards/leaderboard?by=money&period=2026-02').set(auth.administrator!).expect(200)).body.rows.find((r: { id: string }) => r.id === me());
+    expect(live.amountFen).toBe(10000);
+    // recorded in the log: who, when, which draft, which positions
+    const events = await t.store.readStream(`rewardComparison-${started.body.runId}`);
+    expect(events.map((e) => e.type)).toEqual(['RewardComparisonStarted']);
+  });
+
+  it('a recomputation of a published version says what its publication changed, per payee and month', async () => {
+    await publishPolicy(t, auth.administrator!, v2);
+    const started = await t.http.post('/v1/rewards/comparisons/recomputation').set(auth.administrator!).send({ policyId: rewards.id, version: 2 }).expect(202);
+    const run = await done(started.body.runId);
+    expect(run.run.policy).toMatchObject({ policyId: rewards.id, version: 2 });
+    expect(BigInt(run.run.afterPosition) - BigInt(run.run.beforePosition)).toBe(1n);
+    expect(run.diff.rows.filter((r: { payee: { id: string } }) => r.payee.id === me()).map((r: { period: string; deltaFen: number }) => [r.period, r.deltaFen])).toEqual([['2026-02', 5000]]);
+    expect(run.diff.totals).toMatchObject({ deltaFen: 5000, payees: 1 });
+  });
+
+  it('refuses the unpublished, the malformed and the unauthorised', async () => {
+    const missing = await t.http.post('/v1/rewards/comparisons/recomputation').set(auth.administrator!).send({ policyId: rewards.id, version: 9 });
+    expect({ status: missing.status, type: missing.body.type }).toEqual({ status: 422, type: expect.stringContaining('policy-version-not-published') });
+    const bad = await t.http.post('/v1/rewards/comparisons/what-if').set(auth.administrator!).send({ policies: { pointsScale: 2 } });
+    expect(bad.status).toBe(422);
+    expect((await t.http.post('/v1/rewards/comparisons/what-if').set(auth.administrator!).send({ policies: {}, from: '2026-03-01', to: '2026-02-01' })).status).toBe(400);
+    expect((await t.http.post('/v1/rewards/comparisons/what-if').set(auth.finance!).send({ policies: {} })).status).toBe(403);
+    expect((await t.http.get('/v1/rewards/comparisons/00000000-0000-4000-8000-000000000001').set(auth.reporter!)).status).toBe(403);
+    expect((await t.http.get('/v1/rewards/comparisons/00000000-0000-4000-8000-000000000001').set(auth.auditor!)).status).toBe(404);
+  });
+});
