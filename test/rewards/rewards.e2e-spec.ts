@@ -1,6 +1,8 @@
 import type { DemoOrganization } from '@app/organization';
 import type { PolicyDocument } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
+import { businessCalendarStream, businessPeriodEventId } from '@app/kernel';
+import { REWARDS_TIME_ZONE } from '@app/rewards';
 import { AuthHeaders, demoAuth, draftContent, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
 
 /**
@@ -100,6 +102,22 @@ describe('rewards: leaderboards and explain (HTTP)', () => {
     expect(whatIf.body.rows.find((r: { id: string }) => r.id === demo.byRole.reporter.memberId).amountFen).toBe(35000);
     const live = await get('/v1/rewards/leaderboard?by=money&period=2026-02');
     expect(live.body.rows.find((r: { id: string }) => r.id === demo.byRole.reporter.memberId).amountFen).toBe(30000);
+  });
+
+  it('once February has ended (BusinessPeriodEnded), the monthly unit WeChat ranking pays its first prize as a ranking line', async () => {
+    const eventId = businessPeriodEventId(REWARDS_TIME_ZONE, 'month', '2026-02');
+    await t.store.appendToStream(businessCalendarStream('month'), [
+      {
+        type: 'BusinessPeriodEnded',
+        data: { period: 'month', key: '2026-02', startedAt: '2026-01-31T16:00:00.000Z', endedAt: '2026-02-28T16:00:00.000Z', timeZone: REWARDS_TIME_ZONE },
+        metadata: { eventId, commandId: eventId, correlationId: eventId, causationId: eventId, actorId: 'system', schemaVersion: 1 },
+      },
+    ]);
+    const prize = await get(`/v1/rewards/entitlements?unitId=${demo.units.office}&family=ranking&period=2026-02`);
+    expect(prize.body.lines).toEqual([expect.objectContaining({ family: 'ranking', amountFen: 50000, payee: { kind: 'unit', id: demo.units.office }, businessDate: '2026-02-28', history: null })]);
+    expect(prize.body.lines[0].eventIds[0]).toBe(eventId);
+    const units = await get('/v1/rewards/leaderboard?subject=unit&by=money&period=2026-02');
+    expect(units.body.rows[0]).toMatchObject({ id: demo.units.office, amountFen: 80000, items: 1 });
   });
 
   it('a reporter reads the leaderboard and their own lines, not everyone\u2019s; bad ranges name the field', async () => {

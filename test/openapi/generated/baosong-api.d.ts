@@ -3094,7 +3094,7 @@ export interface components {
             amountFen: number;
             /** @description Entitlement lines in the range */
             lines: number;
-            /** @description Items with at least one line in the range */
+            /** @description Items with at least one line in the range (ranking prizes are not items) */
             items: number;
             /** @description Items submitted in the range (a member: as first author) */
             submitted: number;
@@ -3138,7 +3138,7 @@ export interface components {
             policyVersion: number;
             ruleId: string;
             /** @enum {string} */
-            family: "item" | "engagement" | "adoption";
+            family: "item" | "engagement" | "adoption" | "ranking";
             points: number;
             amountFen: number;
             lines: number;
@@ -3169,7 +3169,7 @@ export interface components {
              */
             key: string;
             /** @enum {string} */
-            family: "item" | "engagement" | "adoption";
+            family: "item" | "engagement" | "adoption" | "ranking";
             payee: components["schemas"]["PayeeDocument"];
             /**
              * Format: uuid
@@ -3190,10 +3190,10 @@ export interface components {
             /** @description The events the line was computed from */
             eventIds: string[];
             /**
-             * @description The item's history
+             * @description The item's history; null for a ranking prize (no item: its parameters say which period and rank)
              * @example /v1/drafts/5b0c…
              */
-            history: string;
+            history: string | null;
         };
         EntitlementsResponse: {
             /** Format: date */
@@ -14193,7 +14193,7 @@ export interface operations {
                 from?: string;
                 /** @description Last business date (included) */
                 to?: string;
-                family?: "item" | "engagement" | "adoption";
+                family?: "item" | "engagement" | "adoption" | "ranking";
                 draftId?: string;
                 limit?: number;
                 /** @description The `next` value of the previous page */
@@ -14350,7 +14350,7 @@ export interface operations {
                 from?: string;
                 /** @description Last business date (included) */
                 to?: string;
-                family?: "item" | "engagement" | "adoption";
+                family?: "item" | "engagement" | "adoption" | "ranking";
                 draftId?: string;
                 limit?: number;
                 /** @description The `next` value of the previous page */
@@ -14664,7 +14664,7 @@ export interface operations {
                 from?: string;
                 /** @description Last business date (included) */
                 to?: string;
-                family?: "item" | "engagement" | "adoption";
+                family?: "item" | "engagement" | "adoption" | "ranking";
                 draftId?: string;
                 /** @description Lines paid to this member or unit */
                 payeeId?: string;
@@ -14827,7 +14827,7 @@ export interface operations {
                 from?: string;
                 /** @description Last business date (included) */
                 to?: string;
-                family?: "item" | "engagement" | "adoption";
+                family?: "item" | "engagement" | "adoption" | "ranking";
                 draftId?: string;
                 /** @description csv: UTF-8 with BOM, CRLF, RFC 4180; xlsx: one sheet, bold frozen header, yuan 0.00, rates 0.00% */
                 format?: "csv" | "xlsx";

@@ -27,7 +27,7 @@ export class LeaderboardQuery extends RangeQuery {
 }
 
 export class MyEntitlementsQuery extends RangeQuery {
-  @ApiPropertyOptional({ enum: ['item', 'engagement', 'adoption'] }) @IsOptional() @IsIn(['item', 'engagement', 'adoption']) family?: string;
+  @ApiPropertyOptional({ enum: ['item', 'engagement', 'adoption', 'ranking'] }) @IsOptional() @IsIn(['item', 'engagement', 'adoption', 'ranking']) family?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() draftId?: string;
   @ApiPropertyOptional({ default: 200, minimum: 1, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
   @ApiPropertyOptional({ default: 0, minimum: 0, description: 'The `next` value of the previous page' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000_000) offset?: number;

@@ -7,7 +7,7 @@ export class LeaderboardRowResponse {
   @ApiProperty({ type: 'integer', example: 137 }) points!: number;
   @ApiProperty({ type: 'integer', example: 32000, description: 'Money in fen (1 yuan = 100 fen)' }) amountFen!: number;
   @ApiProperty({ type: 'integer', description: 'Entitlement lines in the range' }) lines!: number;
-  @ApiProperty({ type: 'integer', description: 'Items with at least one line in the range' }) items!: number;
+  @ApiProperty({ type: 'integer', description: 'Items with at least one line in the range (ranking prizes are not items)' }) items!: number;
   @ApiProperty({ type: 'integer', description: 'Items submitted in the range (a member: as first author)' }) submitted!: number;
   @ApiProperty({ type: 'integer', description: 'Items with an adoption in the range' }) adopted!: number;
   @ApiProperty({ type: 'integer', description: 'Items with a leader\'s instruction (批示) in the range' }) instructed!: number;
@@ -38,7 +38,7 @@ class LinePolicyDocument {
 export class EntitlementLineResponse {
   @ApiProperty({ format: 'uuid' }) draftId!: string;
   @ApiProperty({ example: 'item:city-police-new-media-rewards:wechat-item-100-yuan:5b0c…', description: 'Unique within the item: family, policy, rule, the fact' }) key!: string;
-  @ApiProperty({ enum: ['item', 'engagement', 'adoption'] }) family!: string;
+  @ApiProperty({ enum: ['item', 'engagement', 'adoption', 'ranking'] }) family!: string;
   @ApiProperty({ type: PayeeDocument }) payee!: PayeeDocument;
   @ApiProperty({ format: 'uuid', description: 'The item\'s unit' }) unitId!: string;
   @ApiProperty({ format: 'date', description: 'Business date of the fact the line is for (publication, adoption, rating, instruction, submission)' }) businessDate!: string;
@@ -47,7 +47,7 @@ export class EntitlementLineResponse {
   @ApiProperty({ example: 'wechat news' }) reason!: string;
   @ApiProperty({ type: LinePolicyDocument }) policy!: LinePolicyDocument;
   @ApiProperty({ type: [String], description: 'The events the line was computed from' }) eventIds!: string[];
-  @ApiProperty({ example: '/v1/drafts/5b0c…', description: 'The item\'s history' }) history!: string;
+  @ApiProperty({ type: String, nullable: true, example: '/v1/drafts/5b0c…', description: 'The item\'s history; null for a ranking prize (no item: its parameters say which period and rank)' }) history!: string | null;
 }
 
 class TotalsDocument {
@@ -61,7 +61,7 @@ class RuleTotalDocument {
   @ApiProperty() policyId!: string;
   @ApiProperty({ type: 'integer' }) policyVersion!: number;
   @ApiProperty() ruleId!: string;
-  @ApiProperty({ enum: ['item', 'engagement', 'adoption'] }) family!: string;
+  @ApiProperty({ enum: ['item', 'engagement', 'adoption', 'ranking'] }) family!: string;
   @ApiProperty({ type: 'integer' }) points!: number;
   @ApiProperty({ type: 'integer' }) amountFen!: number;
   @ApiProperty({ type: 'integer' }) lines!: number;

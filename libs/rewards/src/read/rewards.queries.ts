@@ -85,7 +85,7 @@ export class RewardsQueries {
     const inRange = (expr: string) => `${day(expr)} BETWEEN $1::date AND $2::date`;
     const result = await this.pool.query(
       `WITH earned AS (
-         SELECT ${lineKey} AS id, sum(points)::bigint AS points, sum(amount_fen)::bigint AS amount_fen, count(*)::int AS lines, count(DISTINCT draft_id)::int AS items
+         SELECT ${lineKey} AS id, sum(points)::bigint AS points, sum(amount_fen)::bigint AS amount_fen, count(*)::int AS lines, count(DISTINCT draft_id) FILTER (WHERE family <> 'ranking')::int AS items
            FROM ${r.t('entitlements')} WHERE business_date BETWEEN $1::date AND $2::date ${lineFilter} GROUP BY 1),
        counted AS (
          SELECT ${itemKey} AS id,
@@ -142,7 +142,7 @@ export class RewardsQueries {
                    AND ($5::uuid IS NULL OR draft_id = $5) AND ($6::text IS NULL OR family = $6)`;
     const params = [q.range.from, q.range.to, q.payeeId ?? null, q.unitId ?? null, q.draftId ?? null, q.family ?? null];
     const totals = await this.pool.query(
-      `SELECT COALESCE(sum(points), 0)::bigint AS points, COALESCE(sum(amount_fen), 0)::bigint AS amount_fen, count(*)::int AS lines, count(DISTINCT draft_id)::int AS items
+      `SELECT COALESCE(sum(points), 0)::bigint AS points, COALESCE(sum(amount_fen), 0)::bigint AS amount_fen, count(*)::int AS lines, count(DISTINCT draft_id) FILTER (WHERE family <> 'ranking')::int AS items
          FROM ${r.t('entitlements')} WHERE ${where}`,
       params,
     );
@@ -184,7 +184,7 @@ export class RewardsQueries {
         reason: row.reason as string,
         policy: { policyId: row.policy_id as string, version: row.policy_version as number, ruleId: row.rule_id as string, parameters: row.parameters as unknown },
         eventIds: row.event_ids as string[],
-        history: `/v1/drafts/${row.draft_id as string}`,
+        history: row.family === 'ranking' ? null : `/v1/drafts/${row.draft_id as string}`,
       })),
       next: lines.rows.length === q.limit ? q.offset + q.limit : null,
     };
