@@ -1,7 +1,7 @@
 import type { DemoOrganization } from '@app/organization';
 import type { PolicyDocument } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
-import { AuthHeaders, demoAuth, draftContent, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
+import { AuthHeaders, publishedDemoDraft, publishPolicy, startRewardsDemoApp, TestApp } from '@test/support';
 
 /**
  * What-if runs and recomputations through HTTP (issue 10 items 5 and 6): a February WeChat item paid 100 yuan;
@@ -16,17 +16,11 @@ describe('rewards: what-if runs and recomputations (HTTP)', () => {
   const me = () => demo.byRole.reporter.memberId;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    demo = await seedDemo(t);
-    Object.assign(auth, await demoAuth(t, demo));
-    await publishPolicy(t, auth.administrator!, 'law-enforcement-bureau-001C.json');
-    await publishPolicy(t, auth.administrator!, 'city-police-new-media-rewards.json');
-    const id = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: demo.units.office, ...draftContent(me()) }).expect(201)).body.draftId as string;
-    await t.http.post(`/v1/drafts/${id}/submit`).set(auth.reporter!).expect(200);
-    await t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(auth['unit_head@办公室']!).send({ comment: '同意' }).expect(200);
-    await t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'may_publish' }).expect(200);
-    await t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({}).expect(200);
-    await t.http.post(`/v1/drafts/${id}/publications`).set(auth.office_reviewer!).send({ channelId: demo.channels.wechat, url: 'https://mp.weixin.qq.com/s/c', publishedAt: '2026-02-20T02:00:00.000Z', exclusiveFirstRelease: false }).expect(201);
+    const app = await startRewardsDemoApp();
+    t = app.t;
+    demo = app.demo;
+    Object.assign(auth, app.auth);
+    await publishedDemoDraft(t, demo, auth, '2026-02-20T02:00:00.000Z');
     await t.settle();
   }, 120_000);
   afterAll(() => t.close());

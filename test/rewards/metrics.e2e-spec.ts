@@ -1,5 +1,5 @@
 import type { DemoOrganization } from '@app/organization';
-import { AuthHeaders, demoAuth, draftContent, expectUnchanged, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
+import { AuthHeaders, demoAuth, expectUnchanged, publishedDemoDraft, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
 
 /**
  * Engagement metrics through HTTP (issue 10 item 1): POST /v1/metrics takes a batch and answers per item; the
@@ -10,24 +10,6 @@ describe('engagement metrics (HTTP)', () => {
   let demo: DemoOrganization;
   const auth: Record<string, AuthHeaders> = {};
   const publishedAt = '2026-02-20T02:00:00.000Z';
-
-  /** A draft walked through the 001-C chain and published on the demo WeChat account: its ids. */
-  async function publishedDraft(): Promise<{ draftId: string; publicationId: string }> {
-    const content = draftContent(demo.byRole.reporter.memberId);
-    const draftId = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: demo.units.office, ...content }).expect(201)).body.draftId as string;
-    await t.http.post(`/v1/drafts/${draftId}/submit`).set(auth.reporter!).expect(200);
-    await t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(auth['unit_head@办公室']!).send({ comment: '同意' }).expect(200);
-    await t.http.post(`/v1/drafts/${draftId}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'may_publish' }).expect(200);
-    await t.http.post(`/v1/drafts/${draftId}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({}).expect(200);
-    await t.http
-      .post(`/v1/drafts/${draftId}/publications`)
-      .set(auth.office_reviewer!)
-      .send({ channelId: demo.channels.wechat, url: 'https://mp.weixin.qq.com/s/m', publishedAt, exclusiveFirstRelease: true })
-      .expect(201);
-    const events = await t.store.readStream(`draft-${draftId}`);
-    const publicationId = (events.find((e) => e.type === 'DraftPublished')!.data as { publicationId: string }).publicationId;
-    return { draftId, publicationId };
-  }
 
   let p: { draftId: string; publicationId: string };
   const obs = (extra: Record<string, unknown> = {}) => ({
@@ -48,7 +30,7 @@ describe('engagement metrics (HTTP)', () => {
     demo = await seedDemo(t);
     Object.assign(auth, await demoAuth(t, demo));
     await publishPolicy(t, auth.administrator!, 'law-enforcement-bureau-001C.json');
-    p = await publishedDraft();
+    p = await publishedDemoDraft(t, demo, auth, publishedAt, { exclusiveFirstRelease: true });
   }, 90_000);
   afterAll(async () => {
     await t.close();
@@ -110,7 +92,7 @@ describe('engagement metrics (HTTP)', () => {
   });
 
   it('rejects the observations of a retracted draft\'s publication (draft-retracted) and of an unknown draft', async () => {
-    const other = await publishedDraft();
+    const other = await publishedDemoDraft(t, demo, auth, publishedAt, { exclusiveFirstRelease: true });
     await t.http.post(`/v1/drafts/${other.draftId}/retract`).set(auth.office_reviewer!).send({ reason: '数据有误' }).expect(200);
     const res = await post([obs(other), obs({ draftId: '00000000-0000-4000-8000-000000000002' })]).expect(200);
     expect(res.body.results.map((r: { problem: { type: string; field: string } }) => [r.problem.type, r.problem.field])).toEqual([

@@ -1,7 +1,7 @@
 import type { DemoOrganization } from '@app/organization';
 import type { PolicyDocument } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
-import { AuthHeaders, demoAuth, draftContent, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
+import { AuthHeaders, publishedDemoDraft, publishPolicy, startRewardsDemoApp, TestApp } from '@test/support';
 
 /**
  * Payout periods and the ledger through HTTP (issue 10 item 4): a February item paid 100 yuan, the period closed
@@ -15,24 +15,14 @@ describe('payouts: periods, statements, ledger (HTTP)', () => {
   const rewards = loadExamplePolicy('city-police-new-media-rewards.json');
   const author = () => ({ kind: 'member', id: demo.byRole.reporter.memberId });
 
-  async function publishedDraft(publishedAt: string): Promise<string> {
-    const id = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: demo.units.office, ...draftContent(demo.byRole.reporter.memberId) }).expect(201)).body.draftId as string;
-    await t.http.post(`/v1/drafts/${id}/submit`).set(auth.reporter!).expect(200);
-    await t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(auth['unit_head@办公室']!).send({ comment: '同意' }).expect(200);
-    await t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'may_publish' }).expect(200);
-    await t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({}).expect(200);
-    await t.http.post(`/v1/drafts/${id}/publications`).set(auth.office_reviewer!).send({ channelId: demo.channels.wechat, url: `https://mp.weixin.qq.com/s/${id}`, publishedAt, exclusiveFirstRelease: false }).expect(201);
-    return id;
-  }
   const finance = () => auth.finance!;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    demo = await seedDemo(t);
-    Object.assign(auth, await demoAuth(t, demo));
-    await publishPolicy(t, auth.administrator!, 'law-enforcement-bureau-001C.json');
-    await publishPolicy(t, auth.administrator!, 'city-police-new-media-rewards.json');
-    await publishedDraft('2026-02-20T02:00:00.000Z');
+    const app = await startRewardsDemoApp();
+    t = app.t;
+    demo = app.demo;
+    Object.assign(auth, app.auth);
+    await publishedDemoDraft(t, demo, auth, '2026-02-20T02:00:00.000Z');
     await t.settle();
   }, 120_000);
   afterAll(() => t.close());

@@ -3,7 +3,7 @@ import type { PolicyDocument } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
 import { businessCalendarStream, businessPeriodEventId } from '@app/kernel';
 import { REWARDS_TIME_ZONE } from '@app/rewards';
-import { AuthHeaders, demoAuth, draftContent, publishPolicy, seedDemo, startTestApp, TestApp } from '@test/support';
+import { AuthHeaders, demoWechatFollowersAt, publishedDemoDraft, startRewardsDemoApp, TestApp } from '@test/support';
 
 /**
  * Entitlements, leaderboards and explain through HTTP (issue 10 items 2, 3, 6, 7 in part): the demo institution
@@ -17,25 +17,6 @@ describe('rewards: leaderboards and explain (HTTP)', () => {
   const rewards = loadExamplePolicy('city-police-new-media-rewards.json');
   let draftId: string;
 
-  async function publishedDraft(publishedAt: string): Promise<{ draftId: string; publicationId: string }> {
-    const content = draftContent(demo.byRole.reporter.memberId);
-    const id = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: demo.units.office, ...content }).expect(201)).body.draftId as string;
-    await t.http.post(`/v1/drafts/${id}/submit`).set(auth.reporter!).expect(200);
-    await t.http.post(`/v1/drafts/${id}/steps/0/approve`).set(auth['unit_head@办公室']!).send({ comment: '同意' }).expect(200);
-    await t.http.post(`/v1/drafts/${id}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'may_publish' }).expect(200);
-    await t.http.post(`/v1/drafts/${id}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({}).expect(200);
-    await t.http.post(`/v1/drafts/${id}/publications`).set(auth.office_reviewer!).send({ channelId: demo.channels.wechat, url: `https://mp.weixin.qq.com/s/${id}`, publishedAt, exclusiveFirstRelease: false }).expect(201);
-    const events = await t.store.readStream(`draft-${id}`);
-    return { draftId: id, publicationId: (events.find((e) => e.type === 'DraftPublished')!.data as { publicationId: string }).publicationId };
-  }
-
-  /** The channel's follower count at publication, as the organisation recorded it. */
-  async function followersAt(at: string): Promise<number> {
-    const events = await t.store.readStream(`channel-${demo.channels.wechat}`);
-    const counts = events.filter((e) => e.type === 'FollowerCountRecorded').map((e) => e.data as { count: number; asOf: string });
-    return counts.filter((c) => c.asOf <= at).sort((a, b) => (a.asOf < b.asOf ? -1 : 1)).at(-1)!.count;
-  }
-
   const get = async (path: string, as: AuthHeaders = auth.administrator!, build?: string) => {
     const req = t.http.get(path).set(as).set('X-Min-Position', (await t.store.headPosition()).toString());
     if (build) req.set('X-Read-Build', build);
@@ -43,14 +24,13 @@ describe('rewards: leaderboards and explain (HTTP)', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
-    demo = await seedDemo(t);
-    Object.assign(auth, await demoAuth(t, demo));
-    await publishPolicy(t, auth.administrator!, 'law-enforcement-bureau-001C.json');
-    await publishPolicy(t, auth.administrator!, 'city-police-new-media-rewards.json');
-    const p = await publishedDraft('2026-02-20T02:00:00.000Z');
+    const app = await startRewardsDemoApp();
+    t = app.t;
+    demo = app.demo;
+    Object.assign(auth, app.auth);
+    const p = await publishedDemoDraft(t, demo, auth, '2026-02-20T02:00:00.000Z');
     draftId = p.draftId;
-    const followers = await followersAt('2026-02-20T02:00:00.000Z');
+    const followers = await demoWechatFollowersAt(t, demo, '2026-02-20T02:00:00.000Z');
     await t.http
       .post('/v1/metrics')
       .set(auth.office_reviewer!)

@@ -93,3 +93,45 @@ export const officeDraft = (demo: DemoOrganization, extra: Record<string, unknow
   unitId: demo.units.office,
   ...draftContent(demo.byRole.reporter.memberId, extra),
 });
+
+/** The demo institution under the law-enforcement bureau's review chains (001-C) and its new-media reward policy. */
+export async function startRewardsDemoApp(): Promise<{ t: TestApp; demo: DemoOrganization; auth: Record<string, AuthHeaders> }> {
+  const t = await startTestApp();
+  const demo = await seedDemo(t);
+  const auth = await demoAuth(t, demo);
+  await publishPolicy(t, auth.administrator!, 'law-enforcement-bureau-001C.json');
+  await publishPolicy(t, auth.administrator!, 'city-police-new-media-rewards.json');
+  return { t, demo, auth };
+}
+
+/**
+ * A draft of the demo office's reporter walked through the 001-C chain (初审, 保密审查, 分管局领导) and published on
+ * the demo WeChat account at `publishedAt`: its draft and publication ids.
+ */
+export async function publishedDemoDraft(
+  t: TestApp,
+  demo: DemoOrganization,
+  auth: Record<string, AuthHeaders>,
+  publishedAt: string,
+  options: { exclusiveFirstRelease?: boolean } = {},
+): Promise<{ draftId: string; publicationId: string }> {
+  const draftId = (await t.http.post('/v1/drafts').set(auth.reporter!).send({ unitId: demo.units.office, ...draftContent(demo.byRole.reporter.memberId) }).expect(201)).body.draftId as string;
+  await t.http.post(`/v1/drafts/${draftId}/submit`).set(auth.reporter!).expect(200);
+  await t.http.post(`/v1/drafts/${draftId}/steps/0/approve`).set(auth['unit_head@办公室']!).send({ comment: '同意' }).expect(200);
+  await t.http.post(`/v1/drafts/${draftId}/steps/1/approve`).set(auth.confidentiality_reviewer!).send({ verdict: 'may_publish' }).expect(200);
+  await t.http.post(`/v1/drafts/${draftId}/steps/2/approve`).set(auth['leader_in_charge@某市公安局']!).send({}).expect(200);
+  await t.http
+    .post(`/v1/drafts/${draftId}/publications`)
+    .set(auth.office_reviewer!)
+    .send({ channelId: demo.channels.wechat, url: `https://mp.weixin.qq.com/s/${draftId}`, publishedAt, exclusiveFirstRelease: options.exclusiveFirstRelease ?? false })
+    .expect(201);
+  const events = await t.store.readStream(`draft-${draftId}`);
+  return { draftId, publicationId: (events.find((e) => e.type === 'DraftPublished')!.data as { publicationId: string }).publicationId };
+}
+
+/** The demo WeChat account's follower count in force at an instant, as the organisation recorded it. */
+export async function demoWechatFollowersAt(t: TestApp, demo: DemoOrganization, at: string): Promise<number> {
+  const events = await t.store.readStream(`channel-${demo.channels.wechat}`);
+  const counts = events.filter((e) => e.type === 'FollowerCountRecorded').map((e) => e.data as { count: number; asOf: string });
+  return counts.filter((c) => c.asOf <= at).sort((a, b) => (a.asOf < b.asOf ? -1 : 1)).at(-1)!.count;
+}
