@@ -185,6 +185,33 @@ describe('rewards projection (entitlements), written in bulk', () => {
     ]);
   }, 60_000);
 
+  it('property: a version published anywhere in the log with a past effective date gives, live in any batching, what a rebuild gives', async () => {
+    const base = history().events;
+    const firstAfterV1 = base.findIndex((e) => e.type === 'PolicyPublished') + 1;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'),
+        fc.integer({ min: firstAfterV1, max: base.length }),
+        fc.integer({ min: 1, max: 6 }),
+        async (effectiveFrom, at, size) => {
+          const v2 = { ...collegeA2, effectiveFrom };
+          const extra = new EventLog();
+          extra.append(`policy-${collegeA.id}`, 'Filler', {}); // revisions 0 and 1 are v1's drafted and published
+          extra.append(`policy-${collegeA.id}`, 'Filler', {});
+          publish(extra, v2, '2026-04-10T00:00:00.000Z', true);
+          const events = [...base.slice(0, at), ...extra.events.slice(2), ...base.slice(at)].map((e, i) => ({ ...e, position: BigInt(i + 1) }));
+          const live = await build(chunks(events, size));
+          expect(live).toEqual(await build([events]));
+          // and it is the policy in force at each publication's business date that pays
+          const paid = lines(live).filter((l) => l.rule_id === 'wechat-item-100-yuan').sort((a, b) => a.business_date.localeCompare(b.business_date));
+          expect(paid.map((l) => [l.business_date, l.amount_fen])).toEqual(paid.map((l) => [l.business_date, l.business_date >= effectiveFrom ? 15000 : 10000]));
+          expect(paid).toHaveLength(3);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  }, 180_000);
+
   it('property: entitlements do not depend on the order in which metric observations arrive, nor on the batching', async () => {
     const observation = fc.record({ draft: fc.integer({ min: 1, max: 3 }), day: fc.integer({ min: 0, max: 9 }), reads: fc.integer({ min: 0, max: 20_000 }), source: fc.constantFrom('platform', 'manual') });
     await fc.assert(
