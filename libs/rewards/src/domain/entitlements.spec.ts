@@ -112,6 +112,21 @@ describe('entitlements (the sources\u2019 numbers)', () => {
     ]);
   });
 
+  it('003-A staff bonus (R3.28): +50 points to the author per item adopted by the province, +50 per instruction by a city leader', () => {
+    const lines = entitlementLines(
+      item([
+        ev('DraftAdopted', { adoptionId: 'ad-1', publicationName: '省委办信息', levelKey: 'province', adoptedAt: '2026-03-10T02:00:00.000Z' }),
+        ev('DraftAdopted', { adoptionId: 'ad-2', publicationName: '市委信息', levelKey: 'city', adoptedAt: '2026-03-11T02:00:00.000Z' }),
+        ev('LeaderInstructionRecorded', { instructionId: 'in-1', levelKey: 'city', leader: '市委领导', instructedAt: '2026-03-20T02:00:00.000Z' }),
+      ]),
+      env([loadExamplePolicy('district-office-staff-bonus-003A.json')]),
+    );
+    expect(lines.map((l) => [l.reason, l.points, l.payee])).toEqual([
+      ['adopted at province', 50, { kind: 'member', id: AUTHOR }],
+      ['instructed at city', 50, { kind: 'member', id: AUTHOR }],
+    ]);
+  });
+
   it('001-P: 5/10/20/30/50 by the highest level only (R3.15)', () => {
     const policy = env([loadExamplePolicy('culture-bureau-points-001P.json')]);
     const levels = ['unit', 'district', 'city', 'province', 'national'];
