@@ -2,7 +2,8 @@
  * npm run bench: BENCH_SIZE=small|medium|large (default small). Writes the generated history into a fresh
  * database, then measures in one run: the raw baselines (batched insert, one-row insert transactions from 1 and
  * 16 connections, read-and-parse of the events table), appends through the store (1, 8, 16 writers), the full
- * rebuild of every projection the API registers (events/s, ratio to read-and-parse, RSS) and policy evaluation.
+ * rebuild of every projection the API registers (events/s, ratio to read-and-parse, RSS), the rewards figures
+ * (what-if, recompute, query latency: bench/rewards.ts; BENCH_REWARDS=0 skips them) and policy evaluation.
  * Prints a table with each target met or not, and writes bench/results/<timestamp>.json. docs/performance.md
  * explains the method. BENCH_PROFILE=1 also writes a CPU profile of the rebuild next to the results.
  */
@@ -16,6 +17,7 @@ import { benchSize, writeHistory } from './history';
 import { benchPolicyEvaluation } from './policy-eval';
 import { topSelfTime } from './rebuild';
 import { rebuildInProcess } from './rebuild-process';
+import { benchRewards } from './rewards';
 import { rawOneRowInsertTransactions, storeAppends } from './appends';
 import { Row, renderTable } from './table';
 
@@ -97,6 +99,9 @@ async function main(): Promise<void> {
     });
     rows.push({ group: 'rebuild', name: 'CPU during the rebuild: node / postgres', value: `${rebuild.nodeCpuS} s / ${rebuild.postgresCpuS ?? '?'} s (wall ${(rebuild.ms / 1000).toFixed(1)} s)` });
     log('rebuild done');
+
+    // Rewards: what-if, recompute and query latency over the rebuilt read models (bench/rewards.ts).
+    if (process.env.BENCH_REWARDS !== '0') rows.push(...(await benchRewards(db.url, log)));
 
     // Policy evaluation (compiled once, evaluated per fact).
     const scale = { small: 0.1, medium: 0.3, large: 1 }[SIZE];
