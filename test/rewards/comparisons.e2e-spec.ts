@@ -51,6 +51,11 @@ describe('rewards: what-if runs and recomputations (HTTP)', () => {
     expect((await money(run.run.afterBuildId)) - (await money(run.run.beforeBuildId))).toBe(row.deltaFen);
     const live = (await t.http.get('/v1/rewards/leaderboard?by=money&period=2026-02').set(auth.administrator!).expect(200)).body.rows.find((r: { id: string }) => r.id === me());
     expect(live.amountFen).toBe(10000);
+    // the diff as CSV (English headers)
+    const csv = await t.http.get(`/v1/rewards/comparisons/${started.body.runId}/export?format=csv&lang=en`).set(auth.auditor!).expect(200);
+    const [header, ...lines] = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(header).toBe('Month,Payee kind,Payee,Before (yuan),After (yuan),Delta (yuan),Points before,Points after,Delta points,Rank before,Rank after,Rules');
+    expect(lines).toContain(`2026-02,member,${me()},100.00,150.00,50.00,0,0,0,1,1,${rewards.id}@1/wechat-item-100-yuan; ${rewards.id}@2/wechat-item-100-yuan`);
     // recorded in the log: who, when, which draft, which positions
     const events = await t.store.readStream(`rewardComparison-${started.body.runId}`);
     expect(events.map((e) => e.type)).toEqual(['RewardComparisonStarted']);

@@ -57,6 +57,13 @@ describe('payouts: periods, statements, ledger (HTTP)', () => {
       ['2026-03', 5000, 0, 5000],
     ]);
     expect(ledger.balances).toEqual([{ payee: author(), balanceFen: 5000 }]);
+    // the ledger as CSV (English headers), the same numbers in yuan
+    const csv = await t.http.get(`/v1/payouts/ledger/export?format=csv&lang=en&payeeKind=member&payeeId=${author().id}`).set(auth.auditor!).expect(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const [header, ...lines] = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(header).toBe('Payee kind,Payee,Period,From,To,Entitled points,Entitled (yuan),Adjustments (yuan),Total (yuan),Paid (yuan),Balance (yuan)');
+    expect(lines).toEqual([`member,${author().id},2026-02,2026-02-01,2026-02-28,0,100.00,0.00,100.00,100.00,0.00`, `member,${author().id},2026-03,2026-03-01,2026-03-31,0,0.00,50.00,50.00,0.00,50.00`]);
+    expect((await t.http.get('/v1/payouts/ledger/export?format=csv').set(auth.reporter!)).status).toBe(403);
     const statement = (await t.http.get('/v1/payouts/periods/2026-03/my-statement').set(auth.reporter!).expect(200)).body;
     expect(statement.statement.totalFen).toBe(5000);
   });

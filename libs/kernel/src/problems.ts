@@ -144,6 +144,7 @@ export const PROBLEM_CATALOGUE = {
   'effect-not-failed': { status: 409, meaning: 'Only a failed reactor effect can be retried; this one is pending (the dispatcher delivers it) or performed.', action: 'Check its status (GET /v1/ops/effects).' },
   // ---- rewards: what-if runs and recomputations -------------------------------------------------------------------
   'comparison-exists': { status: 409, meaning: 'A comparison with this id was already started (the same Idempotency-Key answers it without a second run).', action: 'Read it: GET /v1/rewards/comparisons/{runId}.' },
+  'comparison-not-done': { status: 409, meaning: 'The comparison\'s builds have not both reached their position yet (`status`: running or expired): there is no diff to export.', action: 'Poll GET /v1/rewards/comparisons/{runId} until status is done; an expired one must be run again.' },
   'policy-version-not-published': { status: 422, meaning: 'The policy version named was never published: there is no publication to recompute.', action: 'Name a published version (GET /v1/policies), or run a what-if for a draft.' },
   // ---- rewards: payout periods and the ledger (stream `payouts`) ---------------------------------------------------
   'payout-period-exists': { status: 409, meaning: 'A payout period with this id exists with other dates (`periodId`).', action: 'Choose another id, or open it with its recorded dates (idempotent).' },

@@ -9,6 +9,7 @@ import { PayoutsHttpController } from './payouts/payouts.http.controller';
 import { PayoutsService } from './payouts/payouts.service';
 import { RewardComparisonsHttpController } from './comparisons/comparisons.http.controller';
 import { RewardComparisons } from './comparisons/comparisons.service';
+import { LedgerExportsHttpController } from './http/ledger-exports.http.controller';
 import { RewardsExportHttpController } from './http/rewards-export.http.controller';
 import { RewardsExports } from './http/rewards-exports';
 
@@ -17,7 +18,7 @@ import { RewardsExports } from './http/rewards-exports';
  * leaderboards, payout periods and the ledger. docs/rewards.md holds the semantics.
  */
 @Module({
-  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController, RewardsExportHttpController, PayoutsHttpController, RewardComparisonsHttpController],
+  controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController, RewardsExportHttpController, PayoutsHttpController, RewardComparisonsHttpController, LedgerExportsHttpController],
   providers: [PublicationFactsReader, RecordMetricsHandler, RewardsQueries, RewardsExports, PayoutsService, RewardComparisons],
 })
 export class RewardsModule {}

@@ -1310,6 +1310,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payouts/ledger/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger as CSV or XLSX: per payee and closed period, entitled, adjustments, total, paid and balance (yuan) */
+        get: operations["LedgerExportsHttpController_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rewards/comparisons/{runId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A what-if or recomputation diff as CSV or XLSX: per month and payee, before, after and delta in yuan and points, ranks, rules */
+        get: operations["LedgerExportsHttpController_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/deadlines": {
         parameters: {
             query?: never;
@@ -16189,6 +16223,258 @@ export interface operations {
                         type?: "urn:baosong:problem:not-found";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    LedgerExportsHttpController_ledger: {
+        parameters: {
+            query?: {
+                payeeKind?: "member" | "unit";
+                payeeId?: string;
+                /** @description csv: UTF-8 with BOM, CRLF, RFC 4180; xlsx: one sheet, bold frozen header, yuan 0.00, rates 0.00% */
+                format?: "csv" | "xlsx";
+                /** @description Column headers (and the UTF-8 file name) in Chinese or English */
+                lang?: "zh" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description attachment, with an ASCII filename (e.g. leaderboard-member-2026-02.xlsx) and filename* in UTF-8 in the requested language */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires payouts.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `export-too-large`: The export would hold more rows than an export may (`limit`, 50,000; `rows` when known): it is refused, never cut short. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:export-too-large";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    LedgerExportsHttpController_diff: {
+        parameters: {
+            query?: {
+                /** @description csv: UTF-8 with BOM, CRLF, RFC 4180; xlsx: one sheet, bold frozen header, yuan 0.00, rates 0.00% */
+                format?: "csv" | "xlsx";
+                /** @description Column headers (and the UTF-8 file name) in Chinese or English */
+                lang?: "zh" | "en";
+            };
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description attachment, with an ASCII filename (e.g. leaderboard-member-2026-02.xlsx) and filename* in UTF-8 in the requested language */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires rewards.whatif.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `comparison-not-done`: The comparison's builds have not both reached their position yet (`status`: running or expired): there is no diff to export. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:comparison-not-done";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `export-too-large`: The export would hold more rows than an export may (`limit`, 50,000; `rows` when known): it is refused, never cut short. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:export-too-large";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };

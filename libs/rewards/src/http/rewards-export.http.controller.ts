@@ -9,7 +9,7 @@ import { EntitlementsQuery, LeaderboardQuery, MyEntitlementsQuery } from './rewa
 import { attachmentDisposition, EXPORT_FORMATS, EXPORT_LANGS, EXPORT_MEDIA, ExportFormat, ExportLang, MAX_EXPORT_ROWS, renderExport } from './exports';
 import { ExportFile, RewardsExports } from './rewards-exports';
 
-class ExportOptionsQuery {
+export class ExportOptionsQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'csv', description: 'csv: UTF-8 with BOM, CRLF, RFC 4180; xlsx: one sheet, bold frozen header, yuan 0.00, rates 0.00%' })
   @IsOptional()
   @IsIn(EXPORT_FORMATS)
@@ -21,7 +21,7 @@ export class LeaderboardExportQuery extends IntersectionType(LeaderboardQuery, E
 export class EntitlementsExportQuery extends IntersectionType(OmitType(EntitlementsQuery, ['limit', 'offset'] as const), ExportOptionsQuery) {}
 export class MyEntitlementsExportQuery extends IntersectionType(OmitType(MyEntitlementsQuery, ['limit', 'offset'] as const), ExportOptionsQuery) {}
 
-const EXPORT_DOCS = {
+export const EXPORT_DOCS = {
   media: [EXPORT_MEDIA.csv, EXPORT_MEDIA.xlsx],
   problems: ['export-too-large' as const],
   headers: {
@@ -47,7 +47,7 @@ export class RewardsExportHttpController {
   @Endpoint({ summary: 'The leaderboard as CSV or XLSX (rank, name, points, yuan, items submitted, adopted, instructed, 采用率)', description: `${EVERY_ROW} With limit, the first limit rows.`, ...EXPORT_DOCS })
   async leaderboard(@Query() q: LeaderboardExportQuery, @ReadAt() read: ReadSelector, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const file = await this.exports.leaderboard({ subject: q.subject ?? 'member', by: q.by ?? 'points', range: requestedRange(q), limit: q.limit, label: label(q) }, read);
-    return send(res, file, q);
+    return sendExport(res, file, q);
   }
 
   @Get('entitlements/export')
@@ -59,7 +59,7 @@ export class RewardsExportHttpController {
       { ascii: `entitlements-${label(q)}`, zh: `奖励明细-${label(q)}`, sheet: { zh: '奖励明细', en: 'Entitlements' } },
       read,
     );
-    return send(res, file, q);
+    return sendExport(res, file, q);
   }
 
   @Get('my-entitlements/export')
@@ -71,7 +71,7 @@ export class RewardsExportHttpController {
       { ascii: `statement-${label(q)}`, zh: `我的奖励明细-${label(q)}`, sheet: { zh: '我的奖励明细', en: 'Statement' } },
       read,
     );
-    return send(res, file, q);
+    return sendExport(res, file, q);
   }
 }
 
@@ -80,7 +80,8 @@ function label(q: { period?: string; from?: string; to?: string }): string {
   return q.period ?? `${q.from ?? ''}_${q.to ?? ''}`;
 }
 
-async function send(res: Response, file: ExportFile, q: { format?: ExportFormat; lang?: ExportLang }): Promise<StreamableFile> {
+/** Renders an export in the requested format and language and sets its Content-Type and Content-Disposition. */
+export async function sendExport(res: Response, file: ExportFile, q: { format?: ExportFormat; lang?: ExportLang }): Promise<StreamableFile> {
   const format = q.format ?? 'csv';
   const lang = q.lang ?? 'zh';
   const body = await renderExport(file.table(lang), format, lang);
