@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@app/event-store';
 import type { BusinessPeriod } from '@app/kernel';
-import { BatchMapping, batchApplier, ProjectionContext, ProjectionDefinition, TableBuffer, TableSource, tableSpec } from '@app/projections';
+import { BatchMapping, batchApplier, ProjectionContext, ProjectionDefinition, TableBuffer, TableSource, tableSpec, writeBatch } from '@app/projections';
 import {
   checkPolicyWhatIf,
   foldPolicyVersions,
@@ -123,16 +123,7 @@ const FAR_FUTURE = '9999-12-31';
 function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
   return {
     tables(table: TableSource): Batch {
-      const t: Tables = {
-        policies: table(REWARD_TABLES.policies),
-        units: table(REWARD_TABLES.units),
-        members: table(REWARD_TABLES.members),
-        channels: table(REWARD_TABLES.channels),
-        periods: table(REWARD_TABLES.periods),
-        items: table(REWARD_TABLES.items),
-        entitlements: table(REWARD_TABLES.entitlements),
-      };
-      return { t, whatIf, touched: new Set(), policyRanges: [], followerChanges: new Map(), changedDates: [] };
+      return { t: tablesOf(table), whatIf, touched: new Set(), policyRanges: [], followerChanges: new Map(), changedDates: [] };
     },
     want(events, b) {
       // Policies, units and channels number in the tens to thousands: each batch holds them whole.
@@ -205,38 +196,81 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
       }
     },
     finish: {
-      // Items the batch did not touch but whose entitlements it changes: a policy version published, superseded
-      // (or treated as published) re-evaluates the items with a business date in its period; a follower count
-      // the items published on that channel since its date.
-      want(_events, b) {
-        if (b.policyRanges.length > 0) {
-          b.t.items.wantSql({
-            sql: () => `EXISTS (SELECT 1 FROM unnest($1::date[], $2::date[]) AS r(f, t) WHERE x.last_date >= r.f AND x.first_date <= r.t)`,
-            params: [b.policyRanges.map((r) => r.from), b.policyRanges.map((r) => r.to)],
-          });
-        }
-        if (b.followerChanges.size > 0) {
-          const channels = [...b.followerChanges.keys()];
-          b.t.items.wantSql({
-            sql: () => `EXISTS (SELECT 1 FROM unnest($1::text[], $2::date[]) AS c(id, since) WHERE c.id = ANY(x.channel_ids) AND x.last_date >= c.since)`,
-            params: [channels, channels.map((c) => businessDate(b.followerChanges.get(c)!, REWARDS_TIME_ZONE))],
-          });
-        }
-      },
+      // The items the batch touched, under the policies and organisation as the batch left them. The items it did
+      // not touch but whose lines it changes are re-evaluated after it, page by page (reevaluateReached).
+      want() {},
       apply(_events, b) {
         const env = environment(b.t);
         for (const row of b.t.items.rows()) {
-          if (!b.touched.has(row.draft_id) && b.policyRanges.length === 0 && b.followerChanges.size === 0) continue;
-          // the item's lines were dated within its old business dates and are now within its new ones
-          if (row.first_date && row.last_date) b.changedDates.push({ from: row.first_date, to: row.last_date });
-          const after = reevaluate(row, env, b.t);
-          if (after.first_date && after.last_date) b.changedDates.push({ from: after.first_date, to: after.last_date });
+          if (b.touched.has(row.draft_id)) reevaluateRow(row, env, b);
         }
         // a policy version can change a period's prize rules without changing any line
         b.changedDates.push(...b.policyRanges);
       },
     },
   };
+}
+
+function tablesOf(table: TableSource): Tables {
+  return {
+    policies: table(REWARD_TABLES.policies),
+    units: table(REWARD_TABLES.units),
+    members: table(REWARD_TABLES.members),
+    channels: table(REWARD_TABLES.channels),
+    periods: table(REWARD_TABLES.periods),
+    items: table(REWARD_TABLES.items),
+    entitlements: table(REWARD_TABLES.entitlements),
+  };
+}
+
+/** Re-evaluates one item; its lines were dated within its old business dates and are now within its new ones. */
+function reevaluateRow(row: ItemRow, env: RewardsEnvironment, b: Pick<Batch, 'changedDates' | 't'>): void {
+  if (row.first_date && row.last_date) b.changedDates.push({ from: row.first_date, to: row.last_date });
+  const after = reevaluate(row, env, b.t);
+  if (after.first_date && after.last_date) b.changedDates.push({ from: after.first_date, to: after.last_date });
+}
+
+/** Items re-evaluated per page when a batch reaches items it did not touch: memory stays bounded by the page. */
+export const REEVALUATION_PAGE = 2_000;
+
+/**
+ * The items a batch did not touch but whose lines it changes, after its rows are written and in its transaction:
+ * a policy version published, superseded (or treated as published) reaches the items with a business date in its
+ * period; a follower count the items published on that channel since its date. Their ids are read first (ids
+ * only), then each page of REEVALUATION_PAGE items is loaded with the policies, units and channels, re-evaluated
+ * and written: a retroactive version over a whole year of a large history never holds that year in memory.
+ */
+async function reevaluateReached(ctx: Pick<ProjectionContext, 'client' | 't'>, b: Batch): Promise<void> {
+  if (b.policyRanges.length === 0 && b.followerChanges.size === 0) return;
+  const channels = [...b.followerChanges.keys()];
+  const ids = await ctx.client.query<{ draft_id: string }>(
+    `SELECT draft_id FROM ${ctx.t('reward_items')} x
+      WHERE (EXISTS (SELECT 1 FROM unnest($1::date[], $2::date[]) AS r(f, t) WHERE x.last_date >= r.f AND x.first_date <= r.t)
+         OR EXISTS (SELECT 1 FROM unnest($3::text[], $4::date[]) AS c(id, since) WHERE c.id = ANY(x.channel_ids) AND x.last_date >= c.since))
+        AND NOT (draft_id = ANY($5::uuid[]))
+      ORDER BY draft_id`,
+    [
+      b.policyRanges.map((r) => r.from),
+      b.policyRanges.map((r) => r.to),
+      channels,
+      channels.map((c) => businessDate(b.followerChanges.get(c)!, REWARDS_TIME_ZONE)),
+      [...b.touched],
+    ],
+  );
+  for (let i = 0; i < ids.rows.length; i += REEVALUATION_PAGE) {
+    const page = ids.rows.slice(i, i + REEVALUATION_PAGE);
+    await writeBatch(ctx, async (writer) => {
+      const t = tablesOf((spec) => writer.table(spec));
+      t.policies.wantAll();
+      t.units.wantAll();
+      t.channels.wantAll();
+      t.items.want(...page.map((r) => ({ draft_id: r.draft_id })));
+      await writer.load();
+      const env = environment(t);
+      const pageBatch = { t, changedDates: b.changedDates };
+      for (const row of t.items.rows()) reevaluateRow(row, env, pageBatch);
+    });
+  }
 }
 
 /** The policies, units and channels of the batch as evaluation sees them. */
@@ -387,7 +421,10 @@ export const rewardsProjection: ProjectionDefinition = {
     const m = mapping((ctx.parameters.policies ?? {}) as PolicyWhatIf);
     let batch: Batch | undefined;
     await batchApplier<Batch>({ ...m, tables: (table) => (batch = m.tables(table)) })(events, ctx);
-    if (batch) await awardRankingPrizes(ctx, batch);
+    if (batch) {
+      await reevaluateReached(ctx, batch);
+      await awardRankingPrizes(ctx, batch);
+    }
   },
 };
 
