@@ -4,7 +4,7 @@ import { applyInSchema, dumpSchema, EventLog, specMismatches } from '@app/projec
 import type { PolicyDocument } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
 import { createTestDatabase, TestDatabase } from '@test/support';
-import { REWARD_TABLES, rewardsProjection } from './rewards.projection';
+import { REEVALUATION, REWARD_TABLES, rewardsProjection } from './rewards.projection';
 
 const uuid = (prefix: string, n: number) => `00000000-0000-4000-${prefix}-${String(n).padStart(12, '0')}`;
 const UNIT = uuid('8000', 1);
@@ -164,6 +164,21 @@ describe('rewards projection (entitlements), written in bulk', () => {
       [2, 15000],
       [2, 15000],
     ]);
+  }, 60_000);
+
+  it('the items a retroactive version reaches are re-evaluated page by page: pages of one item give what one page gives', async () => {
+    const log = history([], 5);
+    publish(log, collegeA2, '2026-04-10T00:00:00.000Z', true);
+    const { events } = log;
+    const onePage = await build([events.slice(0, -2), events.slice(-2)]);
+    REEVALUATION.page = 1;
+    try {
+      const pages = await build([events.slice(0, -2), events.slice(-2)]);
+      expect(pages).toEqual(onePage);
+    } finally {
+      REEVALUATION.page = 2_000;
+    }
+    expect(lines(onePage).filter((l) => l.rule_id === 'wechat-item-100-yuan').map((l) => l.amount_fen)).toEqual([15000, 15000, 15000, 15000, 15000]);
   }, 60_000);
 
   it('a shadow build treating a draft version as published differs from live only where the draft changes amounts', async () => {

@@ -230,14 +230,17 @@ function reevaluateRow(row: ItemRow, env: RewardsEnvironment, b: Pick<Batch, 'ch
   if (after.first_date && after.last_date) b.changedDates.push({ from: after.first_date, to: after.last_date });
 }
 
-/** Items re-evaluated per page when a batch reaches items it did not touch: memory stays bounded by the page. */
-export const REEVALUATION_PAGE = 2_000;
+/**
+ * Items re-evaluated per page when a batch reaches items it did not touch: memory stays bounded by the page. An
+ * object so a spec can make pages of one item and cross their boundaries (the result never depends on it).
+ */
+export const REEVALUATION = { page: 2_000 };
 
 /**
  * The items a batch did not touch but whose lines it changes, after its rows are written and in its transaction:
  * a policy version published, superseded (or treated as published) reaches the items with a business date in its
  * period; a follower count the items published on that channel since its date. Their ids are read first (ids
- * only), then each page of REEVALUATION_PAGE items is loaded with the policies, units and channels, re-evaluated
+ * only), then each page of REEVALUATION.page items is loaded with the policies, units and channels, re-evaluated
  * and written: a retroactive version over a whole year of a large history never holds that year in memory.
  */
 async function reevaluateReached(ctx: Pick<ProjectionContext, 'client' | 't'>, b: Batch): Promise<void> {
@@ -257,8 +260,8 @@ async function reevaluateReached(ctx: Pick<ProjectionContext, 'client' | 't'>, b
       [...b.touched],
     ],
   );
-  for (let i = 0; i < ids.rows.length; i += REEVALUATION_PAGE) {
-    const page = ids.rows.slice(i, i + REEVALUATION_PAGE);
+  for (let i = 0; i < ids.rows.length; i += REEVALUATION.page) {
+    const page = ids.rows.slice(i, i + REEVALUATION.page);
     await writeBatch(ctx, async (writer) => {
       const t = tablesOf((spec) => writer.table(spec));
       t.policies.wantAll();
