@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import type { DemoOrganization } from '@app/organization';
 import type { PolicyDocument } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
-import { AuthHeaders, demoWechatFollowersAt, publishedDemoDraft, startRewardsDemoApp, TestApp } from '@test/support';
+import { AuthHeaders, publishedDemoDraft, recordDemoWechatReads, startRewardsDemoApp, TestApp } from '@test/support';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -53,13 +53,7 @@ describe('rewards: exports (HTTP)', () => {
     Object.assign(auth, app.auth);
     const p = await publishedDemoDraft(t, demo, auth, '2026-02-20T02:00:00.000Z');
     draftId = p.draftId;
-    const followers = await demoWechatFollowersAt(t, demo, '2026-02-20T02:00:00.000Z');
-    await t.http
-      .post('/v1/metrics')
-      .set(auth.office_reviewer!)
-      .send({ observations: [{ draftId: p.draftId, publicationId: p.publicationId, observedAt: '2026-02-25T02:00:00Z', source: 'wechat-mp-api', reads: Math.ceil(followers * 0.45), reposts: 0, interactions: 0 }] })
-      .expect(200);
-    await t.settle();
+    await recordDemoWechatReads(t, demo, auth, p, { publishedAt: '2026-02-20T02:00:00.000Z', observedAt: '2026-02-25T02:00:00Z', share: 0.45 });
   }, 120_000);
   afterAll(() => t.close());
 

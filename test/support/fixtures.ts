@@ -130,8 +130,28 @@ export async function publishedDemoDraft(
 }
 
 /** The demo WeChat account's follower count in force at an instant, as the organisation recorded it. */
-export async function demoWechatFollowersAt(t: TestApp, demo: DemoOrganization, at: string): Promise<number> {
+async function demoWechatFollowersAt(t: TestApp, demo: DemoOrganization, at: string): Promise<number> {
   const events = await t.store.readStream(`channel-${demo.channels.wechat}`);
   const counts = events.filter((e) => e.type === 'FollowerCountRecorded').map((e) => e.data as { count: number; asOf: string });
   return counts.filter((c) => c.asOf <= at).sort((a, b) => (a.asOf < b.asOf ? -1 : 1)).at(-1)!.count;
+}
+
+/**
+ * Records (POST /v1/metrics, as the office reviewer) one reading of a demo WeChat publication: reads at `share` of
+ * the account's followers at `publishedAt`, observed at `observedAt`; then waits for the read models.
+ */
+export async function recordDemoWechatReads(
+  t: TestApp,
+  demo: DemoOrganization,
+  auth: Record<string, AuthHeaders>,
+  publication: { draftId: string; publicationId: string },
+  reading: { publishedAt: string; observedAt: string; share: number },
+): Promise<void> {
+  const followers = await demoWechatFollowersAt(t, demo, reading.publishedAt);
+  await t.http
+    .post('/v1/metrics')
+    .set(auth.office_reviewer!)
+    .send({ observations: [{ ...publication, observedAt: reading.observedAt, source: 'wechat-mp-api', reads: Math.ceil(followers * reading.share), reposts: 0, interactions: 0 }] })
+    .expect(200);
+  await t.settle();
 }

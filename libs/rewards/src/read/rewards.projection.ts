@@ -431,5 +431,3 @@ export const rewardsProjection: ProjectionDefinition = {
   },
 };
 
-/** The mapping, for unit specs (mapInMemory). */
-export const rewardsMapping = mapping;
