@@ -1,6 +1,6 @@
 import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsArray, IsObject, isISO8601, registerDecorator, ValidateNested, ValidationOptions } from 'class-validator';
+import { IsArray, IsObject, isISO8601, registerDecorator, ValidateNested, ValidationArguments, ValidationOptions } from 'class-validator';
 import { FieldProblem, isUuid, ValidationFailed } from '@app/kernel';
 import { unstorableText } from './input-guard';
 
@@ -116,7 +116,7 @@ export function isInstant(value: unknown): boolean {
 }
 
 /** `constraints` are kept in the validation metadata (the OpenAPI document reads them, see openapi.ts). */
-function predicate(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions, constraints: unknown[] = []): PropertyDecorator {
+function predicate(name: string, test: (value: unknown, args: ValidationArguments) => boolean, message: string, options?: ValidationOptions, constraints: unknown[] = []): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name,
@@ -131,6 +131,24 @@ function predicate(name: string, test: (value: unknown) => boolean, message: str
 export const IsCalendarDate = (options?: ValidationOptions) => predicate('isCalendarDate', isCalendarDate, 'must be a calendar date YYYY-MM-DD', options);
 export const IsInstant = (options?: ValidationOptions) =>
   predicate('isInstant', isInstant, 'must be an ISO 8601 date or date-time on a real calendar day, e.g. 2026-03-01T08:00:00+08:00', options);
+
+/**
+ * The end of a date range: a calendar date (YYYY-MM-DD) on or after the calendar date in `start`, another property
+ * of the same object (`@IsOnOrAfter('from') to`), checked when both are given. The 400 names this property (`to is
+ * before from`), like every other field error; an absent or malformed date is left to the properties' own
+ * validators (IsOptional, IsCalendarDate). Both ends are included: from = to is one day.
+ */
+export const IsOnOrAfter = (start: string, options?: ValidationOptions) =>
+  predicate(
+    'isOnOrAfter',
+    (value, args) => {
+      const first = (args.object as Record<string, unknown>)[start];
+      return !isCalendarDate(value) || !isCalendarDate(first) || (value as string) >= (first as string);
+    },
+    `is before ${start}`,
+    options,
+    [start],
+  );
 
 /** A flat object of text values (报送表 form fields): at most `maxKeys` keys of 1-50 characters, values of at most `maxLength`. */
 export function IsTextMap(limits: { maxKeys: number; maxLength: number }, options?: ValidationOptions): PropertyDecorator {
