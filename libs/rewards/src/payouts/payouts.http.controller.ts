@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'cl
 import { Clock, CLOCK, CommandContext, NotFound, ValidationFailed } from '@app/kernel';
 import { runDecider } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, CommandEndpoint, commandPosition, Endpoint, IsCalendarDate, ValidateNestedObject } from '@app/platform';
+import { CommandCtx, CommandEndpoint, commandPosition, Endpoint, IsCalendarDate, IsOnOrAfter, ValidateNestedObject } from '@app/platform';
 import { PAYOUTS_STREAM, payeeKey, payoutsDecider } from '../domain/payouts.decider';
 import { PayoutsService } from './payouts.service';
 import { LedgerResponse, PayoutCommandResponse, PayoutPeriodResponse, PayeeStatementResponse } from './payouts.responses';
@@ -20,7 +20,7 @@ const periodParam = (periodId: string): string => {
 export class OpenPeriodRequest {
   @ApiProperty({ example: '2026-03', description: '1-40 letters, digits, - or _' }) @Matches(PERIOD, { message: 'periodId is 1-40 letters, digits, - or _' }) periodId!: string;
   @ApiProperty({ format: 'date', example: '2026-03-01', description: 'First business date (included)' }) @IsCalendarDate() from!: string;
-  @ApiProperty({ format: 'date', example: '2026-03-31', description: 'Last business date (included)' }) @IsCalendarDate() to!: string;
+  @ApiProperty({ format: 'date', example: '2026-03-31', description: 'Last business date (included)' }) @IsCalendarDate() @IsOnOrAfter('from') to!: string;
 }
 
 export class PayeeRequest {
