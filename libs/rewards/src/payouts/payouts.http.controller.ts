@@ -3,10 +3,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Clock, CLOCK, CommandContext, NotFound, ValidationFailed } from '@app/kernel';
-import { runDecider } from '@app/event-store';
+import { type CommandFromState, runDecider } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
 import { CommandCtx, CommandEndpoint, commandPosition, Endpoint, IsCalendarDate, IsOnOrAfter, ValidateNestedObject } from '@app/platform';
-import { PAYOUTS_STREAM, payeeKey, payoutsDecider } from '../domain/payouts.decider';
+import { PAYOUTS_STREAM, type PayoutCommand, payeeKey, payoutsDecider, type PayoutsState } from '../domain/payouts.decider';
 import { PayoutsService } from './payouts.service';
 import { LedgerResponse, PayoutCommandResponse, PayoutPeriodResponse, PayeeStatementResponse } from './payouts.responses';
 
@@ -42,6 +42,20 @@ export class LedgerQuery {
 }
 
 /**
+ * The close of a payout period as a command built from the ledger's state: the current entitlement lines from the
+ * first period's start to this period's end, read from the live rewards build once it has applied the log's head
+ * (503 read-not-caught-up otherwise), and that head. The close route and the demo seed (seedDemoPayouts) both close
+ * through it.
+ */
+export function closePayoutPeriodCommand(payouts: Pick<PayoutsService, 'currentLines'>, periodId: string, actorId: string, now: string): CommandFromState<PayoutCommand, PayoutsState> {
+  return async (state) => {
+    const period = state.periods.find((p) => p.periodId === periodId);
+    const { lines, position } = period ? await payouts.currentLines(state, period.to) : { lines: [], position: '0' };
+    return { type: 'ClosePayoutPeriod', periodId, currentLines: lines, position, actorId, now };
+  };
+}
+
+/**
  * Payout periods and the ledger (finance). A period's close records its statement as computed at the log's head
  * (PayoutPeriodClosed); later changes to it appear as adjustments in the next period's close; payouts are recorded
  * against closed statements. Read from the `payouts` stream, current as soon as a command answers.
@@ -74,17 +88,7 @@ export class PayoutsHttpController {
     problems: ['payout-period-unknown', 'payout-period-closed', 'payout-period-earlier-open', 'read-not-caught-up'],
   })
   async close(@Param('periodId', { transform: periodParam }) periodId: string, @CurrentActor() actor: Actor, @CommandCtx() context: CommandContext) {
-    const result = await runDecider(
-      this.commands,
-      PAYOUTS_STREAM,
-      payoutsDecider,
-      async (state) => {
-        const period = state.periods.find((p) => p.periodId === periodId);
-        const { lines, position } = period ? await this.payouts.currentLines(state, period.to) : { lines: [], position: '0' };
-        return { type: 'ClosePayoutPeriod' as const, periodId, currentLines: lines, position, actorId: actor.memberId, now: this.clock.now().toISOString() };
-      },
-      context,
-    );
+    const result = await runDecider(this.commands, PAYOUTS_STREAM, payoutsDecider, closePayoutPeriodCommand(this.payouts, periodId, actor.memberId, this.clock.now().toISOString()), context);
     return { periodId, position: commandPosition(result), duplicate: result.duplicate, events: result.events.map((e) => e.type) };
   }
 
