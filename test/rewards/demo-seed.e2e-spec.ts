@@ -1,20 +1,24 @@
 import type { DemoOrganization } from '@app/organization';
-import type { DemoActivitySummary } from '@app/rewards';
-import { AuthHeaders, demoAuth, seedDemo, seedDemoActivityOf, startTestApp, TestApp } from '@test/support';
+import type { DemoActivitySummary, DemoPayoutsSummary } from '@app/rewards';
+import { AuthHeaders, bearer, demoAuth, seedDemo, seedDemoActivityOf, seedDemoPayoutsOf, startTestApp, TestApp } from '@test/support';
 
 type Line = { family: string; policy: { ruleId: string }; amountFen: number; points: number; payee: { kind: string; id: string }; businessDate: string };
+type LedgerRow = { payee: { kind: string; id: string }; periodId: string; entitledFen: number; adjustmentsFen: number; totalFen: number; paidFen: number; balanceFen: number };
 
 /**
  * `seed demo` gives a new user a leaderboard and a ledger at once (issue 10): the demo institution, its policies and
  * two months of reporting (test clock 2 March 2026: January and February), through the same seed functions as the
  * CLI. Under city-police-new-media-rewards: a WeChat item is 100 yuan, a Weibo item 20 yuan, reads of 20% of the
  * followers within 7 days 100 yuan per step; under 003-A: 1 point per submission, district adoption 5, city 50,
- * province 100, excellent and instruction at city 50 each, to the unit.
+ * province 100, excellent and instruction at city 50 each, to the unit. Then the payout ledger (seedDemoPayouts): a
+ * period per month, January closed with the statement of the live rewards build and three of its payees paid (two
+ * in full, one partly), February open.
  */
 describe('seed demo: reporting history with publications and metrics', () => {
   let t: TestApp;
   let demo: DemoOrganization;
   let seeded: DemoActivitySummary;
+  let ledger: DemoPayoutsSummary;
   const auth: Record<string, AuthHeaders> = {};
 
   const get = async (path: string, as: AuthHeaders = auth.administrator!) =>
@@ -24,6 +28,7 @@ describe('seed demo: reporting history with publications and metrics', () => {
     t = await startTestApp();
     demo = await seedDemo(t);
     seeded = await seedDemoActivityOf(t, demo);
+    ledger = await seedDemoPayoutsOf(t, demo, seeded);
     Object.assign(auth, await demoAuth(t, demo));
     await t.settle();
   }, 120_000);
@@ -78,11 +83,81 @@ describe('seed demo: reporting history with publications and metrics', () => {
     expect(lines.filter((l) => l.family === 'engagement' && l.payee.id === publicityReporter.memberId).map((l) => l.amountFen)).toEqual([10000]);
   });
 
-  it('appends nothing when seeded again', async () => {
+  it('opens a payout period per month, closes January and pays three of its payees (two in full, one partly), leaving February open', () => {
+    expect(ledger.periods).toEqual([
+      { periodId: '2026-01', from: '2026-01-01', to: '2026-01-31', status: 'closed', opened: true, closed: true, totals: expect.objectContaining({ payees: expect.any(Number) }) },
+      { periodId: '2026-02', from: '2026-02-01', to: '2026-02-28', status: 'open', opened: true, closed: false, totals: null },
+    ]);
+    // January: items 01-05 (4 WeChat x 100 yuan, 1 Weibo x 20 yuan, tiers 100 + 200 + 100 yuan) and their 003-A points
+    expect(ledger.periods[0]!.totals).toEqual({ payees: 11, lines: 21, amountFen: 84000, points: 126 });
+    // 刑侦大队's reporter first (WeChat 100 + two tier steps 200 + Weibo 20 yuan), then the two at 200 yuan (办公室, 宣传科)
+    const reporterOf = (unit: string) => demo.members.find((m) => m.role === 'reporter' && m.unitId === demo.units[unit])!.memberId;
+    expect(ledger.payouts.map((p) => [p.amountFen, p.entitledFen])).toEqual([[32000, 32000], [20000, 20000], [10000, 20000]]);
+    expect(ledger.payouts[0]!.payee.id).toBe(reporterOf('criminal'));
+    expect(ledger.payouts.slice(1).map((p) => p.payee.id).sort()).toEqual([reporterOf('office'), reporterOf('publicity')].sort());
+    expect(ledger.payouts.map((p) => [p.periodId, p.payee.kind, p.paidOn, p.recorded])).toEqual([
+      ['2026-01', 'member', '2026-02-10', true],
+      ['2026-01', 'member', '2026-02-10', true],
+      ['2026-01', 'member', '2026-02-10', true],
+    ]);
+    const [first, second, partly] = ledger.payouts as [DemoPayoutsSummary['payouts'][number], DemoPayoutsSummary['payouts'][number], DemoPayoutsSummary['payouts'][number]];
+    expect([first.amountFen, first.balanceFen, second.amountFen, second.balanceFen]).toEqual([first.entitledFen, 0, second.entitledFen, 0]);
+    expect(partly.amountFen).toBeGreaterThan(0);
+    expect(partly.balanceFen).toBe(partly.entitledFen - partly.amountFen);
+    expect(partly.balanceFen).toBeGreaterThan(0);
+    expect(new Set(ledger.payouts.map((p) => p.reference)).size).toBe(3);
+    expect(ledger.appended).toBe(2 + 1 + 3);
+  });
+
+  it('shows the ledger at once: January closed with its statement (the rewards lines of January), entitled, paid and the balance of the paid payees', async () => {
+    const res = await get('/v1/payouts/ledger', auth.finance);
+    expect(res.status).toBe(200);
+    expect(res.body.periods).toEqual([
+      expect.objectContaining({ periodId: '2026-01', status: 'closed', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+      expect.objectContaining({ periodId: '2026-02', status: 'open', totals: null, checksum: null }),
+    ]);
+    // the closed statement is what the rewards read model says of January
+    const january = await get('/v1/rewards/entitlements?period=2026-01');
+    expect(res.body.periods[0].totals.amountFen).toBe(january.body.totals.amountFen);
+    expect(res.body.periods[0].totals.points).toBe(january.body.totals.points);
+    const rows = res.body.rows as LedgerRow[];
+    expect(rows.every((r) => r.periodId === '2026-01')).toBe(true);
+    for (const p of ledger.payouts) {
+      const mine = await get(`/v1/rewards/entitlements?period=2026-01&payeeId=${p.payee.id}`);
+      const row = rows.find((r) => r.payee.id === p.payee.id)!;
+      expect(row).toMatchObject({ entitledFen: mine.body.totals.amountFen, adjustmentsFen: 0, totalFen: p.entitledFen, paidFen: p.amountFen, balanceFen: p.entitledFen - p.amountFen });
+    }
+    const balances = res.body.balances as { payee: { id: string }; balanceFen: number }[];
+    const partly = ledger.payouts[2]!;
+    expect(balances.find((b) => b.payee.id === partly.payee.id)!.balanceFen).toBe(partly.balanceFen);
+    expect(balances.filter((b) => b.balanceFen > 0).length).toBeGreaterThan(0);
+  });
+
+  it('previews February, the open period, and gives a paid reporter their closed statement', async () => {
+    const february = await get('/v1/payouts/periods/2026-02', auth.finance);
+    expect(february.status).toBe(200);
+    expect(february.body).toMatchObject({ periodId: '2026-02', status: 'open', preview: true });
+    const lines = await get('/v1/rewards/entitlements?period=2026-02');
+    expect(february.body.statement.totals.amountFen).toBe(lines.body.totals.amountFen);
+    expect(february.body.statement.totals.amountFen).toBeGreaterThan(0);
+    const partly = ledger.payouts[2]!;
+    const mine = await get('/v1/payouts/periods/2026-01/my-statement', bearer(await t.tokenFor(partly.payee.id)));
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ periodId: '2026-01', status: 'closed', preview: false, statement: { payee: partly.payee, totalFen: partly.entitledFen } });
+  });
+
+  it('appends nothing when seeded again: the open periods are no-ops, January is not closed again, the payouts are known by reference', async () => {
     const head = await t.store.headPosition();
     await seedDemo(t);
     const again = await seedDemoActivityOf(t, demo);
     expect(again.appended).toBe(0);
+    const payoutsAgain = await seedDemoPayoutsOf(t, demo, again);
+    expect(payoutsAgain.appended).toBe(0);
+    expect(payoutsAgain.periods.map((p) => [p.periodId, p.status, p.opened, p.closed])).toEqual([
+      ['2026-01', 'closed', false, false],
+      ['2026-02', 'open', false, false],
+    ]);
+    expect(payoutsAgain.payouts.map((p) => [p.reference, p.amountFen, p.recorded])).toEqual(ledger.payouts.map((p) => [p.reference, p.amountFen, false]));
     expect(await t.store.headPosition()).toBe(head);
   });
 });

@@ -4,7 +4,7 @@ import { BusinessDates } from '@app/access';
 import { DEMO_POLICY_FILES, publishPolicies } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
 import { REPORTING_POLICY, type ReportingPolicy } from '@app/reporting';
-import { type DemoActivitySummary, seedDemoActivity } from '@app/rewards';
+import { type DemoActivitySummary, type DemoPayoutsSummary, PayoutsService, seedDemoActivity, seedDemoPayouts } from '@app/rewards';
 import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from './test-app';
 
@@ -25,6 +25,15 @@ export async function seedDemoActivityOf(t: TestApp, demo: DemoOrganization): Pr
   await publishPolicies(runner, DEMO_POLICY_FILES.map(loadExamplePolicy), demo.byRole.administrator.memberId, t.clock.now());
   const policy = t.app.get<symbol, ReportingPolicy>(REPORTING_POLICY, { strict: false });
   return seedDemoActivity({ runner, policy, timeZone: t.app.get(BusinessDates).timeZone }, demo, t.clock.now());
+}
+
+/**
+ * The demo payout ledger `seed demo` writes after the activity, by the same function (seedDemoPayouts): a period
+ * per month of `activity.months`, the older closed (its statement from the live rewards build at the head) and
+ * partly paid, the newest open.
+ */
+export function seedDemoPayoutsOf(t: TestApp, demo: DemoOrganization, activity: Pick<DemoActivitySummary, 'months'>): Promise<DemoPayoutsSummary> {
+  return seedDemoPayouts({ runner: t.app.get(CommandRunner), payouts: t.app.get(PayoutsService), timeZone: t.app.get(BusinessDates).timeZone }, demo, activity.months, t.clock.now());
 }
 
 /**

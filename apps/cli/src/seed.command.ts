@@ -6,7 +6,7 @@ import { seedDemoOrganization } from '@app/organization';
 import { loadConfig } from '@app/platform';
 import { DEMO_POLICY_FILES, publishPolicies, readPolicyFiles } from '@app/policies';
 import { REPORTING_POLICY, type ReportingPolicy } from '@app/reporting';
-import { seedDemoActivity } from '@app/rewards';
+import { type DemoPayoutPeriod, PayoutsService, seedDemoActivity, seedDemoPayouts } from '@app/rewards';
 import * as path from 'node:path';
 import { migrationsDir } from '@app/platform';
 
@@ -17,15 +17,17 @@ import { createApp } from '../../api/src/bootstrap';
 @Command({
   name: 'seed',
   arguments: '<what>',
-  description: 'seed demo: create a realistic institution (units, members and appointments, channels) and print a token per role',
+  description: 'seed demo: create a realistic institution (units, members and appointments, channels), its policies, two months of reporting and a payout ledger, and print a token per role',
 })
 export class SeedCommand extends CliCommand {
   async run([what]: string[]): Promise<void> {
     if (what !== 'demo') throw new Error(`Unknown seed "${what}": the only one is "demo"`);
-    // Writes go to the store; the API's projections (running now or at its next start) build the read models.
+    // Writes go to the store. The projections run here too (each on whichever instance holds its lock, this one or
+    // the API): closing the demo payout period records the statement of the live rewards build at the log's head.
     const config = loadConfig();
-    const started = await createApp({ ...config, runProjections: false, scheduler: { ...config.scheduler, run: false }, logLevel: 'warn' }, { logger: false });
+    const started = await createApp({ ...config, runProjections: true, scheduler: { ...config.scheduler, run: false }, logLevel: 'warn' }, { logger: false });
     try {
+      await started.app.init();
       const runner = started.app.get(CommandRunner);
       const now = systemClock.now();
       const demo = await seedDemoOrganization(runner, now);
@@ -34,6 +36,8 @@ export class SeedCommand extends CliCommand {
       // and has two months of reporting behind it: a leaderboard and entitlements of every family at once
       const policy = started.app.get<symbol, ReportingPolicy>(REPORTING_POLICY, { strict: false });
       const activity = await seedDemoActivity({ runner, policy, timeZone: started.app.get(BusinessDates).timeZone }, demo, now);
+      // and a payout ledger: a period per month, the older closed with its statement and partly paid, the newest open
+      const payouts = await seedDemoPayouts({ runner, payouts: started.app.get(PayoutsService), timeZone: started.app.get(BusinessDates).timeZone }, demo, activity.months, now);
       const tokens = started.app.get(TokenService);
       const out = process.stdout;
       out.write(`Seeded ${Object.keys(demo.units).length} units, ${demo.members.length} members, ${Object.keys(demo.channels).length} channels; published policies ${DEMO_POLICY_FILES.join(', ')}.\n`);
@@ -41,10 +45,26 @@ export class SeedCommand extends CliCommand {
         `Seeded ${activity.drafts} signed-off drafts, ${activity.publications} publications (WeChat, Weibo), ${activity.observations} metrics observations, ${activity.adoptions} adoptions, ` +
           `${activity.excellent} excellent rating, ${activity.instructions} leader instruction in ${activity.months.join(', ')} (${activity.appended} new events${activity.appended === 0 ? ': seeded before' : ''}).\n\n`,
       );
+      const yuan = (fen: number) => (fen / 100).toFixed(2);
+      const periodLine = (p: DemoPayoutPeriod) =>
+        `${p.periodId} (${p.from}..${p.to}): ${p.status === 'open' ? `open${p.opened ? ', opened now' : ''} (GET shows a preview)` : `closed${p.closed ? ' now' : ' before'}, ${p.totals!.payees} payees, ${p.totals!.lines} lines, ${yuan(p.totals!.amountFen)} yuan, ${p.totals!.points} points`}`;
+      out.write(`Payout periods: ${payouts.periods.map(periodLine).join('; ')}.\n`);
+      const memberName = (id: string) => demo.members.find((m) => m.memberId === id)?.name ?? id;
+      for (const p of payouts.payouts) {
+        out.write(`  paid ${memberName(p.payee.id)} ${yuan(p.amountFen)} of ${yuan(p.entitledFen)} yuan for ${p.periodId} on ${p.paidOn} (${p.reference}${p.recorded ? '' : ', recorded before'}), balance ${yuan(p.balanceFen)} yuan\n`);
+      }
+      out.write(`(${payouts.appended} new payout events${payouts.appended === 0 ? ': seeded before' : ''})\n\n`);
       out.write('One member per role, with a bearer token (valid 12 h by default):\n\n');
       for (const member of Object.values(demo.byRole)) {
         out.write(`# ${member.role.padEnd(25)} ${member.name} (${member.unitName}) member ${member.memberId}\n`);
         out.write(`export TOKEN_${member.role.toUpperCase()}=${await tokens.mint(member.memberId)}\n`);
+      }
+      // a reporter with lines in the closed period, partly paid (the demo's first reporter may have none there)
+      const closedPeriod = payouts.periods.find((p) => p.status === 'closed');
+      const payee = demo.members.find((m) => m.role === 'reporter' && m.memberId === payouts.payouts.at(-1)?.payee.id);
+      if (payee) {
+        out.write(`# ${'paid reporter'.padEnd(25)} ${payee.name} (${payee.unitName}) member ${payee.memberId}\n`);
+        out.write(`export TOKEN_PAID_REPORTER=${await tokens.mint(payee.memberId)}\n`);
       }
       out.write('\nTry: curl -H "Authorization: Bearer $TOKEN_ADMINISTRATOR" localhost:3000/v1/units\n');
       const month = activity.busiestMonth;
@@ -53,6 +73,10 @@ export class SeedCommand extends CliCommand {
         out.write(`     curl -H "Authorization: Bearer $TOKEN_ADMINISTRATOR" "localhost:3000/v1/rewards/leaderboard?subject=unit&by=points&period=${month}"\n`);
         out.write(`     curl -H "Authorization: Bearer $TOKEN_ADMINISTRATOR" "localhost:3000/v1/rewards/entitlements?period=${month}"\n`);
       }
+      out.write('     curl -H "Authorization: Bearer $TOKEN_FINANCE" localhost:3000/v1/payouts/ledger\n');
+      if (closedPeriod) out.write(`     curl -H "Authorization: Bearer $TOKEN_${payee ? 'PAID_REPORTER' : 'REPORTER'}" localhost:3000/v1/payouts/periods/${closedPeriod.periodId}/my-statement\n`);
+      const openPeriod = payouts.periods.find((p) => p.status === 'open');
+      if (openPeriod) out.write(`     curl -H "Authorization: Bearer $TOKEN_FINANCE" localhost:3000/v1/payouts/periods/${openPeriod.periodId}\n`);
     } finally {
       await started.close();
     }

@@ -5,3 +5,6 @@ export type { MetricsCommand, MetricsOutcome, MetricsState, PublicationFacts } f
 export { rewardsProjection, REWARDS_TIME_ZONE } from './read/rewards.projection';
 export { seedDemoActivity } from './seed/demo-activity.seed';
 export type { DemoActivityPorts, DemoActivitySummary } from './seed/demo-activity.seed';
+export { seedDemoPayouts } from './seed/demo-payouts.seed';
+export type { DemoPayout, DemoPayoutPeriod, DemoPayoutsPorts, DemoPayoutsSummary } from './seed/demo-payouts.seed';
+export { PayoutsService } from './payouts/payouts.service';

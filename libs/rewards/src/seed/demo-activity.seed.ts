@@ -85,7 +85,7 @@ export interface DemoActivitySummary {
   readonly instructions: number;
   /** Events this run appended (0 when the seed ran before). */
   readonly appended: number;
-  /** The business months (YYYY-MM) the items were published or adopted in, oldest first. */
+  /** The business months (YYYY-MM) the items were published or adopted in (as recorded in the log), oldest first. */
   readonly months: readonly string[];
   /** The month with the most publications and adoptions: the one to show a leaderboard for. */
   readonly busiestMonth: string | null;
@@ -262,10 +262,11 @@ export async function seedDemoActivity(ports: DemoActivityPorts, demo: DemoOrgan
         actor: recorder,
       });
       summary.publications++;
-      month(t);
       // as the metrics handler does: the publication's facts from the draft's stream (a rerun on a later day keeps the first run's)
       const recorded = (await store.readStream(stream)).find((e) => e.type === 'DraftPublished' && (e.data as DraftPublished['data']).publicationId === publicationId)?.data as DraftPublished['data'] | undefined;
       const publication: PublicationFacts = { publicationId, draftId, channelId, platform: channelKey, publishedAt: recorded?.publishedAt ?? publishedAt, retracted: false };
+      // the month of the recorded fact: a rerun on a later day names the months the log holds (the demo payout periods)
+      month(Date.parse(publication.publishedAt));
       const base = followersAt(followers.get(channelKey)!, publication.publishedAt) ?? 0;
       const measure = (share: number) => {
         const n = Math.round(base * share);
@@ -302,7 +303,9 @@ export async function seedDemoActivity(ports: DemoActivityPorts, demo: DemoOrgan
       const issue = `${businessDate(new Date(t), timeZone).slice(0, 4)}年第${10 + summary.adoptions}期`;
       await run(`adopt:${level}`, office, { type: 'RecordAdoption', adoptionId: id('adoption', item.key, level), publicationName: PUBLICATIONS[level]!, levelKey: level, levelExists: true, issue, adoptedAt: iso(t), actor: recorder });
       summary.adoptions++;
-      month(t);
+      const adoptionId = id('adoption', item.key, level);
+      const adopted = (await store.readStream(stream)).find((e) => e.type === 'DraftAdopted' && (e.data as { adoptionId: string }).adoptionId === adoptionId)?.data as { adoptedAt: string } | undefined;
+      month(Date.parse(adopted?.adoptedAt ?? iso(t)));
       if (item.excellentAt === level) {
         step(24 * 60);
         await run(`excellent:${level}`, office, { type: 'RateExcellent', levelKey: level, levelExists: true, ratedAt: iso(Math.min(t, nowMs)), actor: recorder });
