@@ -5,3 +5,4 @@ export * from './ids';
 export * from './command';
 export * from './problems';
 export * from './time-facts';
+export * from './canonical-json';

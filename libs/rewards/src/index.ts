@@ -5,6 +5,14 @@ export type { MetricsCommand, MetricsOutcome, MetricsState, PublicationFacts } f
 export { rewardsProjection, REWARDS_TIME_ZONE } from './read/rewards.projection';
 export { seedDemoActivity } from './seed/demo-activity.seed';
 export type { DemoActivityPorts, DemoActivitySummary } from './seed/demo-activity.seed';
+export { entitlementLines } from './domain/entitlements';
+export type { EntitlementLine, Payee, RewardsEnvironment } from './domain/entitlements';
+export { rewardsEnvironment, withFollowerCount } from './domain/environment';
+export type { ChannelFacts, FollowerCount } from './domain/environment';
+export { foldItem, ITEM_EVENT_TYPES } from './domain/item-facts';
+export type { ItemFacts } from './domain/item-facts';
+export { balanceOf, buildStatement, PAYOUTS_STREAM, payeeKey, payoutsDecider, statementChecksum, statementLine } from './domain/payouts.decider';
+export type { PayoutCommand, PayoutEvent, PayoutsState, Statement, StatementLine } from './domain/payouts.decider';
 export { seedDemoPayouts } from './seed/demo-payouts.seed';
 export type { DemoPayout, DemoPayoutPeriod, DemoPayoutsPorts, DemoPayoutsSummary } from './seed/demo-payouts.seed';
 export { PayoutsService } from './payouts/payouts.service';

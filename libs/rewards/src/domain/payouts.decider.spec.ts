@@ -1,5 +1,5 @@
 import { fold } from '@app/kernel';
-import { balanceOf, PayoutCommand, PayoutEvent, payoutsDecider, StatementLine } from './payouts.decider';
+import { balanceOf, PayoutCommand, PayoutEvent, payoutsDecider, Statement, statementChecksum, StatementLine } from './payouts.decider';
 
 const author = { kind: 'member' as const, id: 'm-author' };
 const unit = { kind: 'unit' as const, id: 'u-office' };
@@ -40,6 +40,19 @@ describe('payout ledger decider', () => {
     ]);
     expect(statement.totals).toEqual({ points: 26, amountFen: 12000, payees: 2, lines: 3, adjustments: 0 });
     expect(statement.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives a checksum anyone holding the statement can check: its keys reordered (as jsonb stores them) check the same', () => {
+    const events = run([open('2026-03', '2026-03-01', '2026-03-31'), close('2026-03', [line('d1', 10000, '2026-03-02'), line('d4', 0, '2026-03-03', { points: 26, payee: unit })])]);
+    const statement = (events[1]!.data as unknown as { statement: Statement }).statement;
+    const reordered = (value: unknown): unknown =>
+      Array.isArray(value) ? value.map(reordered) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)])) : value;
+    const stored = reordered(statement) as Statement;
+    expect(JSON.stringify(stored)).not.toBe(JSON.stringify(statement));
+    expect(statementChecksum(stored)).toBe(statement.checksum);
+    // and any change of an amount changes it
+    const altered = { ...stored, totals: { ...stored.totals, amountFen: stored.totals.amountFen + 1 } };
+    expect(statementChecksum(altered)).not.toBe(statement.checksum);
   });
 
   it('a retroactive change after a closed and paid period: an adjustment in the next period names its cause; paid history stays', () => {

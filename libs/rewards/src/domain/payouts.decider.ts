@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { assertNever, Decider, DomainEvent, InvalidState, RuleViolation, ValidationFailed } from '@app/kernel';
-import type { Payee } from './entitlements';
+import { assertNever, canonicalJson, Decider, DomainEvent, InvalidState, RuleViolation, ValidationFailed } from '@app/kernel';
+import type { EntitlementLine, Payee } from './entitlements';
 
 /** The one stream of the payout ledger: periods, their closed statements, and payouts. */
 export const PAYOUTS_STREAM = 'payouts';
@@ -17,6 +17,22 @@ export interface StatementLine {
   readonly policyVersion: number;
   readonly ruleId: string;
   readonly eventIds: readonly string[];
+}
+
+/** An item's entitlement line as a statement records it. */
+export function statementLine(draftId: string, line: EntitlementLine): StatementLine {
+  return {
+    draftId,
+    lineKey: line.key,
+    payee: { kind: line.payee.kind, id: line.payee.id },
+    businessDate: line.businessDate,
+    points: line.points,
+    amountFen: line.amountFen,
+    policyId: line.policyId,
+    policyVersion: line.policyVersion,
+    ruleId: line.ruleId,
+    eventIds: [...line.eventIds],
+  };
 }
 
 /** A change to a line of an earlier closed period, carried into the period being closed. */
@@ -51,7 +67,7 @@ export interface PayeeStatement {
 export interface Statement {
   readonly payees: readonly PayeeStatement[];
   readonly totals: { readonly points: number; readonly amountFen: number; readonly payees: number; readonly lines: number; readonly adjustments: number };
-  /** sha256 of the canonical JSON of payees and totals: what finance signs off. */
+  /** sha256 of the canonical JSON of payees and totals (statementChecksum): what finance signs off. */
   readonly checksum: string;
 }
 
@@ -157,7 +173,16 @@ export function buildStatement(state: PayoutsState, period: { periodId: string; 
     lines: sum(payees, (p) => p.lines.length),
     adjustments: sum(payees, (p) => p.adjustments.length),
   };
-  return { payees, totals, checksum: createHash('sha256').update(JSON.stringify({ payees, totals })).digest('hex') };
+  return { payees, totals, checksum: statementChecksum({ payees, totals }) };
+}
+
+/**
+ * sha256 over the canonical JSON (RFC 8785 style: keys sorted, no whitespace) of a statement's payees and totals.
+ * Canonical so that whoever holds the statement can check it: the store keeps event data as jsonb, which
+ * reorders object keys, and a client's JSON parser may do the same.
+ */
+export function statementChecksum(statement: Pick<Statement, 'payees' | 'totals'>): string {
+  return createHash('sha256').update(canonicalJson({ payees: statement.payees, totals: statement.totals }), 'utf8').digest('hex');
 }
 
 /** A payee's balance: the totals of the closed statements less what was paid. */

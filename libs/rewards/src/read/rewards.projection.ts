@@ -5,14 +5,13 @@ import {
   checkPolicyWhatIf,
   foldPolicyVersions,
   PolicyFoldEvent,
-  PolicySet,
   PolicyVersionRecord,
   PolicyVersions,
   PolicyWhatIf,
   policyVersionKey,
-  publishedPolicyDocuments,
 } from '@app/policies';
 import { entitlementLines, EntitlementLine, RewardsEnvironment } from '../domain/entitlements';
+import { FollowerCount, rewardsEnvironment, withFollowerCount } from '../domain/environment';
 import { EndedPeriod, PeriodEarnings, rankingLineKeyPrefix, rankingPrizeItemId, rankingPrizeLines } from '../domain/ranking-prizes';
 import { businessDate, foldItem, ITEM_EVENT_TYPES, ItemEvent, ItemFacts, itemBusinessDates, itemIdOf } from '../domain/item-facts';
 
@@ -25,7 +24,7 @@ export const REWARDS_TIME_ZONE = 'Asia/Shanghai';
 type PolicyRow = { policy_id: string; version: number; record: PolicyVersionRecord };
 type UnitRow = { unit_id: string; unit_type: string; name: string };
 type MemberRow = { member_id: string; name: string };
-type ChannelRow = { channel_id: string; platform: string; owner_unit_id: string; name: string; followers: { asOf: string; count: number }[] };
+type ChannelRow = { channel_id: string; platform: string; owner_unit_id: string; name: string; followers: FollowerCount[] };
 /** A business period that ended in REWARDS_TIME_ZONE (BusinessPeriodEnded): its prizes can be awarded. */
 type PeriodRow = { period: string; period_key: string; from_date: string; to_date: string; event_id: string };
 type ItemRow = { draft_id: string; unit_id: string; facts: ItemFacts; first_date: string | null; last_date: string | null; channel_ids: string[]; line_keys: string[] };
@@ -185,8 +184,7 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
           const channel = b.t.channels.get({ channel_id: d.channelId as string });
           if (!channel) return;
           const asOf = new Date(d.asOf as string).toISOString();
-          const followers = [...channel.followers.filter((f) => f.asOf !== asOf), { asOf, count: d.count as number }].sort((x, y) => (x.asOf < y.asOf ? -1 : 1));
-          b.t.channels.put({ ...channel, followers });
+          b.t.channels.put({ ...channel, followers: withFollowerCount(channel.followers, asOf, d.count as number) });
           const earliest = b.followerChanges.get(channel.channel_id);
           if (!earliest || asOf < earliest) b.followerChanges.set(channel.channel_id, asOf);
           return;
@@ -278,28 +276,12 @@ async function reevaluateReached(ctx: Pick<ProjectionContext, 'client' | 't'>, b
 
 /** The policies, units and channels of the batch as evaluation sees them. */
 function environment(t: Tables): RewardsEnvironment {
-  const set = new PolicySet(publishedPolicyDocuments(new Map(t.policies.rows().map((r) => [policyVersionKey(r.policy_id, r.version), r.record]))));
-  const cache = new Map<string, ReturnType<PolicySet['inForce']>>();
-  const units = new Map(t.units.rows().map((u) => [u.unit_id, u.unit_type]));
-  const channels = new Map(t.channels.rows().map((c) => [c.channel_id, c]));
-  return {
+  return rewardsEnvironment({
     timeZone: REWARDS_TIME_ZONE,
-    inForce(unitType, date) {
-      const key = `${unitType}|${date}`;
-      let policies = cache.get(key);
-      if (!policies) cache.set(key, (policies = set.inForce(unitType, date)));
-      return policies;
-    },
-    unitType: (unitId) => units.get(unitId),
-    followersAt(channelId, at) {
-      const followers = channels.get(channelId)?.followers ?? [];
-      const instant = new Date(at).toISOString();
-      let count: number | null = null;
-      for (const f of followers) if (f.asOf <= instant) count = f.count;
-      return count;
-    },
-    channelOwner: (channelId) => channels.get(channelId)?.owner_unit_id,
-  };
+    policies: t.policies.rows().map((r) => r.record),
+    unitTypes: new Map(t.units.rows().map((u) => [u.unit_id, u.unit_type])),
+    channels: new Map(t.channels.rows().map((c) => [c.channel_id, { ownerUnitId: c.owner_unit_id, followers: c.followers }])),
+  });
 }
 
 /** Recomputes an item's lines: replaces them in entitlements and keeps their keys and dates on the item. */
