@@ -1,6 +1,7 @@
 import { generateChunks, GenerationSummary, historyHash } from './generator';
 import { BusinessTime } from './business-time';
 import { Rng } from './random';
+import { OUTSIDE_REPORTING_BUDGET } from './activities/drafts.activity';
 
 describe('the data generator', () => {
   describe('given the same seed', () => {
@@ -12,10 +13,16 @@ describe('the data generator', () => {
       expect(other.hash).not.toBe(a.hash);
 
       // sizes roughly as named: the reporting history of small is about 20,000 events, and the metrics
-      // observations of its publications (1.7 a publication) come on top: ~22,600 in all (seed 42: 19,908 + 2,731)
-      const metrics = a.summary.countsByType.MetricsRecorded ?? 0;
-      expect(a.summary.events - metrics).toBeGreaterThan(18_000);
-      expect(a.summary.events - metrics).toBeLessThan(22_000);
+      // observations of its publications (1.7 a publication) and finance's payout periods and payouts come on top:
+      // ~22,700 in all (seed 42: 19,859 + 2,709 + 158)
+      const c = a.summary.countsByType;
+      const metrics = c.MetricsRecorded ?? 0;
+      const finance = (c.PayoutPeriodOpened ?? 0) + (c.PayoutPeriodClosed ?? 0) + (c.PayoutRecorded ?? 0);
+      expect(a.summary.events - metrics - finance).toBeGreaterThan(18_000);
+      expect(a.summary.events - metrics - finance).toBeLessThan(22_000);
+      // a period a month, each month closed after its end (the last one is still open), payouts after each close
+      expect([c.PayoutPeriodOpened, c.PayoutPeriodClosed]).toEqual([6, 5]);
+      expect(c.PayoutRecorded).toBeGreaterThan(5 * 10);
       expect(metrics).toBeGreaterThan((a.summary.countsByType.DraftPublished ?? 0) * 1.2);
       expect(a.summary.events).toBeLessThan(25_000);
       expect(a.summary.refused).toEqual([]);
@@ -26,6 +33,7 @@ describe('the data generator', () => {
         'DraftCreated', 'DraftEdited', 'DraftSubmitted', 'ReviewStepApproved', 'DraftReturnedForRevision', 'DraftRejected',
         'DraftReferredToSecrecyAuthority', 'SecrecyAuthorityAnswerRecorded', 'DraftSignedOff', 'DraftPublished', 'DraftAdopted',
         'DraftRatedExcellent', 'LeaderInstructionRecorded', 'DraftRetracted', 'CommissionIssued', 'CommissionCancelled', 'MetricsRecorded',
+        'PayoutPeriodOpened', 'PayoutPeriodClosed', 'PayoutRecorded',
       ]) {
         expect([type, a.summary.countsByType[type] ?? 0]).not.toEqual([type, 0]);
       }
@@ -61,8 +69,9 @@ describe('the data generator', () => {
       maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed);
     }
     expect(summary!.refused).toEqual([]);
-    // the reporting history follows the size's budget; the metrics observations come on top (about +15%)
-    const reporting = events - (summary!.countsByType.MetricsRecorded ?? 0);
+    // the reporting history follows the size's budget; the metrics observations and payouts come on top (about +15%)
+    const c = summary!.countsByType;
+    const reporting = events - OUTSIDE_REPORTING_BUDGET.reduce((n, type) => n + (c[type] ?? 0), 0);
     expect(reporting).toBeGreaterThan(target * 0.9);
     expect(reporting).toBeLessThan(target * 1.1);
     expect(events).toBeLessThan(target * 1.3);

@@ -21,6 +21,8 @@ interface StreamSlot {
 export class Ledger {
   private readonly streams = new Map<string, StreamSlot>();
   private pending: StreamAppend[] = [];
+  /** The events of the last command that produced any, with the metadata the store receives (event ids). */
+  lastAppended: readonly EventToAppend[] = [];
   private pendingEvents = 0;
   private commands = 0;
   /** Events produced so far (appended or pending). */
@@ -75,6 +77,7 @@ export class Ledger {
     });
     this.streams.set(stream, { state, revision: slot.revision + BigInt(events.length) });
     this.pending.push({ stream, events: toAppend, expected });
+    this.lastAppended = toAppend;
     this.pendingEvents += toAppend.length;
     this.produced += toAppend.length;
     return events;

@@ -40,6 +40,8 @@ export const HISTORY_START = '2025-01-02';
 export interface Staff {
   administrator: string;
   officeReviewer: string;
+  /** Opens and closes payout periods, records payouts (payouts.activity.ts). */
+  finance: string;
   principal: string;
   leaders: string[];
   confidentiality: string[];
@@ -61,9 +63,9 @@ export class World {
   readonly policies: PolicyBook;
   readonly start: number;
   readonly end: number;
-  readonly staff: Staff = { administrator: '', officeReviewer: '', principal: '', leaders: [], confidentiality: [], bureauId: '', officeUnitId: '', publicityUnitId: '' };
+  readonly staff: Staff = { administrator: '', officeReviewer: '', finance: '', principal: '', leaders: [], confidentiality: [], bureauId: '', officeUnitId: '', publicityUnitId: '' };
   private readonly root: Rng;
-  private readonly listeners: ((event: DomainEvent) => void)[] = [];
+  private readonly listeners: ((event: DomainEvent, eventId: string) => void)[] = [];
 
   constructor(
     readonly seed: string,
@@ -104,16 +106,17 @@ export class World {
 
   run<C extends { type: string }, S, E extends DomainEvent>(stream: string, decider: Decider<C, S, E>, command: C, actorId: string): E[] | undefined {
     const events = this.ledger.run(stream, decider, command, actorId);
-    for (const event of events ?? []) {
+    for (const [i, event] of (events ?? []).entries()) {
       this.org.observe(event);
       this.policies.observe(event);
-      for (const listener of this.listeners) listener(event);
+      const eventId = this.ledger.lastAppended[i]!.metadata.eventId;
+      for (const listener of this.listeners) listener(event, eventId);
     }
     return events;
   }
 
-  /** Lets an activity follow what the others produce (the metrics of a publication follow its DraftPublished). */
-  onEvent(listener: (event: DomainEvent) => void): void {
+  /** Lets an activity follow what the others produce (the metrics of a publication follow its DraftPublished), with each event's id. */
+  onEvent(listener: (event: DomainEvent, eventId: string) => void): void {
     this.listeners.push(listener);
   }
 

@@ -46,6 +46,9 @@ const inFlight = new WeakMap<World, { n: number }>();
  * excellent ratings and leader instructions (批示), and now and then a retraction. The number of drafts a day
  * follows the size's event budget.
  */
+/** Event types outside the reporting budget (the metrics and payouts activities follow what the drafts produce). */
+export const OUTSIDE_REPORTING_BUDGET: readonly string[] = ['MetricsRecorded', 'PayoutPeriodOpened', 'PayoutPeriodClosed', 'PayoutRecorded'];
+
 export const draftsActivity: Activity = {
   name: 'drafts',
   start(world) {
@@ -55,8 +58,8 @@ export const draftsActivity: Activity = {
     const days = world.time.workingDaysBetween(world.start + 86_400_000, lastDay);
     days.forEach((day, index) => {
       world.at(day + 7 * 3_600_000, () => {
-        // the budget is the reporting history's: the metrics observations come on top of it (so drafts keep their shape)
-        const reporting = world.ledger.produced - (world.ledger.countsByType.get('MetricsRecorded') ?? 0);
+        // the budget is the reporting history's: the metrics observations and finance's payouts come on top of it (so drafts keep their shape)
+        const reporting = world.ledger.produced - OUTSIDE_REPORTING_BUDGET.reduce((n, type) => n + (world.ledger.countsByType.get(type) ?? 0), 0);
         const remaining = world.plan.targetEvents - reporting - inFlight.get(world)!.n * EVENTS_IN_FLIGHT;
         const mean = Math.max(0, remaining) / EVENTS_PER_DRAFT / (days.length - index);
         const units = world.org.reportingUnits();

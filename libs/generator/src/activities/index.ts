@@ -4,6 +4,7 @@ import { commissionsActivity } from './commissions.activity';
 import { draftsActivity } from './drafts.activity';
 import { metricsActivity } from './metrics.activity';
 import { organizationActivity } from './organization.activity';
+import { payoutsActivity } from './payouts.activity';
 import { policiesActivity } from './policies.activity';
 
 /**
@@ -11,4 +12,4 @@ import { policiesActivity } from './policies.activity';
  * is a new file here: an Activity whose start() schedules its tasks on the world's clock; it takes its own random
  * stream (world.rng(name)), so the histories the others produce keep their shape.
  */
-export const ACTIVITIES: readonly Activity[] = [organizationActivity, channelsActivity, policiesActivity, draftsActivity, commissionsActivity, metricsActivity];
+export const ACTIVITIES: readonly Activity[] = [organizationActivity, channelsActivity, policiesActivity, draftsActivity, commissionsActivity, metricsActivity, payoutsActivity];

@@ -104,7 +104,11 @@ function setUp(world: World, rng: Rng): void {
     ['finance', 'finance', sections[Math.min(5, sections.length - 1)]!],
     ['auditor', 'auditor', sections[sections.length - 1]!],
   ];
-  for (const [key, role, unitId] of single) appoint(world, registerMember(world, rng, key, admin), role, unitId, [], admin);
+  for (const [key, role, unitId] of single) {
+    const memberId = registerMember(world, rng, key, admin);
+    appoint(world, memberId, role, unitId, [], admin);
+    if (role === 'finance') world.staff.finance = memberId;
+  }
 }
 
 export function registerUnit(world: World, key: string, name: string, unitType: string, parentId: string | null, actorId: string): string {
