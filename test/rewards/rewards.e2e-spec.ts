@@ -106,4 +106,27 @@ describe('rewards: leaderboards and explain (HTTP)', () => {
     expect((await get('/v1/rewards/leaderboard?from=2026-03-01&to=2026-02-01')).status).toBe(400);
     expect((await get('/v1/rewards/leaderboard?period=2026&subject=team')).status).toBe(400);
   });
+
+  it('refuses a to before from with a 400 naming to, on every rewards route that takes a date range (IsOnOrAfter)', async () => {
+    const refusals = [
+      await get('/v1/rewards/leaderboard?from=2026-03-01&to=2026-02-01'),
+      await get('/v1/rewards/entitlements?from=2026-03-01&to=2026-02-01'),
+      await get('/v1/rewards/my-entitlements?from=2026-03-01&to=2026-02-28', auth.reporter!),
+      await get('/v1/rewards/leaderboard/export?from=2026-03-01&to=2026-02-01&format=csv'),
+      await get('/v1/rewards/entitlements/export?from=2026-03-01&to=2026-02-01&format=csv'),
+      await get('/v1/rewards/my-entitlements/export?from=2026-03-01&to=2026-02-01&format=csv', auth.reporter!),
+      await t.http.post('/v1/rewards/comparisons/what-if').set(auth.administrator!).send({ policies: {}, from: '2026-03-01', to: '2026-02-01' }),
+      await t.http.post('/v1/rewards/comparisons/recomputation').set(auth.administrator!).send({ policyId: rewards.id, version: 1, from: '2026-03-01', to: '2026-02-01' }),
+      await t.http.post('/v1/payouts/periods').set(auth.finance!).send({ periodId: '2026-09', from: '2026-09-30', to: '2026-09-01' }),
+    ];
+    for (const res of refusals) {
+      expect({ status: res.status, type: res.headers['content-type'], errors: res.body.errors }).toEqual({
+        status: 400,
+        type: expect.stringContaining('application/problem+json'),
+        errors: [{ field: 'to', message: 'to is before from' }],
+      });
+    }
+    // one day (from = to) is a range
+    expect((await get('/v1/rewards/leaderboard?from=2026-02-20&to=2026-02-20')).status).toBe(200);
+  });
 });

@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { Clock, CLOCK, CommandContext, ValidationFailed } from '@app/kernel';
+import { Clock, CLOCK, CommandContext } from '@app/kernel';
 import { Access } from '@app/access';
-import { CommandCtx, CommandEndpoint, Endpoint, IsCalendarDate, UuidParamPipe } from '@app/platform';
+import { CommandCtx, CommandEndpoint, Endpoint, IsCalendarDate, IsOnOrAfter, UuidParamPipe } from '@app/platform';
 import { RewardComparisons } from './comparisons.service';
 import { ComparisonResponse, ComparisonStartedResponse } from './comparisons.responses';
 
 class RangeRequest {
   @ApiPropertyOptional({ format: 'date', description: 'First business date the diff covers (included); absent: all' }) @IsOptional() @IsCalendarDate() from?: string;
-  @ApiPropertyOptional({ format: 'date', description: 'Last business date the diff covers (included); absent: all' }) @IsOptional() @IsCalendarDate() to?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Last business date the diff covers (included); absent: all' }) @IsOptional() @IsCalendarDate() @IsOnOrAfter('from') to?: string;
   @ApiPropertyOptional({ example: '2027 revision: 150 yuan per WeChat item' }) @IsOptional() @IsString() @Length(1, 500) purpose?: string;
 }
 
@@ -29,10 +29,7 @@ export class StartRecomputationRequest extends RangeRequest {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 100_000 }) @IsInt() @Min(1) @Max(100_000) version!: number;
 }
 
-const range = (q: RangeRequest) => {
-  if (q.from && q.to && q.from > q.to) throw new ValidationFailed([{ field: 'to', message: 'to is before from' }]);
-  return { from: q.from ?? null, to: q.to ?? null, purpose: q.purpose ?? null };
-};
+const range = (q: RangeRequest) => ({ from: q.from ?? null, to: q.to ?? null, purpose: q.purpose ?? null });
 
 /**
  * What-if runs (a draft policy against the history, never touching live read models) and recomputations (what a

@@ -3,10 +3,9 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { Endpoint, IsCalendarDate, ReadAt, ReadSelector } from '@app/platform';
+import { Endpoint, IsCalendarDate, IsOnOrAfter, ReadAt, ReadSelector } from '@app/platform';
 import { LeaderboardOrder, LeaderboardSubject, requestedRange, RewardsQueries } from '../read/rewards.queries';
 import { EntitlementsResponse, LeaderboardResponse } from './rewards.responses';
-
 
 class RangeQuery {
   @ApiPropertyOptional({ description: 'A year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15) in business dates; or give from and to', example: '2026-03' })
@@ -14,7 +13,7 @@ class RangeQuery {
   @Matches(/^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$/, { message: 'period is a year (2026), quarter (2026-Q1), month (2026-03) or day (2026-03-15)' })
   period?: string;
   @ApiPropertyOptional({ format: 'date', description: 'First business date (included)' }) @IsOptional() @IsCalendarDate() from?: string;
-  @ApiPropertyOptional({ format: 'date', description: 'Last business date (included)' }) @IsOptional() @IsCalendarDate() to?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Last business date (included)' }) @IsOptional() @IsCalendarDate() @IsOnOrAfter('from') to?: string;
 }
 
 export class LeaderboardQuery extends RangeQuery {

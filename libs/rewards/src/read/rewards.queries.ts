@@ -43,7 +43,11 @@ export function periodRange(period: string): DateRange | undefined {
   return undefined;
 }
 
-/** `period`, or `from` + `to`, as a range; a 400 naming the field otherwise. */
+/**
+ * `period`, or `from` + `to`, as a range; a 400 naming the field otherwise. The query DTO has checked each field
+ * (a period's form, calendar dates, and `to` not before `from`: IsOnOrAfter); what is left is which of them were
+ * given together.
+ */
 export function requestedRange(q: { period?: string; from?: string; to?: string }): DateRange {
   if (q.period !== undefined) {
     if (q.from !== undefined || q.to !== undefined) throw new ValidationFailed([{ field: 'period', message: 'give period, or from and to, not both' }]);
@@ -52,7 +56,6 @@ export function requestedRange(q: { period?: string; from?: string; to?: string 
     return range;
   }
   if (q.from === undefined || q.to === undefined) throw new ValidationFailed([{ field: q.from === undefined ? 'from' : 'to', message: 'give period, or both from and to (YYYY-MM-DD)' }]);
-  if (q.from > q.to) throw new ValidationFailed([{ field: 'to', message: 'to is before from' }]);
   return { from: q.from, to: q.to };
 }
 
