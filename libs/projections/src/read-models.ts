@@ -121,7 +121,21 @@ export class ReadModels implements OnModuleDestroy {
       );
     }
     if (!shadow) return { t: (table) => `rm.${this.live(table)}` };
-    const { schema, projection, buildId } = shadow;
+    return this.buildScopeOf(shadow);
+  }
+
+  /**
+   * The scope of a read of one build that the caller names itself rather than the request (a what-if reading the
+   * two builds it started): no X-Read-Build, so no ops.read of a reader is checked here, the caller answers for
+   * who may read it. Otherwise as with X-Read-Build: the build exists and is one of the projections owning
+   * `tables` (404 read-build-unknown, 422 read-build-mismatch), and the read slides its expiry.
+   */
+  async scopeOfBuild(buildId: string, tables: readonly string[]): Promise<ReadScope & { readonly buildId: string }> {
+    const projections = [...new Set(tables.map((table) => this.ownerOf(table)))];
+    return this.buildScopeOf(await this.openBuild(buildId, projections));
+  }
+
+  private buildScopeOf({ schema, projection, buildId }: { buildId: string; projection: string; schema: string }): ReadScope & { readonly buildId: string } {
     return {
       buildId,
       t: (table) => (this.ownerOf(table) === projection ? `${quoteIdent(schema)}.${quoteIdent(table)}` : `rm.${this.live(table)}`),
@@ -136,6 +150,11 @@ export class ReadModels implements OnModuleDestroy {
   private async selectBuild(buildId: string, reader: unknown, projections: readonly string[]) {
     if (!isActor(reader)) throw new Forbidden('Reading a build other than the live one (X-Read-Build) requires ops.read', { permission: 'ops.read' });
     await this.access.assert(reader, 'ops.read');
+    return this.openBuild(buildId, projections);
+  }
+
+  /** The build a read names, checked against the projections it reads; the read slides its expiry. */
+  private async openBuild(buildId: string, projections: readonly string[]) {
     const found = await this.pool.query<{ build_id: string; projection: string; schema_name: string; state: string; target_position: string | null }>(
       `SELECT build_id, projection, schema_name, state, target_position FROM projection_builds WHERE build_id = $1`,
       [buildId],
