@@ -1,6 +1,7 @@
 import type { DemoOrganization } from '@app/organization';
 import type { PolicyDocument } from '@app/policies';
 import { loadExamplePolicy } from '@app/policies/testing';
+import { ShadowBuilds } from '@app/projections';
 import { AuthHeaders, publishedDemoDraft, publishPolicy, startRewardsDemoApp, TestApp } from '@test/support';
 
 /**
@@ -71,12 +72,39 @@ describe('rewards: what-if runs and recomputations (HTTP)', () => {
     expect(run.diff.totals).toMatchObject({ deltaFen: 5000, payees: 1 });
   });
 
+  it('keeps a comparison\'s builds while its diff is read (each read slides their expiry by the ttl); unread for a week, they are swept and the run is expired', async () => {
+    const started = await t.http.post('/v1/rewards/comparisons/what-if').set(auth.administrator!).send({ policies: { treatAsPublished: [v2] }, purpose: 'expiry' }).expect(202);
+    const run = await done(started.body.runId);
+    const buildIds = [run.run.beforeBuildId as string, run.run.afterBuildId as string];
+    const sweeper = t.app.get(ShadowBuilds);
+    // as if both had been started, and last read, eight days ago (their ttl is seven)
+    const age = () =>
+      t.pool.query(
+        `UPDATE projection_builds SET started_at = started_at - interval '8 days', expires_at = expires_at - interval '8 days',
+                last_read_at = last_read_at - interval '8 days' WHERE build_id = ANY($1)`,
+        [buildIds],
+      );
+    const expiries = async () => (await t.pool.query<{ expires_at: Date }>(`SELECT expires_at FROM projection_builds WHERE build_id = ANY($1)`, [buildIds])).rows.map((r) => r.expires_at.getTime());
+    await age();
+    expect((await expiries()).every((at) => at < Date.now())).toBe(true);
+    // reading the diff moves both a week on from now: the sweep keeps them
+    expect((await t.http.get(`/v1/rewards/comparisons/${started.body.runId}`).set(auth.auditor!).expect(200)).body.status).toBe('done');
+    expect((await expiries()).every((at) => at > Date.now() + 6 * 86_400_000)).toBe(true);
+    expect(await sweeper.sweep()).toEqual([]);
+    // not read again for longer than the ttl: both dropped, the run answers expired (no diff)
+    await age();
+    expect((await sweeper.sweep()).sort()).toEqual([...buildIds].sort());
+    const expired = await t.http.get(`/v1/rewards/comparisons/${started.body.runId}`).set(auth.auditor!).expect(200);
+    expect(expired.body).toMatchObject({ status: 'expired', diff: null });
+  });
+
   it('refuses the unpublished, the malformed and the unauthorised', async () => {
     const missing = await t.http.post('/v1/rewards/comparisons/recomputation').set(auth.administrator!).send({ policyId: rewards.id, version: 9 });
     expect({ status: missing.status, type: missing.body.type }).toEqual({ status: 422, type: expect.stringContaining('policy-version-not-published') });
     const bad = await t.http.post('/v1/rewards/comparisons/what-if').set(auth.administrator!).send({ policies: { pointsScale: 2 } });
     expect(bad.status).toBe(422);
-    expect((await t.http.post('/v1/rewards/comparisons/what-if').set(auth.administrator!).send({ policies: {}, from: '2026-03-01', to: '2026-02-01' })).status).toBe(400);
+    const backwards = await t.http.post('/v1/rewards/comparisons/what-if').set(auth.administrator!).send({ policies: {}, from: '2026-03-01', to: '2026-02-01' });
+    expect({ status: backwards.status, errors: backwards.body.errors }).toEqual({ status: 400, errors: [{ field: 'to', message: 'to is before from' }] });
     expect((await t.http.post('/v1/rewards/comparisons/what-if').set(auth.finance!).send({ policies: {} })).status).toBe(403);
     expect((await t.http.get('/v1/rewards/comparisons/00000000-0000-4000-8000-000000000001').set(auth.reporter!)).status).toBe(403);
     expect((await t.http.get('/v1/rewards/comparisons/00000000-0000-4000-8000-000000000001').set(auth.auditor!)).status).toBe(404);

@@ -4,10 +4,10 @@ import type { Pool } from 'pg';
 import { CommandContext, deterministicUuid, fold, NotFound, RuleViolation } from '@app/kernel';
 import { EVENT_STORE, EventStore, runDecider } from '@app/event-store';
 import { PG_POOL } from '@app/platform';
-import { BuildView, quoteIdent, ShadowBuilds } from '@app/projections';
+import { BuildView, ReadModels, ShadowBuilds } from '@app/projections';
 import { comparisonDecider, ComparisonEvent, ComparisonSpec, comparisonStream, RewardComparisonStarted } from '../domain/comparison.decider';
 
-/** Shadow builds of a comparison live this long unless read (reading the comparison slides it). */
+/** Shadow builds of a comparison live this long unless read (reading its diff slides it: ReadModels.scopeOfBuild). */
 const COMPARISON_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface DiffRow {
@@ -36,6 +36,7 @@ export class RewardComparisons {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly builds: ShadowBuilds,
+    private readonly readModels: ReadModels,
     private readonly commands: CommandBus,
   ) {}
 
@@ -104,16 +105,16 @@ export class RewardComparisons {
     const status = !before || !after ? 'expired' : before.progress.reachedTarget && after.progress.reachedTarget ? 'done' : 'running';
     const answer = { run, status, builds: { before: progress(before), after: progress(after) } };
     if (status !== 'done') return { ...answer, diff: null };
-    await this.pool.query(`UPDATE projection_builds SET last_read_at = now(), expires_at = now() + make_interval(secs => $2) WHERE build_id = ANY($1)`, [[run.beforeBuildId, run.afterBuildId], COMPARISON_TTL_SECONDS]);
     return { ...answer, diff: await this.diff(run.beforeBuildId, run.afterBuildId, run.from, run.to) };
   }
 
-  /** Per payee and business month: totals on both sides, ranks, deltas, and the rules of the lines that differ. */
+  /**
+   * Per payee and business month: totals on both sides, ranks, deltas, and the rules of the lines that differ.
+   * Read like any read of a shadow build (ReadModels), which slides each build's expiry by its ttl.
+   */
   async diff(beforeBuildId: string, afterBuildId: string, from: string | null, to: string | null): Promise<{ rows: DiffRow[]; totals: { deltaPoints: number; deltaFen: number; payees: number } }> {
-    const schemas = await this.pool.query<{ build_id: string; schema_name: string }>(`SELECT build_id, schema_name FROM projection_builds WHERE build_id = ANY($1)`, [[beforeBuildId, afterBuildId]]);
-    const schemaOf = (id: string) => quoteIdent(schemas.rows.find((r) => r.build_id === id)!.schema_name);
-    const B = `${schemaOf(beforeBuildId)}.entitlements`;
-    const A = `${schemaOf(afterBuildId)}.entitlements`;
+    const B = (await this.readModels.scopeOfBuild(beforeBuildId, ['entitlements'])).t('entitlements');
+    const A = (await this.readModels.scopeOfBuild(afterBuildId, ['entitlements'])).t('entitlements');
     const range = (alias: string) => `($1::date IS NULL OR ${alias}.business_date >= $1::date) AND ($2::date IS NULL OR ${alias}.business_date <= $2::date)`;
     const side = (table: string, alias: string) =>
       `SELECT payee_kind, payee_id, to_char(business_date, 'YYYY-MM') AS period, sum(points)::bigint AS p, sum(amount_fen)::bigint AS f FROM ${table} ${alias} WHERE ${range(alias)} GROUP BY 1, 2, 3`;
