@@ -6,7 +6,9 @@
  * - recompute: that version published with an effective date at the history's start (retroactive): seconds from
  *   its append until the live rewards build has applied it (the batch re-evaluates every item of its period);
  * - query latency (p50 / p95 of 20 runs): the leaderboards of the busiest month (people, units) and of its year,
- *   the explain of the busiest unit's month, and a payout close's statement of that month (lines read and built).
+ *   the explain of the busiest unit's month, and a payout close's statement of that month (lines read and built);
+ *   and, when the history has a closed payout period, the payout ledger from the payouts read model: its first
+ *   page, one payee's ledger, one payee's statement of the last closed period (the payee paid most in it).
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
@@ -21,6 +23,18 @@ import { buildStatement, payoutsDecider } from '../libs/rewards/src/domain/payou
 import type { Row } from './table';
 
 const POLICY = 'city-police-new-media-rewards.json';
+
+/** p50 / p95 of 20 runs. */
+async function latency(run: () => Promise<unknown>): Promise<string> {
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const s = performance.now();
+    await run();
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  return `p50 ${times[9]!.toFixed(1)} ms / p95 ${times[18]!.toFixed(1)} ms`;
+}
 
 export async function benchRewards(url: string, log: (message: string) => void): Promise<Row[]> {
   const pool = new Pool({ connectionString: url, max: 20 });
@@ -91,17 +105,27 @@ export async function benchRewards(url: string, log: (message: string) => void):
         [`explain: one unit's lines of ${busiest}`, () => queries.entitlements({ unitId: unit, range: month, limit: 200, offset: 0 })],
         [`payout close of ${busiest}: its statement (lines read, built)`, async () => buildStatement(state, state.periods[0]!, (await payouts.currentLines(state, month.to)).lines)],
       ];
-      for (const [name, run] of cases) {
-        const times: number[] = [];
-        for (let i = 0; i < 20; i++) {
-          const s = performance.now();
-          await run();
-          times.push(performance.now() - s);
-        }
-        times.sort((a, b) => a - b);
-        rows.push({ group: 'rewards', name: `query latency: ${name}`, value: `p50 ${times[9]!.toFixed(1)} ms / p95 ${times[18]!.toFixed(1)} ms` });
-      }
+      for (const [name, run] of cases) rows.push({ group: 'rewards', name: `query latency: ${name}`, value: await latency(run) });
     }
+    // the payout ledger, read from the payouts read model (only when the history has a closed period)
+    const closed = (
+      await pool.query<{ period_id: string; payee_kind: 'member' | 'unit'; payee_id: string; lines: number; periods: number; payees: number }>(
+        `SELECT s.period_id, s.payee_kind, s.payee_id, jsonb_array_length((s.statement::jsonb)->'lines') AS lines,
+                (SELECT count(*)::int FROM rm.payout_periods WHERE status = 'closed') AS periods, (SELECT count(*)::int FROM rm.payout_payees) AS payees
+           FROM rm.payout_periods p JOIN rm.payout_statements s USING (period_id)
+          WHERE p.status = 'closed' ORDER BY p.from_date DESC, s.total_fen DESC, s.payee_kind, s.payee_id LIMIT 1`,
+      )
+    ).rows[0];
+    if (closed) {
+      const payouts = new PayoutsService(store, pool, live);
+      const payee = { kind: closed.payee_kind, id: closed.payee_id };
+      const cases: [string, () => Promise<unknown>][] = [
+        [`payout ledger, first page of 1,000 rows (${closed.periods} closed periods, ${closed.payees.toLocaleString('en')} payees)`, () => payouts.ledger({ limit: 1_000 })],
+        [`payout ledger of one payee (${closed.periods} closed periods)`, () => payouts.ledger({ payee })],
+        [`payout statement of one payee, closed period ${closed.period_id} (${closed.lines.toLocaleString('en')} lines)`, () => payouts.payeeStatement(closed.period_id, payee)],
+      ];
+      for (const [name, run] of cases) rows.push({ group: 'rewards', name: `query latency: ${name}`, value: await latency(run) });
+    } else log('rewards: no closed payout period in the history, no ledger latency');
     log('rewards queries done');
     return rows;
   } finally {

@@ -16,6 +16,8 @@ describe('payouts: periods, statements, ledger (HTTP)', () => {
   const author = () => ({ kind: 'member', id: demo.byRole.reporter.memberId });
 
   const finance = () => auth.finance!;
+  /** Reads the payouts read model after every command so far (X-Min-Position: the log's head). */
+  const caughtUp = async () => ({ 'X-Min-Position': (await t.store.headPosition()).toString() });
 
   beforeAll(async () => {
     const app = await startRewardsDemoApp();
@@ -51,12 +53,28 @@ describe('payouts: periods, statements, ledger (HTTP)', () => {
 
     // paid history never changes: February's statement is the one recorded; the ledger shows paid and balance
     expect((await t.http.get('/v1/payouts/periods/2026-02').set(finance()).expect(200)).body.statement).toEqual(feb.statement);
-    const ledger = (await t.http.get(`/v1/payouts/ledger?payeeKind=member&payeeId=${author().id}`).set(auth.auditor!).expect(200)).body;
+    const ledger = (await t.http.get(`/v1/payouts/ledger?payeeKind=member&payeeId=${author().id}`).set(auth.auditor!).set(await caughtUp()).expect(200)).body;
     expect(ledger.rows.map((r: { periodId: string; totalFen: number; paidFen: number; balanceFen: number }) => [r.periodId, r.totalFen, r.paidFen, r.balanceFen])).toEqual([
       ['2026-02', 10000, 10000, 0],
       ['2026-03', 5000, 0, 5000],
     ]);
     expect(ledger.balances).toEqual([{ payee: author(), balanceFen: 5000 }]);
+    expect(ledger.next).toBeNull();
+    expect(ledger.periods.map((p: { periodId: string; status: string; closedBy: string | null }) => [p.periodId, p.status, p.closedBy !== null])).toEqual([
+      ['2026-02', 'closed', true],
+      ['2026-03', 'closed', true],
+    ]);
+    // pages of one row: the first page's next is the second page's cursor; the period filter keeps the running balance
+    const first = (await t.http.get(`/v1/payouts/ledger?payeeId=${author().id}&limit=1`).set(auth.auditor!).expect(200)).body;
+    expect([first.rows.map((r: { periodId: string }) => r.periodId), typeof first.next]).toEqual([['2026-02'], 'string']);
+    const second = (await t.http.get(`/v1/payouts/ledger?payeeId=${author().id}&limit=1&cursor=${first.next}`).set(auth.auditor!).expect(200)).body;
+    expect([second.rows.map((r: { periodId: string; balanceFen: number }) => [r.periodId, r.balanceFen]), second.next]).toEqual([[['2026-03', 5000]], null]);
+    const march2 = (await t.http.get('/v1/payouts/ledger?periodId=2026-03').set(auth.auditor!).expect(200)).body;
+    expect(march2.rows.filter((r: { payee: { id: string } }) => r.payee.id === author().id).map((r: { periodId: string; balanceFen: number }) => [r.periodId, r.balanceFen])).toEqual([['2026-03', 5000]]);
+    expect(march2.rows.every((r: { periodId: string }) => r.periodId === '2026-03')).toBe(true);
+    expect((await t.http.get('/v1/payouts/ledger?limit=0').set(auth.auditor!)).status).toBe(400);
+    expect((await t.http.get('/v1/payouts/ledger?cursor=not.a.cursor').set(auth.auditor!)).status).toBe(400);
+    expect((await t.http.get('/v1/payouts/ledger?cursor=bm9wZQ').set(auth.auditor!)).status).toBe(400);
     // the ledger as CSV (English headers), the same numbers in yuan
     const csv = await t.http.get(`/v1/payouts/ledger/export?format=csv&lang=en&payeeKind=member&payeeId=${author().id}`).set(auth.auditor!).expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
@@ -65,7 +83,8 @@ describe('payouts: periods, statements, ledger (HTTP)', () => {
     expect(lines).toEqual([`member,${author().id},2026-02,2026-02-01,2026-02-28,0,100.00,0.00,100.00,100.00,0.00`, `member,${author().id},2026-03,2026-03-01,2026-03-31,0,0.00,50.00,50.00,0.00,50.00`]);
     expect((await t.http.get('/v1/payouts/ledger/export?format=csv').set(auth.reporter!)).status).toBe(403);
     const statement = (await t.http.get('/v1/payouts/periods/2026-03/my-statement').set(auth.reporter!).expect(200)).body;
-    expect(statement.statement.totalFen).toBe(5000);
+    expect(statement).toMatchObject({ status: 'closed', preview: false, statement: { totalFen: 5000 } });
+    expect(statement.statement).toEqual(mine);
   });
 
   it('refuses what finance must not do, naming the rule, and keeps the ledger from everyone else', async () => {

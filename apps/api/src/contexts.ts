@@ -5,7 +5,7 @@ import type { AppConfig } from '@app/platform';
 import { OrganizationModule, orgDirectoryProjection, orgTreeProjection, reviewCoverageProjection } from '@app/organization';
 import { PoliciesModule, policiesProjection } from '@app/policies';
 import { PolicyEngineReportingPolicy, ReportingModule, reportingProjection } from '@app/reporting';
-import { RewardsModule, rewardsProjection } from '@app/rewards';
+import { payoutsProjection, RewardsModule, rewardsProjection } from '@app/rewards';
 import { SchedulerModule, schedulerProjection } from '@app/scheduler';
 
 /** The bounded contexts served by the API and the projections they bring. */
@@ -18,4 +18,4 @@ export function contextModules(config: AppConfig): (Type | DynamicModule)[] {
     SchedulerModule.forRoot({ run: config.scheduler.run, timeZone: config.businessTimeZone, periodsFrom: config.scheduler.periodsFrom, checkIntervalMs: config.scheduler.checkIntervalMs }),
   ];
 }
-export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, reviewCoverageProjection, policiesProjection, reportingProjection, schedulerProjection, rewardsProjection];
+export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, reviewCoverageProjection, policiesProjection, reportingProjection, schedulerProjection, rewardsProjection, payoutsProjection];

@@ -3,6 +3,7 @@ export * from './domain/metrics.events';
 export { metricsDecider, metricsStream, metricsOutcome, observationKey } from './domain/metrics.decider';
 export type { MetricsCommand, MetricsOutcome, MetricsState, PublicationFacts } from './domain/metrics.decider';
 export { rewardsProjection, REWARDS_TIME_ZONE } from './read/rewards.projection';
+export { payoutsProjection } from './read/payouts.projection';
 export { seedDemoActivity } from './seed/demo-activity.seed';
 export type { DemoActivityPorts, DemoActivitySummary } from './seed/demo-activity.seed';
 export { entitlementLines } from './domain/entitlements';

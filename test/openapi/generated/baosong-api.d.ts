@@ -1215,7 +1215,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A payout period with its statement: the recorded one when closed, else what closing it now would record (preview: true) */
+        /**
+         * A payout period with its statement: the recorded one when closed, else what closing it now would record (preview: true)
+         * @description A closed statement is read from the payouts read model (X-Min-Position: the close's position); an open period's preview is computed from the payouts stream and the live entitlements.
+         */
         get: operations["PayoutsHttpController_period"];
         put?: never;
         post?: never;
@@ -1232,7 +1235,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The ledger: per payee and closed period, entitled, adjustments (with causes in the statement), paid and running balance; the periods; balances */
+        /**
+         * The ledger: per payee and closed period, entitled, adjustments (with causes in the statement), paid and running balance; the periods; the balances of the page's payees
+         * @description Rows by payee (kind, id), then period; `limit` rows a page (default 1000), `next` is the `cursor` of the following page (null on the last). Read from the payouts read model: send a command's position as X-Min-Position to read your own write.
+         */
         get: operations["PayoutsHttpController_ledger"];
         put?: never;
         post?: never;
@@ -1317,7 +1323,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The ledger as CSV or XLSX: per payee and closed period, entitled, adjustments, total, paid and balance (yuan) */
+        /** The ledger as CSV or XLSX: per payee and closed period, entitled, adjustments, total, paid and balance (yuan); every row of the filter (payeeId, periodId) */
         get: operations["LedgerExportsHttpController_ledger"];
         put?: never;
         post?: never;
@@ -3381,6 +3387,13 @@ export interface components {
             status: "open" | "closed";
             /** @description True for an open period: what closing it now would record */
             preview: boolean;
+            /**
+             * @description The log position the statement was computed at (a preview: now; null when not known)
+             * @example 1042
+             */
+            position: string | null;
+            /** @description The build read (X-Read-Build), null for the live read model or the stream */
+            buildId: string | null;
             statement: components["schemas"]["StatementDocument"];
         };
         LedgerPeriodDocument: {
@@ -3393,6 +3406,13 @@ export interface components {
             status: "open" | "closed";
             totals: components["schemas"]["StatementTotalsDocument"] | null;
             checksum: string | null;
+            /** @description Who closed it (null while open) */
+            closedBy: string | null;
+            /**
+             * Format: date-time
+             * @description When it was closed (null while open)
+             */
+            closedAt: string | null;
         };
         LedgerRowDocument: {
             payee: components["schemas"]["PayeeDocument"];
@@ -3405,6 +3425,7 @@ export interface components {
             entitledFen: number;
             adjustmentsPoints: number;
             adjustmentsFen: number;
+            totalPoints: number;
             totalFen: number;
             paidFen: number;
             /** @description Running balance of the payee after this period */
@@ -3415,11 +3436,18 @@ export interface components {
             balanceFen: number;
         };
         LedgerResponse: {
-            /** @description Position of the ledger's last event */
+            /** @description Position of the ledger's last event in the build read */
             position: string | null;
+            /** @description The build read (X-Read-Build), null for the live read model */
+            buildId: string | null;
+            /** @description Every period, open or closed */
             periods: components["schemas"]["LedgerPeriodDocument"][];
+            /** @description This page's rows: by payee (kind, id), then period */
             rows: components["schemas"]["LedgerRowDocument"][];
+            /** @description The balance (closed totals less payouts) of each payee with a row on this page; with payeeId, that payee's even without a row */
             balances: components["schemas"]["BalanceDocument"][];
+            /** @description The cursor of the next page (null on the last page) */
+            next: string | null;
         };
         PayeeStatementResponse: {
             periodId: string;
@@ -15514,7 +15542,12 @@ export interface operations {
     PayoutsHttpController_period: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 /** @description The payout period id */
                 periodId: string;
@@ -15586,7 +15619,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15594,9 +15631,27 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -15614,15 +15669,44 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
         };
     };
     PayoutsHttpController_ledger: {
         parameters: {
             query?: {
+                /** @description The kind of payeeId */
                 payeeKind?: "member" | "unit";
+                /** @description Only this payee's rows (and balance) */
                 payeeId?: string;
+                /** @description Only the rows of this closed period (each still with the payee's running balance after it) */
+                periodId?: string;
+                /** @description Rows per page */
+                limit?: number;
+                /** @description The `next` of the previous page: the rows after its last row */
+                cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -15691,6 +15775,38 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
             /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
             500: {
                 headers: {
@@ -15705,12 +15821,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
         };
     };
     PayoutsHttpController_mine: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path: {
                 /** @description The payout period id */
                 periodId: string;
@@ -15782,7 +15919,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15790,9 +15931,27 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:not-found";
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
                         /** @enum {integer} */
                         status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
                     };
                 };
             };
@@ -15807,6 +15966,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };
@@ -16245,14 +16420,23 @@ export interface operations {
     LedgerExportsHttpController_ledger: {
         parameters: {
             query?: {
+                /** @description The kind of payeeId */
                 payeeKind?: "member" | "unit";
+                /** @description Only this payee's rows (and balance) */
                 payeeId?: string;
+                /** @description Only the rows of this closed period (each still with the payee's running balance after it) */
+                periodId?: string;
                 /** @description csv: UTF-8 with BOM, CRLF, RFC 4180; xlsx: one sheet, bold frozen header, yuan 0.00, rates 0.00% */
                 format?: "csv" | "xlsx";
                 /** @description Column headers (and the UTF-8 file name) in Chinese or English */
                 lang?: "zh" | "en";
             };
-            header?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -16324,7 +16508,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description `export-too-large`: The export would hold more rows than an export may (`limit`, 50,000; `rows` when known): it is refused, never cut short. */
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `export-too-large`: The export would hold more rows than an export may (`limit`, 50,000; `rows` when known): it is refused, never cut short.
+             *
+             *     `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16332,7 +16536,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDocument"] & {
                         /** @enum {string} */
-                        type?: "urn:baosong:problem:export-too-large";
+                        type?: "urn:baosong:problem:export-too-large" | "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
                         /** @enum {integer} */
                         status?: 422;
                     };
@@ -16349,6 +16553,22 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };

@@ -3,14 +3,14 @@ import { ApiTags, IntersectionType } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { InvalidState, RuleViolation } from '@app/kernel';
 import { Access } from '@app/access';
-import { Endpoint, UuidParamPipe } from '@app/platform';
+import { Endpoint, ReadAt, ReadSelector, UuidParamPipe } from '@app/platform';
 import { RewardComparisons } from '../comparisons/comparisons.service';
-import { LedgerQuery } from '../payouts/payouts.http.controller';
+import { ledgerFilter, LedgerFilterQuery } from '../payouts/payouts.http.controller';
 import { PayoutsService } from '../payouts/payouts.service';
 import { ExportColumn, MAX_EXPORT_ROWS } from './exports';
 import { EXPORT_DOCS, ExportOptionsQuery, sendExport } from './rewards-export.http.controller';
 
-export class LedgerExportQuery extends IntersectionType(LedgerQuery, ExportOptionsQuery) {}
+export class LedgerExportQuery extends IntersectionType(LedgerFilterQuery, ExportOptionsQuery) {}
 
 const LEDGER_COLUMNS: ExportColumn[] = [
   { key: 'payeeKind', zh: '对象类型', en: 'Payee kind', kind: 'text', width: 10 },
@@ -52,13 +52,18 @@ export class LedgerExportsHttpController {
 
   @Get('payouts/ledger/export')
   @Access('payouts.read')
-  @Endpoint({ summary: 'The ledger as CSV or XLSX: per payee and closed period, entitled, adjustments, total, paid and balance (yuan)', ...EXPORT_DOCS })
-  async ledger(@Query() q: LedgerExportQuery, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    const ledger = await this.payouts.ledger({ payee: q.payeeId ? { kind: q.payeeKind ?? 'member', id: q.payeeId } : undefined });
-    if (ledger.rows.length > MAX_EXPORT_ROWS) throw new RuleViolation('export-too-large', `The ledger has ${ledger.rows.length} rows, more than ${MAX_EXPORT_ROWS}`, { limit: MAX_EXPORT_ROWS, rows: ledger.rows.length });
+  @Endpoint({
+    summary: 'The ledger as CSV or XLSX: per payee and closed period, entitled, adjustments, total, paid and balance (yuan); every row of the filter (payeeId, periodId)',
+    ...EXPORT_DOCS,
+  })
+  async ledger(@Query() q: LedgerExportQuery, @ReadAt() read: ReadSelector, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    // one page one row longer than an export holds: more is refused rather than cut
+    const ledger = await this.payouts.ledger({ ...ledgerFilter(q), limit: MAX_EXPORT_ROWS }, read);
+    if (ledger.next !== null) throw new RuleViolation('export-too-large', `The ledger has more than ${MAX_EXPORT_ROWS} rows`, { limit: MAX_EXPORT_ROWS });
     const rows = ledger.rows.map(({ payee, ...r }) => ({ ...r, payeeKind: payee.kind, payeeId: payee.id }));
-    const name = q.payeeId ? `ledger-${q.payeeId}` : 'ledger';
-    return sendExport(res, { ascii: name, zh: q.payeeId ? `结算台账-${q.payeeId}` : '结算台账', buildId: null, table: (lang) => ({ columns: LEDGER_COLUMNS, rows, sheet: lang === 'zh' ? '结算台账' : 'Ledger' }) }, q);
+    const label = [q.payeeId, q.periodId].filter((x) => x !== undefined).join('-');
+    const name = label ? `ledger-${label}` : 'ledger';
+    return sendExport(res, { ascii: name, zh: label ? `结算台账-${label}` : '结算台账', buildId: ledger.buildId, table: (lang) => ({ columns: LEDGER_COLUMNS, rows, sheet: lang === 'zh' ? '结算台账' : 'Ledger' }) }, q);
   }
 
   @Get('rewards/comparisons/:runId/export')

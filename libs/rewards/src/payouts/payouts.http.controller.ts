@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Clock, CLOCK, CommandContext, NotFound, ValidationFailed } from '@app/kernel';
 import { type CommandFromState, runDecider } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
-import { CommandCtx, CommandEndpoint, commandPosition, Endpoint, IsCalendarDate, IsOnOrAfter, ValidateNestedObject } from '@app/platform';
-import { PAYOUTS_STREAM, type PayoutCommand, payeeKey, payoutsDecider, type PayoutsState } from '../domain/payouts.decider';
-import { PayoutsService } from './payouts.service';
+import { CommandCtx, CommandEndpoint, commandPosition, Endpoint, IsCalendarDate, IsOnOrAfter, ReadAt, ReadSelector, ValidateNestedObject } from '@app/platform';
+import { PAYOUTS_STREAM, type PayoutCommand, payoutsDecider, type PayoutsState } from '../domain/payouts.decider';
+import { LEDGER_PAGE, PayoutsService } from './payouts.service';
 import { LedgerResponse, PayoutCommandResponse, PayoutPeriodResponse, PayeeStatementResponse } from './payouts.responses';
 
 const PERIOD = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
@@ -36,10 +37,26 @@ export class RecordPayoutRequest {
   @ApiProperty({ format: 'date', example: '2026-04-05' }) @IsCalendarDate() paidOn!: string;
 }
 
-export class LedgerQuery {
-  @ApiPropertyOptional({ enum: ['member', 'unit'] }) @IsOptional() @IsIn(['member', 'unit']) payeeKind?: 'member' | 'unit';
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'payeeId is a member or unit id' }) payeeId?: string;
+/** Which ledger rows: a payee's, a period's (the export takes these). */
+export class LedgerFilterQuery {
+  @ApiPropertyOptional({ enum: ['member', 'unit'], default: 'member', description: 'The kind of payeeId' }) @IsOptional() @IsIn(['member', 'unit']) payeeKind?: 'member' | 'unit';
+  @ApiPropertyOptional({ description: 'Only this payee\'s rows (and balance)' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'payeeId is a member or unit id' }) payeeId?: string;
+  @ApiPropertyOptional({ description: 'Only the rows of this closed period (each still with the payee\'s running balance after it)', pattern: PERIOD.source })
+  @IsOptional()
+  @Matches(PERIOD, { message: 'periodId is 1-40 letters, digits, - or _' })
+  periodId?: string;
 }
+
+export class LedgerQuery extends LedgerFilterQuery {
+  @ApiPropertyOptional({ default: LEDGER_PAGE.default, minimum: 1, maximum: LEDGER_PAGE.max, description: 'Rows per page' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(LEDGER_PAGE.max) limit?: number;
+  @ApiPropertyOptional({ description: 'The `next` of the previous page: the rows after its last row', maxLength: 400 })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'cursor is the `next` of a previous ledger page' })
+  cursor?: string;
+}
+
+/** The filter of a ledger query as the service takes it. */
+export const ledgerFilter = (q: LedgerFilterQuery) => ({ payee: q.payeeId ? { kind: q.payeeKind ?? 'member', id: q.payeeId } : undefined, periodId: q.periodId });
 
 /**
  * The close of a payout period as a command built from the ledger's state: the current entitlement lines from the
@@ -58,7 +75,7 @@ export function closePayoutPeriodCommand(payouts: Pick<PayoutsService, 'currentL
 /**
  * Payout periods and the ledger (finance). A period's close records its statement as computed at the log's head
  * (PayoutPeriodClosed); later changes to it appear as adjustments in the next period's close; payouts are recorded
- * against closed statements. Read from the `payouts` stream, current as soon as a command answers.
+ * against closed statements. The commands decide on the `payouts` stream; reads come from the `payouts` read model.
  */
 @ApiTags('payouts')
 @Controller('v1/payouts')
@@ -109,33 +126,37 @@ export class PayoutsHttpController {
 
   @Get('periods/:periodId')
   @Access('payouts.read')
-  @Endpoint({ summary: 'A payout period with its statement: the recorded one when closed, else what closing it now would record (preview: true)', response: PayoutPeriodResponse, params: PERIOD_PARAM, problems: ['not-found'] })
-  async period(@Param('periodId', { transform: periodParam }) periodId: string) {
-    const period = await this.payouts.period(periodId);
+  @Endpoint({
+    summary: 'A payout period with its statement: the recorded one when closed, else what closing it now would record (preview: true)',
+    description: 'A closed statement is read from the payouts read model (X-Min-Position: the close\'s position); an open period\'s preview is computed from the payouts stream and the live entitlements.',
+    response: PayoutPeriodResponse,
+    params: PERIOD_PARAM,
+    problems: ['not-found'],
+  })
+  async period(@Param('periodId', { transform: periodParam }) periodId: string, @ReadAt() read: ReadSelector) {
+    const period = await this.payouts.period(periodId, read);
     if (!period) throw new NotFound('Payout period', periodId);
     return period;
   }
 
   @Get('ledger')
   @Access('payouts.read')
-  @Endpoint({ summary: 'The ledger: per payee and closed period, entitled, adjustments (with causes in the statement), paid and running balance; the periods; balances', response: LedgerResponse })
-  ledger(@Query() q: LedgerQuery) {
-    return this.payouts.ledger({ payee: q.payeeId ? { kind: q.payeeKind ?? 'member', id: q.payeeId } : undefined });
+  @Endpoint({
+    summary: 'The ledger: per payee and closed period, entitled, adjustments (with causes in the statement), paid and running balance; the periods; the balances of the page\'s payees',
+    description:
+      'Rows by payee (kind, id), then period; `limit` rows a page (default 1000), `next` is the `cursor` of the following page (null on the last). Read from the payouts read model: send a command\'s position as X-Min-Position to read your own write.',
+    response: LedgerResponse,
+  })
+  ledger(@Query() q: LedgerQuery, @ReadAt() read: ReadSelector) {
+    return this.payouts.ledger({ ...ledgerFilter(q), limit: q.limit, cursor: q.cursor }, read);
   }
 
   @Get('periods/:periodId/my-statement')
   @Access('payouts.mine')
   @Endpoint({ summary: 'My statement for a period: my lines and adjustments under their rules (recorded when closed, a preview while open)', response: PayeeStatementResponse, params: PERIOD_PARAM, problems: ['not-found'] })
-  async mine(@Param('periodId', { transform: periodParam }) periodId: string, @CurrentActor() actor: Actor) {
-    const period = await this.payouts.period(periodId);
-    if (!period) throw new NotFound('Payout period', periodId);
-    const me = payeeKey({ kind: 'member', id: actor.memberId });
-    const statement = period.statement.payees.find((p) => payeeKey(p.payee) === me);
-    return {
-      periodId,
-      status: period.status,
-      preview: period.preview,
-      statement: statement ?? { payee: { kind: 'member', id: actor.memberId }, entitledPoints: 0, entitledFen: 0, adjustmentsPoints: 0, adjustmentsFen: 0, totalPoints: 0, totalFen: 0, lines: [], adjustments: [] },
-    };
+  async mine(@Param('periodId', { transform: periodParam }) periodId: string, @CurrentActor() actor: Actor, @ReadAt() read: ReadSelector) {
+    const statement = await this.payouts.payeeStatement(periodId, { kind: 'member', id: actor.memberId }, read);
+    if (!statement) throw new NotFound('Payout period', periodId);
+    return statement;
   }
 }

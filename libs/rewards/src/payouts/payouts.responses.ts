@@ -80,6 +80,8 @@ export class PayoutPeriodResponse {
   @ApiProperty({ format: 'date' }) to!: string;
   @ApiProperty({ enum: ['open', 'closed'] }) status!: string;
   @ApiProperty({ description: 'True for an open period: what closing it now would record' }) preview!: boolean;
+  @ApiProperty({ type: String, nullable: true, example: '1042', description: 'The log position the statement was computed at (a preview: now; null when not known)' }) position!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The build read (X-Read-Build), null for the live read model or the stream' }) buildId!: string | null;
   @ApiProperty({ type: StatementDocument }) statement!: StatementDocument;
 }
 
@@ -99,6 +101,7 @@ class LedgerRowDocument {
   @ApiProperty({ type: 'integer' }) entitledFen!: number;
   @ApiProperty({ type: 'integer' }) adjustmentsPoints!: number;
   @ApiProperty({ type: 'integer' }) adjustmentsFen!: number;
+  @ApiProperty({ type: 'integer' }) totalPoints!: number;
   @ApiProperty({ type: 'integer' }) totalFen!: number;
   @ApiProperty({ type: 'integer' }) paidFen!: number;
   @ApiProperty({ type: 'integer', description: 'Running balance of the payee after this period' }) balanceFen!: number;
@@ -111,6 +114,8 @@ class LedgerPeriodDocument {
   @ApiProperty({ enum: ['open', 'closed'] }) status!: string;
   @ApiProperty({ type: StatementTotalsDocument, nullable: true }) totals!: StatementTotalsDocument | null;
   @ApiProperty({ type: String, nullable: true }) checksum!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Who closed it (null while open)' }) closedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'When it was closed (null while open)' }) closedAt!: string | null;
 }
 
 class BalanceDocument {
@@ -119,8 +124,10 @@ class BalanceDocument {
 }
 
 export class LedgerResponse {
-  @ApiProperty({ type: String, nullable: true, description: 'Position of the ledger\'s last event' }) position!: string | null;
-  @ApiProperty({ type: [LedgerPeriodDocument] }) periods!: LedgerPeriodDocument[];
-  @ApiProperty({ type: [LedgerRowDocument] }) rows!: LedgerRowDocument[];
-  @ApiProperty({ type: [BalanceDocument] }) balances!: BalanceDocument[];
+  @ApiProperty({ type: String, nullable: true, description: 'Position of the ledger\'s last event in the build read' }) position!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The build read (X-Read-Build), null for the live read model' }) buildId!: string | null;
+  @ApiProperty({ type: [LedgerPeriodDocument], description: 'Every period, open or closed' }) periods!: LedgerPeriodDocument[];
+  @ApiProperty({ type: [LedgerRowDocument], description: 'This page\'s rows: by payee (kind, id), then period' }) rows!: LedgerRowDocument[];
+  @ApiProperty({ type: [BalanceDocument], description: 'The balance (closed totals less payouts) of each payee with a row on this page; with payeeId, that payee\'s even without a row' }) balances!: BalanceDocument[];
+  @ApiProperty({ type: String, nullable: true, description: 'The cursor of the next page (null on the last page)' }) next!: string | null;
 }
