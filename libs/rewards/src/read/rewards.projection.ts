@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { RecordedEvent } from '@app/event-store';
-import type { BusinessPeriod } from '@app/kernel';
+import { type BusinessPeriod, canonicalJson } from '@app/kernel';
 import { BatchMapping, batchApplier, ProjectionContext, ProjectionDefinition, TableBuffer, TableSource, tableSpec, writeBatch } from '@app/projections';
 import {
   checkPolicyWhatIf,
@@ -27,7 +28,7 @@ type MemberRow = { member_id: string; name: string };
 type ChannelRow = { channel_id: string; platform: string; owner_unit_id: string; name: string; followers: FollowerCount[] };
 /** A business period that ended in REWARDS_TIME_ZONE (BusinessPeriodEnded): its prizes can be awarded. */
 type PeriodRow = { period: string; period_key: string; from_date: string; to_date: string; event_id: string };
-type ItemRow = { draft_id: string; unit_id: string; facts: ItemFacts; first_date: string | null; last_date: string | null; channel_ids: string[]; line_keys: string[] };
+type ItemRow = { draft_id: string; unit_id: string; facts: ItemFacts; first_date: string | null; last_date: string | null; channel_ids: string[]; line_keys: string[]; lines_hash: string | null };
 export type EntitlementRow = {
   draft_id: string;
   line_key: string;
@@ -63,7 +64,7 @@ export const REWARD_TABLES = {
   }),
   items: tableSpec<ItemRow>({
     name: 'reward_items',
-    columns: { draft_id: 'uuid', unit_id: 'uuid', facts: 'jsonb', first_date: 'date', last_date: 'date', channel_ids: 'text[]', line_keys: 'text[]' },
+    columns: { draft_id: 'uuid', unit_id: 'uuid', facts: 'jsonb', first_date: 'date', last_date: 'date', channel_ids: 'text[]', line_keys: 'text[]', lines_hash: 'text' },
     key: ['draft_id'],
   }),
   entitlements: tableSpec<EntitlementRow>({
@@ -140,7 +141,7 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
         const row = b.t.items.get({ draft_id: draftId });
         const facts = foldItem(row?.facts, { type: e.type, data: d, eventId: e.metadata.eventId });
         if (!facts || facts === row?.facts) return;
-        b.t.items.put({ draft_id: draftId, unit_id: facts.unitId, facts, first_date: row?.first_date ?? null, last_date: row?.last_date ?? null, channel_ids: facts.publications.map((p) => p.channelId), line_keys: row?.line_keys ?? [] });
+        b.t.items.put({ draft_id: draftId, unit_id: facts.unitId, facts, first_date: row?.first_date ?? null, last_date: row?.last_date ?? null, channel_ids: facts.publications.map((p) => p.channelId), line_keys: row?.line_keys ?? [], lines_hash: row?.lines_hash ?? null });
         b.touched.add(draftId);
         return;
       }
@@ -221,10 +222,14 @@ function tablesOf(table: TableSource): Tables {
   };
 }
 
-/** Re-evaluates one item; its lines were dated within its old business dates and are now within its new ones. */
+/**
+ * Re-evaluates one item. When its lines changed, they were dated within its old business dates and are now within
+ * its new ones: both ranges may change a period's prizes.
+ */
 function reevaluateRow(row: ItemRow, env: RewardsEnvironment, b: Pick<Batch, 'changedDates' | 't'>): void {
-  if (row.first_date && row.last_date) b.changedDates.push({ from: row.first_date, to: row.last_date });
   const after = reevaluate(row, env, b.t);
+  if (after.lines_hash === row.lines_hash) return;
+  if (row.first_date && row.last_date) b.changedDates.push({ from: row.first_date, to: row.last_date });
   if (after.first_date && after.last_date) b.changedDates.push({ from: after.first_date, to: after.last_date });
 }
 
@@ -284,14 +289,26 @@ function environment(t: Tables): RewardsEnvironment {
   });
 }
 
-/** Recomputes an item's lines: replaces them in entitlements and keeps their keys and dates on the item. */
+/**
+ * Recomputes an item's lines and keeps their keys, a hash of them and the item's dates on the item. Its rows in
+ * entitlements are replaced only when the hash changed: most events of an item (an observation below the next
+ * tier, an edit) leave its lines as they were, and rewriting them was a fifth of a rebuild's statement time.
+ */
 function reevaluate(row: ItemRow, env: RewardsEnvironment, t: Tables): ItemRow {
   const lines = entitlementLines(row.facts, env);
+  // canonical: a policy's parameters come with the key order of the event or of jsonb, and the hash is a row
+  const hash = createHash('sha1').update(canonicalJson(lines)).digest('base64');
   const keys = lines.map((l) => l.key);
-  for (const old of row.line_keys) if (!keys.includes(old)) t.entitlements.delete({ draft_id: row.draft_id, line_key: old });
-  for (const line of lines) t.entitlements.put(toRow(row.draft_id, line));
+  if (hash !== row.lines_hash) {
+    for (const old of row.line_keys) if (!keys.includes(old)) t.entitlements.delete({ draft_id: row.draft_id, line_key: old });
+    for (const line of lines) t.entitlements.put(toRow(row.draft_id, line));
+  }
   const dates = itemBusinessDates(row.facts, REWARDS_TIME_ZONE);
-  return t.items.put({ ...row, first_date: dates[0] ?? null, last_date: dates[dates.length - 1] ?? null, line_keys: keys });
+  const first = dates[0] ?? null;
+  const last = dates[dates.length - 1] ?? null;
+  // an item a policy or follower change reached without changing it is not written again
+  if (hash === row.lines_hash && first === row.first_date && last === row.last_date) return row;
+  return t.items.put({ ...row, first_date: first, last_date: last, line_keys: keys, lines_hash: hash });
 }
 
 /**
@@ -375,7 +392,7 @@ function toRow(draftId: string, l: EntitlementLine): EntitlementRow {
  */
 export const rewardsProjection: ProjectionDefinition = {
   name: 'rewards',
-  version: 1,
+  version: 2,
   tables: Object.values(REWARD_TABLES).map((s) => s.name),
   eventTypes: [...ITEM_EVENT_TYPES, ...POLICY_TYPES, ...ORG_TYPES, ...TIME_TYPES],
   parameters: { policies: checkPolicyWhatIf },
@@ -390,7 +407,7 @@ export const rewardsProjection: ProjectionDefinition = {
         PRIMARY KEY (period, period_key));
       CREATE TABLE ${t('reward_items')} (
         draft_id uuid PRIMARY KEY, unit_id uuid NOT NULL, facts jsonb NOT NULL, first_date date, last_date date,
-        channel_ids text[] NOT NULL, line_keys text[] NOT NULL);
+        channel_ids text[] NOT NULL, line_keys text[] NOT NULL, lines_hash text);
       CREATE INDEX ON ${t('reward_items')} (last_date);
       CREATE TABLE ${t('entitlements')} (
         draft_id uuid NOT NULL, line_key text NOT NULL, family text NOT NULL, payee_kind text NOT NULL, payee_id text NOT NULL,
