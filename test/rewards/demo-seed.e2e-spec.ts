@@ -54,6 +54,18 @@ describe('seed demo: reporting history with publications and metrics', () => {
     expect(units.body.rows[0].points).toBeGreaterThan(0);
   });
 
+  it('counts every unit\'s items submitted, adopted and instructed in the year, and its adoption rate (采用率)', async () => {
+    const res = await get('/v1/rewards/leaderboard?subject=unit&by=adopted&period=2026&limit=100');
+    expect(res.status).toBe(200);
+    const rows = res.body.rows as { submitted: number; adopted: number; instructed: number; adoptionRate: number | null }[];
+    const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((n, r) => n + f(r), 0);
+    // the twelve demo drafts, six of them adopted (items 01, 02, 05, 06, 09, 11), one with a leader's instruction
+    expect([sum((r) => r.submitted), sum((r) => r.adopted), sum((r) => r.instructed)]).toEqual([12, 6, 1]);
+    for (const r of rows) if (r.submitted > 0) expect(r.adoptionRate).toBeCloseTo(r.adopted / r.submitted, 4);
+    const byPeople = await get('/v1/rewards/leaderboard?subject=member&by=adopted&period=2026&limit=100');
+    expect((byPeople.body.rows as { submitted: number }[]).reduce((n, r) => n + r.submitted, 0)).toBe(12);
+  });
+
   it('lists entitlement lines of every family: item amounts, engagement tiers and adoption points', async () => {
     const res = await get('/v1/rewards/entitlements?period=2026');
     expect(res.status).toBe(200);

@@ -218,3 +218,21 @@ export function itemBusinessDates(facts: ItemFacts, timeZone: string): string[] 
   ];
   return instants.map((at) => businessDate(at, timeZone)).sort();
 }
+
+/** What a leaderboard counts of an item (报送, 采用, 批示): one row per fact, dated in the business time zone. */
+export interface ItemActivity {
+  readonly kind: 'submitted' | 'adopted' | 'instructed';
+  /** The fact's place among the item's facts of its kind. */
+  readonly seq: number;
+  readonly businessDate: string;
+}
+
+/** The item's activity: none unless it was submitted, and none once it is retracted (it no longer counts). */
+export function itemActivity(facts: ItemFacts, timeZone: string): ItemActivity[] {
+  if (!facts.submitted || facts.retracted) return [];
+  return [
+    { kind: 'submitted' as const, seq: 0, businessDate: businessDate(facts.submitted.at, timeZone) },
+    ...facts.adoptions.map((a, seq) => ({ kind: 'adopted' as const, seq, businessDate: businessDate(a.at, timeZone) })),
+    ...facts.instructions.map((x, seq) => ({ kind: 'instructed' as const, seq, businessDate: businessDate(x.at, timeZone) })),
+  ];
+}

@@ -14,7 +14,7 @@ import {
 import { entitlementLines, EntitlementLine, RewardsEnvironment } from '../domain/entitlements';
 import { FollowerCount, rewardsEnvironment, withFollowerCount } from '../domain/environment';
 import { EndedPeriod, PeriodEarnings, rankingLineKeyPrefix, rankingPrizeItemId, rankingPrizeLines } from '../domain/ranking-prizes';
-import { businessDate, foldItem, ITEM_EVENT_TYPES, ItemEvent, ItemFacts, itemBusinessDates, itemIdOf } from '../domain/item-facts';
+import { businessDate, foldItem, ITEM_EVENT_TYPES, ItemEvent, ItemFacts, itemActivity, itemBusinessDates, itemIdOf } from '../domain/item-facts';
 
 /**
  * The time zone business dates are taken in. A constant of the projection (changing it is a new version and a
@@ -28,7 +28,9 @@ type MemberRow = { member_id: string; name: string };
 type ChannelRow = { channel_id: string; platform: string; owner_unit_id: string; name: string; followers: FollowerCount[] };
 /** A business period that ended in REWARDS_TIME_ZONE (BusinessPeriodEnded): its prizes can be awarded. */
 type PeriodRow = { period: string; period_key: string; from_date: string; to_date: string; event_id: string };
-type ItemRow = { draft_id: string; unit_id: string; facts: ItemFacts; first_date: string | null; last_date: string | null; channel_ids: string[]; line_keys: string[]; lines_hash: string | null };
+type ItemRow = { draft_id: string; unit_id: string; facts: ItemFacts; first_date: string | null; last_date: string | null; channel_ids: string[]; line_keys: string[]; activity_keys: string[]; lines_hash: string | null };
+/** An item's activity as leaderboards count it (itemActivity), with its first author and unit. */
+type ActivityRow = { draft_id: string; kind: string; seq: number; business_date: string; author_id: string | null; unit_id: string };
 export type EntitlementRow = {
   draft_id: string;
   line_key: string;
@@ -64,8 +66,13 @@ export const REWARD_TABLES = {
   }),
   items: tableSpec<ItemRow>({
     name: 'reward_items',
-    columns: { draft_id: 'uuid', unit_id: 'uuid', facts: 'jsonb', first_date: 'date', last_date: 'date', channel_ids: 'text[]', line_keys: 'text[]', lines_hash: 'text' },
+    columns: { draft_id: 'uuid', unit_id: 'uuid', facts: 'jsonb', first_date: 'date', last_date: 'date', channel_ids: 'text[]', line_keys: 'text[]', activity_keys: 'text[]', lines_hash: 'text' },
     key: ['draft_id'],
+  }),
+  activity: tableSpec<ActivityRow>({
+    name: 'reward_activity',
+    columns: { draft_id: 'uuid', kind: 'text', seq: 'int', business_date: 'date', author_id: 'text', unit_id: 'uuid' },
+    key: ['draft_id', 'kind', 'seq'],
   }),
   entitlements: tableSpec<EntitlementRow>({
     name: 'entitlements',
@@ -103,6 +110,7 @@ interface Tables {
   channels: TableBuffer<ChannelRow>;
   periods: TableBuffer<PeriodRow>;
   items: TableBuffer<ItemRow>;
+  activity: TableBuffer<ActivityRow>;
   entitlements: TableBuffer<EntitlementRow>;
 }
 
@@ -141,7 +149,7 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
         const row = b.t.items.get({ draft_id: draftId });
         const facts = foldItem(row?.facts, { type: e.type, data: d, eventId: e.metadata.eventId });
         if (!facts || facts === row?.facts) return;
-        b.t.items.put({ draft_id: draftId, unit_id: facts.unitId, facts, first_date: row?.first_date ?? null, last_date: row?.last_date ?? null, channel_ids: facts.publications.map((p) => p.channelId), line_keys: row?.line_keys ?? [], lines_hash: row?.lines_hash ?? null });
+        b.t.items.put({ draft_id: draftId, unit_id: facts.unitId, facts, first_date: row?.first_date ?? null, last_date: row?.last_date ?? null, channel_ids: facts.publications.map((p) => p.channelId), line_keys: row?.line_keys ?? [], activity_keys: row?.activity_keys ?? [], lines_hash: row?.lines_hash ?? null });
         b.touched.add(draftId);
         return;
       }
@@ -218,6 +226,7 @@ function tablesOf(table: TableSource): Tables {
     channels: table(REWARD_TABLES.channels),
     periods: table(REWARD_TABLES.periods),
     items: table(REWARD_TABLES.items),
+    activity: table(REWARD_TABLES.activity),
     entitlements: table(REWARD_TABLES.entitlements),
   };
 }
@@ -290,25 +299,35 @@ function environment(t: Tables): RewardsEnvironment {
 }
 
 /**
- * Recomputes an item's lines and keeps their keys, a hash of them and the item's dates on the item. Its rows in
- * entitlements are replaced only when the hash changed: most events of an item (an observation below the next
- * tier, an edit) leave its lines as they were, and rewriting them was a fifth of a rebuild's statement time.
+ * Recomputes an item's lines and its activity (what leaderboards count) and keeps their keys, a hash of both and
+ * the item's dates on the item. Its rows in entitlements and reward_activity are replaced only when the hash
+ * changed: most events of an item (an observation below the next tier, an edit) leave them as they were, and
+ * rewriting them was a fifth of a rebuild's statement time.
  */
 function reevaluate(row: ItemRow, env: RewardsEnvironment, t: Tables): ItemRow {
   const lines = entitlementLines(row.facts, env);
+  const activity = itemActivity(row.facts, REWARDS_TIME_ZONE);
   // canonical: a policy's parameters come with the key order of the event or of jsonb, and the hash is a row
-  const hash = createHash('sha1').update(canonicalJson(lines)).digest('base64');
+  const hash = createHash('sha1').update(canonicalJson({ lines, activity })).digest('base64');
   const keys = lines.map((l) => l.key);
+  const activityKeys = activity.map((a) => `${a.kind}:${a.seq}`);
   if (hash !== row.lines_hash) {
     for (const old of row.line_keys) if (!keys.includes(old)) t.entitlements.delete({ draft_id: row.draft_id, line_key: old });
     for (const line of lines) t.entitlements.put(toRow(row.draft_id, line));
+    for (const old of row.activity_keys) {
+      if (activityKeys.includes(old)) continue;
+      const [kind, seq] = old.split(':') as [string, string];
+      t.activity.delete({ draft_id: row.draft_id, kind, seq: Number(seq) });
+    }
+    const author = row.facts.authors[0] ?? null;
+    for (const a of activity) t.activity.put({ draft_id: row.draft_id, kind: a.kind, seq: a.seq, business_date: a.businessDate, author_id: author, unit_id: row.facts.unitId });
   }
   const dates = itemBusinessDates(row.facts, REWARDS_TIME_ZONE);
   const first = dates[0] ?? null;
   const last = dates[dates.length - 1] ?? null;
   // an item a policy or follower change reached without changing it is not written again
   if (hash === row.lines_hash && first === row.first_date && last === row.last_date) return row;
-  return t.items.put({ ...row, first_date: first, last_date: last, line_keys: keys, lines_hash: hash });
+  return t.items.put({ ...row, first_date: first, last_date: last, line_keys: keys, activity_keys: activityKeys, lines_hash: hash });
 }
 
 /**
@@ -407,7 +426,11 @@ export const rewardsProjection: ProjectionDefinition = {
         PRIMARY KEY (period, period_key));
       CREATE TABLE ${t('reward_items')} (
         draft_id uuid PRIMARY KEY, unit_id uuid NOT NULL, facts jsonb NOT NULL, first_date date, last_date date,
-        channel_ids text[] NOT NULL, line_keys text[] NOT NULL, lines_hash text);
+        channel_ids text[] NOT NULL, line_keys text[] NOT NULL, activity_keys text[] NOT NULL, lines_hash text);
+      CREATE TABLE ${t('reward_activity')} (
+        draft_id uuid NOT NULL, kind text NOT NULL, seq int NOT NULL, business_date date NOT NULL, author_id text, unit_id uuid NOT NULL,
+        PRIMARY KEY (draft_id, kind, seq));
+      CREATE INDEX ON ${t('reward_activity')} (business_date);
       CREATE INDEX ON ${t('reward_items')} (last_date);
       CREATE TABLE ${t('entitlements')} (
         draft_id uuid NOT NULL, line_key text NOT NULL, family text NOT NULL, payee_kind text NOT NULL, payee_id text NOT NULL,

@@ -3,7 +3,6 @@ import type { Pool } from 'pg';
 import { ValidationFailed } from '@app/kernel';
 import { PG_POOL, ReadSelector } from '@app/platform';
 import { ReadModels } from '@app/projections';
-import { REWARDS_TIME_ZONE } from './rewards.projection';
 
 export type LeaderboardSubject = 'member' | 'unit';
 export type LeaderboardOrder = 'points' | 'money' | 'adopted' | 'adoptionRate';
@@ -59,7 +58,7 @@ export function requestedRange(q: { period?: string; from?: string; to?: string 
   return { from: q.from, to: q.to };
 }
 
-const TABLES = ['entitlements', 'reward_items', 'reward_units', 'reward_members'];
+const TABLES = ['entitlements', 'reward_activity', 'reward_units', 'reward_members'];
 
 /**
  * Leaderboards and entitlement lines from the rewards read model (live, or the build X-Read-Build names: a what-if
@@ -83,21 +82,18 @@ export class RewardsQueries {
     const member = q.subject === 'member';
     const lineKey = member ? `payee_id` : `unit_id::text`;
     const lineFilter = member ? `AND payee_kind = 'member'` : '';
-    const itemKey = member ? `facts->'authors'->>0` : `unit_id::text`;
-    const day = (expr: string) => `((${expr})::timestamptz AT TIME ZONE '${REWARDS_TIME_ZONE}')::date`;
-    const inRange = (expr: string) => `${day(expr)} BETWEEN $1::date AND $2::date`;
+    const activityKey = member ? `author_id` : `unit_id::text`;
     const result = await this.pool.query(
       `WITH earned AS (
          SELECT ${lineKey} AS id, sum(points)::bigint AS points, sum(amount_fen)::bigint AS amount_fen, count(*)::int AS lines, count(DISTINCT draft_id) FILTER (WHERE family <> 'ranking')::int AS items
            FROM ${r.t('entitlements')} WHERE business_date BETWEEN $1::date AND $2::date ${lineFilter} GROUP BY 1),
        counted AS (
-         SELECT ${itemKey} AS id,
-                count(*) FILTER (WHERE ${inRange(`facts->'submitted'->>'at'`)})::int AS submitted,
-                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(facts->'adoptions') a WHERE ${inRange(`a->>'at'`)}))::int AS adopted,
-                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(facts->'instructions') i WHERE ${inRange(`i->>'at'`)}))::int AS instructed
-           FROM ${r.t('reward_items')}
-          WHERE jsonb_typeof(facts->'submitted') = 'object' AND jsonb_typeof(facts->'retracted') <> 'object' AND ${itemKey} IS NOT NULL
-            AND last_date >= $1::date AND first_date <= $2::date
+         SELECT ${activityKey} AS id,
+                count(DISTINCT draft_id) FILTER (WHERE kind = 'submitted')::int AS submitted,
+                count(DISTINCT draft_id) FILTER (WHERE kind = 'adopted')::int AS adopted,
+                count(DISTINCT draft_id) FILTER (WHERE kind = 'instructed')::int AS instructed
+           FROM ${r.t('reward_activity')}
+          WHERE business_date BETWEEN $1::date AND $2::date AND ${activityKey} IS NOT NULL
           GROUP BY 1),
        board AS (
          SELECT COALESCE(e.id, c.id) AS id, COALESCE(e.points, 0) AS points, COALESCE(e.amount_fen, 0) AS amount_fen,
