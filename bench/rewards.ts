@@ -123,7 +123,12 @@ export async function benchRewards(url: string, log: (message: string) => void):
         [`payout ledger, first page of 1,000 rows (${closed.periods} closed periods, ${closed.payees.toLocaleString('en')} payees)`, () => payouts.ledger({ limit: 1_000 })],
         [`payout ledger of one payee (${closed.periods} closed periods)`, () => payouts.ledger({ payee })],
         [`payout statement of one payee, closed period ${closed.period_id} (${closed.lines.toLocaleString('en')} lines)`, () => payouts.payeeStatement(closed.period_id, payee)],
+        // what every payout command decides on (open, close, pay): the payouts stream, every closed statement included
+        [`payouts stream read and folded, as each payout command does (${closed.periods} closed statements)`, () => payouts.state()],
       ];
+      const open = (await pool.query<{ period_id: string }>(`SELECT period_id FROM rm.payout_periods WHERE status = 'open' ORDER BY from_date LIMIT 1`)).rows[0];
+      // a close's work: every line from the first period on, read and compared with the ledger's recorded lines
+      if (open) cases.push([`preview of open period ${open.period_id}: the statement a close would record now`, () => payouts.period(open.period_id)]);
       for (const [name, run] of cases) rows.push({ group: 'rewards', name: `query latency: ${name}`, value: await latency(run) });
     } else log('rewards: no closed payout period in the history, no ledger latency');
     log('rewards queries done');

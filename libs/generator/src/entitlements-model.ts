@@ -8,6 +8,7 @@ import {
   type ItemFacts,
   REWARDS_TIME_ZONE,
   rewardsEnvironment,
+  type PayoutsState,
   type RewardsEnvironment,
   type StatementLine,
   statementLine,
@@ -18,9 +19,16 @@ const ITEM_TYPES = new Set<string>(ITEM_EVENT_TYPES);
 const POLICY_TYPES = new Set(['PolicyDrafted', 'PolicyValidated', 'PolicyPublished', 'PolicySuperseded']);
 
 interface Item {
-  facts: ItemFacts;
-  /** The item's statement lines as last evaluated, and the stamps they were evaluated at (undefined: stale). */
+  /** The facts, or undefined while the item is frozen (then `frozen` holds them as JSON). */
+  facts?: ItemFacts;
+  frozen?: string;
+  /** The channels of its publications (what a follower count can reach). */
+  channels: readonly string[];
+  /** The simulated instant of its last fact. */
+  touchedAt: number;
+  /** The item's statement lines as last evaluated (a frozen item keeps none: the ledger holds them). */
   lines?: StatementLine[];
+  /** The model's clock when the lines were last evaluated (undefined: never). */
   evaluatedAt?: number;
 }
 
@@ -33,7 +41,14 @@ interface Item {
  * generated close against a rewards build as of its position). Ranking prizes are not computed: the generated
  * history has no BusinessPeriodEnded.
  *
- * An item is evaluated again only when its facts, the policies or units (`stamp`), or one of its channels changed.
+ * An item is evaluated again only when its facts, the policies (`stamp`) or one of its channels changed. Memory
+ * stays bounded by freezing, after a close, the items untouched for a while whose lines all fall in closed periods:
+ * their facts are kept as JSON text (parsed again when they change or must be re-evaluated; the JSON of facts folds
+ * to the same lines, the projection keeps them as jsonb) and their lines are not kept at all. While such an item
+ * stays as it was, its lines are those the ledger recorded for it (the close that followed its last evaluation
+ * recorded them: lines of the period, or adjustments to earlier ones), so the next close is given the recorded ones.
+ * Recorded and current differ only where amounts are equal (a zero line is not recorded; an unchanged amount keeps
+ * its recorded version), which makes no difference to a statement.
  */
 export class EntitlementsModel {
   private readonly items = new Map<string, Item>();
@@ -46,24 +61,28 @@ export class EntitlementsModel {
   private stamp = 0;
   private env: RewardsEnvironment | undefined;
 
-  observe(event: DomainEvent, eventId: string, recordedAt: string): void {
+  /** Folds one event of the history; `at` is its simulated instant (epoch ms). */
+  observe(event: DomainEvent, eventId: string, recordedAt: string, at: number): void {
     const d = event.data as Record<string, unknown>;
     if (ITEM_TYPES.has(event.type)) {
       const id = d.draftId as string;
       const item = this.items.get(id);
-      const facts = foldItem(item?.facts, { type: event.type, data: d, eventId });
-      if (!facts || facts === item?.facts) return;
-      this.items.set(id, { facts });
+      const before = item ? factsOf(item) : undefined;
+      const facts = foldItem(before, { type: event.type, data: d, eventId });
+      if (!facts || facts === before) return;
+      this.items.set(id, { facts, channels: facts.publications.map((p) => p.channelId), touchedAt: at });
       return;
     }
     if (POLICY_TYPES.has(event.type)) {
-      if (foldPolicyVersions(this.policies, [{ type: event.type, data: d, recordedAt } as unknown as PolicyFoldEvent]).size > 0) this.changed();
+      const changed = foldPolicyVersions(this.policies, [{ type: event.type, data: d, recordedAt } as unknown as PolicyFoldEvent]);
+      // a draft version changes no line (the projection re-evaluates on the same condition)
+      if ([...changed].some((key) => this.policies.get(key)!.status !== 'draft' || event.type === 'PolicySuperseded')) this.changed();
       return;
     }
     switch (event.type) {
       case 'UnitRegistered':
+        // a new unit has no items yet: nothing to re-evaluate (the environment reads the map as it is)
         this.unitTypes.set(d.unitId as string, d.unitType as string);
-        this.changed();
         return;
       case 'ChannelRegistered':
         this.channels.set(d.channelId as string, { ownerUnitId: d.ownerUnitId as string, followers: [] });
@@ -81,24 +100,49 @@ export class EntitlementsModel {
     }
   }
 
-  /** Every current line with a business date from `from` to `to` (both included), as PayoutsService.currentLines reads them. */
-  lines(from: string, to: string): StatementLine[] {
+  /**
+   * Every current line with a business date from `from` to `to` (both included), as PayoutsService.currentLines
+   * reads them; `recorded` is the ledger's (PayoutsState.recorded), which stands for the frozen items' lines.
+   */
+  lines(from: string, to: string, recorded: PayoutsState['recorded']): StatementLine[] {
     this.env ??= rewardsEnvironment({ timeZone: REWARDS_TIME_ZONE, policies: this.policies.values(), unitTypes: this.unitTypes, channels: this.channels });
     const out: StatementLine[] = [];
+    const unchanged = new Set<string>();
     for (const [draftId, item] of this.items) {
-      if (item.lines === undefined || !this.fresh(item)) {
-        item.lines = entitlementLines(item.facts, this.env).map((l) => statementLine(draftId, l));
-        item.evaluatedAt = this.clock;
+      let lines = item.lines;
+      if (lines === undefined && item.frozen !== undefined && this.fresh(item)) {
+        unchanged.add(draftId);
+        continue;
       }
-      for (const line of item.lines) if (from <= line.businessDate && line.businessDate <= to) out.push(line);
+      if (lines === undefined || !this.fresh(item)) {
+        lines = entitlementLines(factsOf(item), this.env).map((l) => statementLine(draftId, l));
+        item.evaluatedAt = this.clock;
+        if (item.frozen === undefined) item.lines = lines;
+      }
+      for (const line of lines) if (from <= line.businessDate && line.businessDate <= to) out.push(line);
     }
+    for (const { line } of recorded.values()) if (unchanged.has(line.draftId) && from <= line.businessDate && line.businessDate <= to) out.push(line);
     return out;
+  }
+
+  /**
+   * After a close through `closedThrough` (a business date): the items untouched since `before` (epoch ms), just
+   * evaluated, whose lines all fall on or before it, keep their facts as JSON text and drop their lines.
+   */
+  freeze(before: number, closedThrough: string): void {
+    for (const item of this.items.values()) {
+      if (item.facts && item.touchedAt < before && item.lines !== undefined && item.lines.every((l) => l.businessDate <= closedThrough)) {
+        item.frozen = JSON.stringify(item.facts);
+        item.facts = undefined;
+        item.lines = undefined;
+      }
+    }
   }
 
   private fresh(item: Item): boolean {
     const at = item.evaluatedAt ?? -1;
     if (this.stamp > at) return false;
-    for (const p of item.facts.publications) if ((this.channelStamps.get(p.channelId) ?? 0) > at) return false;
+    for (const channelId of item.channels) if ((this.channelStamps.get(channelId) ?? 0) > at) return false;
     return true;
   }
 
@@ -111,4 +155,9 @@ export class EntitlementsModel {
     this.channelStamps.set(channelId, ++this.clock);
     this.env = undefined;
   }
+}
+
+/** An item's facts: kept, or parsed from their JSON for this use (a frozen item stays frozen). */
+function factsOf(item: Item): ItemFacts {
+  return item.facts ?? (JSON.parse(item.frozen!) as ItemFacts);
 }

@@ -3342,6 +3342,11 @@ export interface components {
             draftId: string;
             lineKey: string;
             payee: components["schemas"]["PayeeDocument"];
+            /**
+             * Format: date
+             * @description The business date of the line, within correctsPeriod
+             */
+            businessDate: string;
             recordedPoints: number;
             recordedFen: number;
             currentPoints: number;

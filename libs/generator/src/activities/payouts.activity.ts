@@ -7,6 +7,8 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** Working days into the next month before finance closes a month (late adoptions and metrics come after: adjustments). */
 const CLOSE_AFTER_WORKING_DAYS = 5;
+/** Days after its last fact that an item's facts are kept as JSON text by the model (memory). */
+const FREEZE_AFTER_DAYS = 30;
 /** Working days from a close to the bank transfers. */
 const PAY_AFTER_WORKING_DAYS = 3;
 
@@ -26,7 +28,7 @@ export const payoutsActivity: Activity = {
   start(world) {
     const rng = world.rng('payouts');
     const model = new EntitlementsModel();
-    world.onEvent((event, eventId) => model.observe(event, eventId, world.nowIso()));
+    world.onEvent((event, eventId) => model.observe(event, eventId, world.nowIso(), world.now));
     for (let m = 0; m < world.plan.months; m++) {
       const monthStart = world.time.firstOfMonth(world.start, m);
       const nextMonth = world.time.firstOfMonth(world.start, m + 1);
@@ -41,12 +43,15 @@ export const payoutsActivity: Activity = {
         const command: PayoutCommand = {
           type: 'ClosePayoutPeriod',
           periodId: period.periodId,
-          currentLines: model.lines(first, period.to),
+          currentLines: model.lines(first, period.to, state.recorded),
           position: String(world.ledger.produced),
           actorId: world.staff.finance,
           now: world.nowIso(),
         };
         await run(world, world.staff.finance, command);
+        // items untouched for a month are rarely touched again: their facts wait as JSON, the ledger holds their lines
+        const closed = world.ledger.state<PayoutsState>(PAYOUTS_STREAM, payoutsDecider).periods.find((p) => p.periodId === period.periodId);
+        if (closed?.status === 'closed') model.freeze(world.now - FREEZE_AFTER_DAYS * DAY, period.to);
       });
       world.at(world.time.afterWorkingDays(closeAt, PAY_AFTER_WORKING_DAYS, rng), () => pay(world, rng, world.staff.finance, period.periodId));
     }

@@ -42,6 +42,8 @@ export interface AdjustmentLine {
   readonly draftId: string;
   readonly lineKey: string;
   readonly payee: Payee;
+  /** The business date of the line (within correctsPeriod). */
+  readonly businessDate: string;
   readonly recordedPoints: number;
   readonly recordedFen: number;
   readonly currentPoints: number;
@@ -141,6 +143,7 @@ export function buildStatement(state: PayoutsState, period: { periodId: string; 
       draftId: base.draftId,
       lineKey: base.lineKey,
       payee: base.payee,
+      businessDate: base.businessDate,
       recordedPoints: recorded?.points ?? 0,
       recordedFen: recorded?.amountFen ?? 0,
       currentPoints: now?.points ?? 0,
@@ -211,7 +214,7 @@ export const payoutsDecider: Decider<PayoutCommand, PayoutsState, PayoutEvent> =
             const was = recorded.get(id);
             if (a.cause.kind === 'removed') recorded.delete(id);
             else {
-              const base = was?.line ?? { draftId: a.draftId, lineKey: a.lineKey, payee: a.payee, businessDate: '', policyId: a.cause.policyId, policyVersion: a.cause.policyVersion, ruleId: a.cause.ruleId, eventIds: a.cause.eventIds };
+              const base = was?.line ?? { draftId: a.draftId, lineKey: a.lineKey, payee: a.payee, businessDate: a.businessDate, policyId: a.cause.policyId, policyVersion: a.cause.policyVersion, ruleId: a.cause.ruleId, eventIds: a.cause.eventIds };
               recorded.set(id, { periodId: a.correctsPeriod, line: { ...base, points: a.currentPoints, amountFen: a.currentFen, policyId: a.cause.policyId, policyVersion: a.cause.policyVersion, ruleId: a.cause.ruleId, eventIds: a.cause.eventIds } });
             }
           }

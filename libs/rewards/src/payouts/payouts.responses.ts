@@ -39,6 +39,7 @@ class AdjustmentDocument {
   @ApiProperty({ format: 'uuid' }) draftId!: string;
   @ApiProperty() lineKey!: string;
   @ApiProperty({ type: PayeeDocument }) payee!: PayeeDocument;
+  @ApiProperty({ format: 'date', description: 'The business date of the line, within correctsPeriod' }) businessDate!: string;
   @ApiProperty({ type: 'integer' }) recordedPoints!: number;
   @ApiProperty({ type: 'integer' }) recordedFen!: number;
   @ApiProperty({ type: 'integer' }) currentPoints!: number;
