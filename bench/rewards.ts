@@ -8,7 +8,8 @@
  * - query latency (p50 / p95 of 20 runs): the leaderboards of the busiest month (people, units) and of its year,
  *   the explain of the busiest unit's month, and a payout close's statement of that month (lines read and built);
  *   and, when the history has a closed payout period, the payout ledger from the payouts read model: its first
- *   page, one payee's ledger, one payee's statement of the last closed period (the payee paid most in it).
+ *   page, one payee's ledger, one payee's statement of the last closed period (the payee entitled to most in it:
+ *   the largest statement total, total_fen).
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
@@ -96,7 +97,7 @@ export async function benchRewards(url: string, log: (message: string) => void):
       const year = { from: `${y}-01-01`, to: `${y}-12-31` };
       const unit = (await pool.query<{ u: string }>(`SELECT unit_id AS u FROM rm.entitlements WHERE business_date BETWEEN $1 AND $2 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`, [month.from, month.to])).rows[0]!.u;
       const payouts = new PayoutsService(store, pool, live);
-      const state = { ...payoutsDecider.initialState(), periods: [{ periodId: 'bench', ...month, status: 'open' as const, statement: null }] };
+      const state = { ...payoutsDecider.initialState(), periods: [{ periodId: 'bench', ...month, status: 'open' as const, statement: null, position: null }] };
       const lines = Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM rm.entitlements WHERE business_date BETWEEN $1 AND $2`, [month.from, month.to])).rows[0]!.n);
       const cases: [string, () => Promise<unknown>][] = [
         [`leaderboard, people, month ${busiest} (${lines.toLocaleString('en')} lines)`, () => queries.leaderboard({ subject: 'member', by: 'money', range: month, limit: 100 })],

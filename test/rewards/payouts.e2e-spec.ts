@@ -16,6 +16,8 @@ describe('payouts: periods, statements, ledger (HTTP)', () => {
   const author = () => ({ kind: 'member', id: demo.byRole.reporter.memberId });
 
   const finance = () => auth.finance!;
+  /** Log positions just before March was opened and just before it was closed (the as-of builds of the third test). */
+  const marks: { beforeMarchOpen?: string; beforeMarchClose?: string } = {};
   /** Reads the payouts read model after every command so far (X-Min-Position: the log's head). */
   const caughtUp = async () => ({ 'X-Min-Position': (await t.store.headPosition()).toString() });
 
@@ -42,9 +44,15 @@ describe('payouts: periods, statements, ledger (HTTP)', () => {
 
     const v2: PolicyDocument = { ...rewards, version: 2, effectiveFrom: '2026-01-01', rules: { ...rewards.rules, itemRewards: rewards.rules.itemRewards!.map((r) => (r.id === 'wechat-item-100-yuan' ? { ...r, amountFen: 15000 } : r)) } };
     await publishPolicy(t, auth.administrator!, v2);
+    marks.beforeMarchOpen = (await t.store.headPosition()).toString();
     await t.http.post('/v1/payouts/periods').set(finance()).send({ periodId: '2026-03', from: '2026-03-01', to: '2026-03-31' }).expect(201);
-    await t.http.post('/v1/payouts/periods/2026-03/close').set(finance()).expect(200);
+    marks.beforeMarchClose = (await t.store.headPosition()).toString();
+    const closed = (await t.http.post('/v1/payouts/periods/2026-03/close').set(finance()).expect(200)).body as { position: string };
     const march = (await t.http.get('/v1/payouts/periods/2026-03').set(finance()).expect(200)).body;
+    // the statement's position (the log's head the close computed it at), read from the stream or the read model
+    expect(march.position).toMatch(/^\d+$/);
+    expect(BigInt(march.position)).toBeLessThan(BigInt(closed.position));
+    expect((await t.http.get('/v1/payouts/periods/2026-03').set(finance()).set(await caughtUp()).expect(200)).body.position).toBe(march.position);
     const mine = march.statement.payees.find((p: { payee: { id: string } }) => p.payee.id === author().id);
     expect(mine).toMatchObject({ entitledFen: 0, adjustmentsFen: 5000, totalFen: 5000 });
     expect(mine.adjustments).toEqual([
@@ -75,6 +83,27 @@ describe('payouts: periods, statements, ledger (HTTP)', () => {
     expect((await t.http.get('/v1/payouts/ledger?limit=0').set(auth.auditor!)).status).toBe(400);
     expect((await t.http.get('/v1/payouts/ledger?cursor=not.a.cursor').set(auth.auditor!)).status).toBe(400);
     expect((await t.http.get('/v1/payouts/ledger?cursor=bm9wZQ').set(auth.auditor!)).status).toBe(400);
+    // well-formed cursors (base64url of the [kind, id, from] JSON encodeCursor writes) that PostgreSQL would refuse,
+    // or that no page gives: 400 naming cursor, never 500
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    expect(Buffer.from(first.next as string, 'base64url').toString('utf8')).toBe(JSON.stringify(['member', author().id, '2026-02-01']));
+    for (const tampered of [
+      ['member', 'm', '2026-02-30'],
+      ['member', 'm', '0000-01-01'],
+      ['member', 'm', '2026-99-99'],
+      ['member', 'm\u0000', '2026-02-01'],
+      ['group', 'm', '2026-02-01'],
+      ['member', 'm n', '2026-02-01'],
+      ['member', '', '2026-02-01'],
+    ]) {
+      const res = await t.http.get(`/v1/payouts/ledger?cursor=${cursor(tampered)}`).set(auth.auditor!);
+      expect([tampered, res.status, res.body.type, res.body.errors]).toEqual([tampered, 400, 'urn:baosong:problem:validation-failed', [{ field: 'cursor', message: expect.any(String) }]]);
+    }
+    // payeeKind names the kind of payeeId: alone it is 400 naming payeeId (the export too), not a silently ignored filter
+    for (const path of ['/v1/payouts/ledger?payeeKind=unit', '/v1/payouts/ledger/export?format=csv&payeeKind=member']) {
+      const res = await t.http.get(path).set(auth.auditor!);
+      expect([path, res.status, res.body.errors]).toEqual([path, 400, [{ field: 'payeeId', message: 'payeeId is required with payeeKind' }]]);
+    }
     // the ledger as CSV (English headers), the same numbers in yuan
     const csv = await t.http.get(`/v1/payouts/ledger/export?format=csv&lang=en&payeeKind=member&payeeId=${author().id}`).set(auth.auditor!).expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
@@ -85,6 +114,39 @@ describe('payouts: periods, statements, ledger (HTTP)', () => {
     const statement = (await t.http.get('/v1/payouts/periods/2026-03/my-statement').set(auth.reporter!).expect(200)).body;
     expect(statement).toMatchObject({ status: 'closed', preview: false, statement: { totalFen: 5000 } });
     expect(statement.statement).toEqual(mine);
+  });
+
+  it('with X-Read-Build answers from the named build alone: a period it does not know is 404, one open in it is open (no preview)', async () => {
+    const admin = auth.administrator!;
+    const start = async (targetPosition: string) => (await t.http.post('/v1/ops/builds').set(admin).send({ projection: 'payouts', targetPosition }).expect(201)).body as { buildId: string };
+    const beforeOpen = await start(marks.beforeMarchOpen!);
+    const beforeClose = await start(marks.beforeMarchClose!);
+    const read = (path: string, build: { buildId: string }, at: string) => t.http.get(path).set(admin).set('X-Read-Build', build.buildId).set('X-Min-Position', at);
+    // the live read (no build) has March closed
+    expect((await t.http.get('/v1/payouts/periods/2026-03').set(admin).expect(200)).body).toMatchObject({ status: 'closed', buildId: null });
+    // before March was opened: the build does not know it (the stream does)
+    await read('/v1/payouts/periods/2026-03', beforeOpen, marks.beforeMarchOpen!).expect(404);
+    await read('/v1/payouts/periods/2026-03/my-statement', beforeOpen, marks.beforeMarchOpen!).expect(404);
+    expect((await read('/v1/payouts/periods/2026-02', beforeOpen, marks.beforeMarchOpen!).expect(200)).body).toMatchObject({ status: 'closed', buildId: beforeOpen.buildId });
+    // before March was closed: open there, without a preview and without the statement the stream has since recorded
+    expect((await read('/v1/payouts/periods/2026-03', beforeClose, marks.beforeMarchClose!).expect(200)).body).toEqual({
+      periodId: '2026-03',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      status: 'open',
+      preview: false,
+      position: null,
+      buildId: beforeClose.buildId,
+      statement: null,
+    });
+    expect((await read('/v1/payouts/periods/2026-03/my-statement', beforeClose, marks.beforeMarchClose!).expect(200)).body).toEqual({
+      periodId: '2026-03',
+      status: 'open',
+      preview: false,
+      buildId: beforeClose.buildId,
+      statement: null,
+    });
+    for (const b of [beforeOpen, beforeClose]) await t.http.delete(`/v1/ops/builds/${b.buildId}`).set(admin).expect(200);
   });
 
   it('refuses what finance must not do, naming the rule, and keeps the ledger from everyone else', async () => {

@@ -1217,7 +1217,7 @@ export interface paths {
         };
         /**
          * A payout period with its statement: the recorded one when closed, else what closing it now would record (preview: true)
-         * @description A closed statement is read from the payouts read model (X-Min-Position: the close's position); an open period's preview is computed from the payouts stream and the live entitlements.
+         * @description A closed statement is read from the payouts read model (X-Min-Position: the close's position); an open period's preview is computed from the payouts stream and the live entitlements. With X-Read-Build the named build alone answers: a period it does not know is 404, a period open in it is answered with status open, preview false and statement null (a preview is of the live state, not the build's).
          */
         get: operations["PayoutsHttpController_period"];
         put?: never;
@@ -1255,7 +1255,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My statement for a period: my lines and adjustments under their rules (recorded when closed, a preview while open) */
+        /**
+         * My statement for a period: my lines and adjustments under their rules (recorded when closed, a preview while open)
+         * @description With X-Read-Build the named build alone answers: a period it does not know is 404, a period open in it is answered with status open, preview false and statement null.
+         */
         get: operations["PayoutsHttpController_mine"];
         put?: never;
         post?: never;
@@ -3390,16 +3393,17 @@ export interface components {
             to: string;
             /** @enum {string} */
             status: "open" | "closed";
-            /** @description True for an open period: what closing it now would record */
+            /** @description True for an open period read live: what closing it now would record (false when closed, and for a period open in the build named by X-Read-Build) */
             preview: boolean;
             /**
-             * @description The log position the statement was computed at (a preview: now; null when not known)
+             * @description The log position the statement was computed at (closed: the close's; a preview: now; null for a period open in the build read)
              * @example 1042
              */
             position: string | null;
             /** @description The build read (X-Read-Build), null for the live read model or the stream */
             buildId: string | null;
-            statement: components["schemas"]["StatementDocument"];
+            /** @description The recorded statement (closed), the preview (open, live); null for a period open in the build named by X-Read-Build: a build has no preview */
+            statement: components["schemas"]["StatementDocument"] | null;
         };
         LedgerPeriodDocument: {
             periodId: string;
@@ -3458,8 +3462,12 @@ export interface components {
             periodId: string;
             /** @enum {string} */
             status: "open" | "closed";
+            /** @description True for an open period read live (a preview); false when closed, and for a period open in the build read */
             preview: boolean;
-            statement: components["schemas"]["PayeeStatementDocument"];
+            /** @description The build read (X-Read-Build), null for the live read model or the stream */
+            buildId: string | null;
+            /** @description My statement; null for a period open in the build named by X-Read-Build (a build has no preview) */
+            statement: components["schemas"]["PayeeStatementDocument"] | null;
         };
         StartWhatIfRequest: {
             /**
@@ -15695,9 +15703,9 @@ export interface operations {
     PayoutsHttpController_ledger: {
         parameters: {
             query?: {
-                /** @description The kind of payeeId */
+                /** @description The kind of payeeId (only with payeeId: payeeKind alone is 400 naming payeeId) */
                 payeeKind?: "member" | "unit";
-                /** @description Only this payee's rows (and balance) */
+                /** @description Only this payee's rows (and balance); required when payeeKind is given */
                 payeeId?: string;
                 /** @description Only the rows of this closed period (each still with the payee's running balance after it) */
                 periodId?: string;
@@ -16425,9 +16433,9 @@ export interface operations {
     LedgerExportsHttpController_ledger: {
         parameters: {
             query?: {
-                /** @description The kind of payeeId */
+                /** @description The kind of payeeId (only with payeeId: payeeKind alone is 400 naming payeeId) */
                 payeeKind?: "member" | "unit";
-                /** @description Only this payee's rows (and balance) */
+                /** @description Only this payee's rows (and balance); required when payeeKind is given */
                 payeeId?: string;
                 /** @description Only the rows of this closed period (each still with the payee's running balance after it) */
                 periodId?: string;

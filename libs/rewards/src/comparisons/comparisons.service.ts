@@ -105,7 +105,14 @@ export class RewardComparisons {
     const status = !before || !after ? 'expired' : before.progress.reachedTarget && after.progress.reachedTarget ? 'done' : 'running';
     const answer = { run, status, builds: { before: progress(before), after: progress(after) } };
     if (status !== 'done') return { ...answer, diff: null };
-    return { ...answer, diff: await this.diff(run.beforeBuildId, run.afterBuildId, run.from, run.to) };
+    try {
+      return { ...answer, diff: await this.diff(run.beforeBuildId, run.afterBuildId, run.from, run.to) };
+    } catch (error) {
+      // The sweeper may drop a build after builds.get above (its ttl ran out): the run has expired, not gone unknown.
+      const [b, a] = await Promise.all([this.builds.get(run.beforeBuildId).catch(() => null), this.builds.get(run.afterBuildId).catch(() => null)]);
+      if (b && a) throw error;
+      return { run, status: 'expired' as const, builds: { before: progress(b), after: progress(a) }, diff: null };
+    }
   }
 
   /**

@@ -40,6 +40,9 @@ describe('payout ledger decider', () => {
     ]);
     expect(statement.totals).toEqual({ points: 26, amountFen: 12000, payees: 2, lines: 3, adjustments: 0 });
     expect(statement.checksum).toMatch(/^[0-9a-f]{64}$/);
+    // the state keeps the position the statement was computed at (GET /periods/:id answers it); null while open
+    expect(fold(payoutsDecider, events.slice(0, 1)).periods.map((p) => [p.status, p.position])).toEqual([['open', null]]);
+    expect(fold(payoutsDecider, events).periods.map((p) => [p.status, p.position])).toEqual([['closed', '100']]);
   });
 
   it('gives a checksum anyone holding the statement can check: its keys reordered (as jsonb stores them) check the same', () => {

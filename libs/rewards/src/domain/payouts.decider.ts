@@ -88,6 +88,8 @@ export interface PeriodState {
   readonly to: string;
   readonly status: 'open' | 'closed';
   readonly statement: Statement | null;
+  /** The log position the closed statement was computed at (PayoutPeriodClosed.position); null while open. */
+  readonly position: string | null;
 }
 
 export interface PayoutsState {
@@ -204,7 +206,7 @@ export const payoutsDecider: Decider<PayoutCommand, PayoutsState, PayoutEvent> =
   evolve(state, event) {
     switch (event.type) {
       case 'PayoutPeriodOpened':
-        return { ...state, periods: [...state.periods, { periodId: event.data.periodId, from: event.data.from, to: event.data.to, status: 'open', statement: null }] };
+        return { ...state, periods: [...state.periods, { periodId: event.data.periodId, from: event.data.from, to: event.data.to, status: 'open', statement: null, position: null }] };
       case 'PayoutPeriodClosed': {
         const recorded = new Map(state.recorded);
         for (const payee of event.data.statement.payees) {
@@ -219,7 +221,7 @@ export const payoutsDecider: Decider<PayoutCommand, PayoutsState, PayoutEvent> =
             }
           }
         }
-        return { ...state, recorded, periods: state.periods.map((p) => (p.periodId === event.data.periodId ? { ...p, status: 'closed' as const, statement: event.data.statement } : p)) };
+        return { ...state, recorded, periods: state.periods.map((p) => (p.periodId === event.data.periodId ? { ...p, status: 'closed' as const, statement: event.data.statement, position: event.data.position } : p)) };
       }
       case 'PayoutRecorded': {
         const payouts = new Map(state.payouts);

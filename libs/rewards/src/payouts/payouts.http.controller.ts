@@ -2,13 +2,14 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { Clock, CLOCK, CommandContext, NotFound, ValidationFailed } from '@app/kernel';
-import { type CommandFromState, runDecider } from '@app/event-store';
+import { runDecider } from '@app/event-store';
 import { Access, Actor, CurrentActor } from '@app/access';
 import { CommandCtx, CommandEndpoint, commandPosition, Endpoint, IsCalendarDate, IsOnOrAfter, ReadAt, ReadSelector, ValidateNestedObject } from '@app/platform';
-import { PAYOUTS_STREAM, type PayoutCommand, payoutsDecider, type PayoutsState } from '../domain/payouts.decider';
-import { LEDGER_PAGE, PayoutsService } from './payouts.service';
+import { PAYOUTS_STREAM, payoutsDecider } from '../domain/payouts.decider';
+import { closePayoutPeriodCommand } from './close-payout-period.command';
+import { LEDGER_PAGE, PAYEE_ID, PayoutsService } from './payouts.service';
 import { LedgerResponse, PayoutCommandResponse, PayoutPeriodResponse, PayeeStatementResponse } from './payouts.responses';
 
 const PERIOD = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
@@ -39,8 +40,14 @@ export class RecordPayoutRequest {
 
 /** Which ledger rows: a payee's, a period's (the export takes these). */
 export class LedgerFilterQuery {
-  @ApiPropertyOptional({ enum: ['member', 'unit'], default: 'member', description: 'The kind of payeeId' }) @IsOptional() @IsIn(['member', 'unit']) payeeKind?: 'member' | 'unit';
-  @ApiPropertyOptional({ description: 'Only this payee\'s rows (and balance)' }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'payeeId is a member or unit id' }) payeeId?: string;
+  @ApiPropertyOptional({ enum: ['member', 'unit'], default: 'member', description: 'The kind of payeeId (only with payeeId: payeeKind alone is 400 naming payeeId)' })
+  @IsOptional()
+  @IsIn(['member', 'unit'])
+  payeeKind?: 'member' | 'unit';
+  @ApiPropertyOptional({ description: 'Only this payee\'s rows (and balance); required when payeeKind is given', pattern: PAYEE_ID.source })
+  @ValidateIf((q: LedgerFilterQuery) => q.payeeId !== undefined || q.payeeKind !== undefined)
+  @Matches(PAYEE_ID, { message: ({ value }) => (value === undefined ? 'payeeId is required with payeeKind' : 'payeeId is a member or unit id') })
+  payeeId?: string;
   @ApiPropertyOptional({ description: 'Only the rows of this closed period (each still with the payee\'s running balance after it)', pattern: PERIOD.source })
   @IsOptional()
   @Matches(PERIOD, { message: 'periodId is 1-40 letters, digits, - or _' })
@@ -57,20 +64,6 @@ export class LedgerQuery extends LedgerFilterQuery {
 
 /** The filter of a ledger query as the service takes it. */
 export const ledgerFilter = (q: LedgerFilterQuery) => ({ payee: q.payeeId ? { kind: q.payeeKind ?? 'member', id: q.payeeId } : undefined, periodId: q.periodId });
-
-/**
- * The close of a payout period as a command built from the ledger's state: the current entitlement lines from the
- * first period's start to this period's end, read from the live rewards build once it has applied the log's head
- * (503 read-not-caught-up otherwise), and that head. The close route and the demo seed (seedDemoPayouts) both close
- * through it.
- */
-export function closePayoutPeriodCommand(payouts: Pick<PayoutsService, 'currentLines'>, periodId: string, actorId: string, now: string): CommandFromState<PayoutCommand, PayoutsState> {
-  return async (state) => {
-    const period = state.periods.find((p) => p.periodId === periodId);
-    const { lines, position } = period ? await payouts.currentLines(state, period.to) : { lines: [], position: '0' };
-    return { type: 'ClosePayoutPeriod', periodId, currentLines: lines, position, actorId, now };
-  };
-}
 
 /**
  * Payout periods and the ledger (finance). A period's close records its statement as computed at the log's head
@@ -128,7 +121,8 @@ export class PayoutsHttpController {
   @Access('payouts.read')
   @Endpoint({
     summary: 'A payout period with its statement: the recorded one when closed, else what closing it now would record (preview: true)',
-    description: 'A closed statement is read from the payouts read model (X-Min-Position: the close\'s position); an open period\'s preview is computed from the payouts stream and the live entitlements.',
+    description:
+      'A closed statement is read from the payouts read model (X-Min-Position: the close\'s position); an open period\'s preview is computed from the payouts stream and the live entitlements. With X-Read-Build the named build alone answers: a period it does not know is 404, a period open in it is answered with status open, preview false and statement null (a preview is of the live state, not the build\'s).',
     response: PayoutPeriodResponse,
     params: PERIOD_PARAM,
     problems: ['not-found'],
@@ -153,7 +147,13 @@ export class PayoutsHttpController {
 
   @Get('periods/:periodId/my-statement')
   @Access('payouts.mine')
-  @Endpoint({ summary: 'My statement for a period: my lines and adjustments under their rules (recorded when closed, a preview while open)', response: PayeeStatementResponse, params: PERIOD_PARAM, problems: ['not-found'] })
+  @Endpoint({
+    summary: 'My statement for a period: my lines and adjustments under their rules (recorded when closed, a preview while open)',
+    description: 'With X-Read-Build the named build alone answers: a period it does not know is 404, a period open in it is answered with status open, preview false and statement null.',
+    response: PayeeStatementResponse,
+    params: PERIOD_PARAM,
+    problems: ['not-found'],
+  })
   async mine(@Param('periodId', { transform: periodParam }) periodId: string, @CurrentActor() actor: Actor, @ReadAt() read: ReadSelector) {
     const statement = await this.payouts.payeeStatement(periodId, { kind: 'member', id: actor.memberId }, read);
     if (!statement) throw new NotFound('Payout period', periodId);

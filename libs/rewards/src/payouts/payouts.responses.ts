@@ -80,17 +80,20 @@ export class PayoutPeriodResponse {
   @ApiProperty({ format: 'date' }) from!: string;
   @ApiProperty({ format: 'date' }) to!: string;
   @ApiProperty({ enum: ['open', 'closed'] }) status!: string;
-  @ApiProperty({ description: 'True for an open period: what closing it now would record' }) preview!: boolean;
-  @ApiProperty({ type: String, nullable: true, example: '1042', description: 'The log position the statement was computed at (a preview: now; null when not known)' }) position!: string | null;
+  @ApiProperty({ description: 'True for an open period read live: what closing it now would record (false when closed, and for a period open in the build named by X-Read-Build)' }) preview!: boolean;
+  @ApiProperty({ type: String, nullable: true, example: '1042', description: 'The log position the statement was computed at (closed: the close\'s; a preview: now; null for a period open in the build read)' }) position!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The build read (X-Read-Build), null for the live read model or the stream' }) buildId!: string | null;
-  @ApiProperty({ type: StatementDocument }) statement!: StatementDocument;
+  @ApiProperty({ type: StatementDocument, nullable: true, description: 'The recorded statement (closed), the preview (open, live); null for a period open in the build named by X-Read-Build: a build has no preview' })
+  statement!: StatementDocument | null;
 }
 
 export class PayeeStatementResponse {
   @ApiProperty() periodId!: string;
   @ApiProperty({ enum: ['open', 'closed'] }) status!: string;
-  @ApiProperty() preview!: boolean;
-  @ApiProperty({ type: PayeeStatementDocument }) statement!: PayeeStatementDocument;
+  @ApiProperty({ description: 'True for an open period read live (a preview); false when closed, and for a period open in the build read' }) preview!: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'The build read (X-Read-Build), null for the live read model or the stream' }) buildId!: string | null;
+  @ApiProperty({ type: PayeeStatementDocument, nullable: true, description: 'My statement; null for a period open in the build named by X-Read-Build (a build has no preview)' })
+  statement!: PayeeStatementDocument | null;
 }
 
 class LedgerRowDocument {

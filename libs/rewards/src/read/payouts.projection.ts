@@ -1,3 +1,4 @@
+import { canonicalJson } from '@app/kernel';
 import type { RecordedEvent } from '@app/event-store';
 import { BatchMapping, batchApplier, Buffers, buffersOf, ProjectionDefinition, tableSpec } from '@app/projections';
 import { PAYOUT_EVENT_TYPES, PayoutEvent } from '../domain/payouts.decider';
@@ -27,9 +28,11 @@ export type PayoutPeriodRow = {
 };
 
 /**
- * One payee's part of a closed statement: the totals as columns (the ledger sums them) and the payee's statement as
- * recorded (`statement`: the JSON text of the event's PayeeStatement, lines and adjustments included, kept as text so
- * its key order is the recorded one), so one payee's statement is one row read. `ord` is its place in the statement.
+ * One payee's part of a closed statement: the totals as columns (the ledger sums them) and the payee's statement
+ * (`statement`: the canonical JSON text of the event's PayeeStatement, lines and adjustments included: canonicalJson,
+ * keys sorted, so the text depends on the statement alone, not on the key order the event store gives back; the
+ * PostgreSQL store returns data from jsonb), so one payee's statement is one row read. `ord` is its place in the
+ * statement (the recorded payee order).
  */
 export type PayoutStatementRow = {
   period_id: string;
@@ -193,7 +196,7 @@ export const payoutsMapping: BatchMapping<Tables> = {
             adjustments_fen: p.adjustmentsFen,
             total_points: p.totalPoints,
             total_fen: p.totalFen,
-            statement: JSON.stringify(p),
+            statement: canonicalJson(p),
           });
           t.payees.insert({ payee_kind: p.payee.kind, payee_id: p.payee.id });
         });
@@ -223,16 +226,17 @@ export const payoutsMapping: BatchMapping<Tables> = {
 
 /**
  * The payout ledger as a read model (docs/rewards.md "Payout periods and the ledger"): the `payouts` stream's
- * periods, closed statements (one row per period and payee, the payee's statement as recorded) and payouts. It
- * folds only those three event types, so its rows at P are a function of the log up to P: no clock, no other
- * projection's tables. The write side (open, close, pay) still decides on the stream fold.
+ * periods, closed statements (one row per period and payee, the payee's recorded statement as canonical JSON) and
+ * payouts. It folds only those three event types, so its rows at P are a function of the log up to P: no clock, no
+ * other projection's tables. The write side (open, close, pay) still decides on the stream fold.
  *
  * Payee ids are compared in the "C" collation, so the ledger lists payees in the order the statements do
  * (`member:…` before `unit:…`, then the id's code points).
  */
 export const payoutsProjection: ProjectionDefinition = {
   name: 'payouts',
-  version: 1,
+  // 2: statements stored as canonical JSON (1 stored JSON.stringify of the event data, in the store's key order)
+  version: 2,
   tables: Object.values(PAYOUT_TABLES).map((s) => s.name),
   eventTypes: [...PAYOUT_EVENT_TYPES],
   async setup(client, t) {

@@ -4,7 +4,7 @@ import { DomainError, fold } from '@app/kernel';
 import { type DemoOrganization, loadActorAppointments } from '@app/organization';
 import type { Payee } from '../domain/entitlements';
 import { balanceOf, PAYOUTS_STREAM, type PayoutEvent, payeeKey, payoutsDecider, type PayoutsState } from '../domain/payouts.decider';
-import { closePayoutPeriodCommand } from '../payouts/payouts.http.controller';
+import { closePayoutPeriodCommand } from '../payouts/close-payout-period.command';
 import type { PayoutsService } from '../payouts/payouts.service';
 
 export interface DemoPayoutsPorts {
