@@ -423,6 +423,21 @@ describe('ProjectionRuntime', () => {
       expect(most).toBe(2);
     });
 
+    it('gives a projection that declares maxBatchEvents no more events per batch, in a rebuild too', async () => {
+      await append('a-1', Array(23).fill('X'));
+      const def = batchLog({ maxBatchEvents: 3 });
+      const r = runtime([def], { batchSize: 10, catchUpBatchSize: 10_000 });
+      await r.start();
+      await waitForProjections(h.db.pool, h.store, r);
+      await r.requestRebuild('batch-log');
+      await waitForProjections(h.db.pool, h.store, r);
+      expect(await logged()).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+      const sizes = def.calls.map((c) => c.length);
+      expect(Math.max(...sizes)).toBe(3);
+      // live, then the rebuild: each read the whole log in batches of 3 (the last one of 2)
+      expect(sizes.filter((n) => n > 0).reduce((a, b) => a + b, 0)).toBe(46);
+    });
+
     it('retries a batch that failed with a transient error (a deadlock) with backoff: no dead letter, nothing applied twice', async () => {
       await append('a-1', ['X', 'X', 'X', 'X']);
       const def = batchLog();

@@ -420,7 +420,7 @@ export class ProjectionRuntime {
     const abort = () => reading.abort();
     signal.addEventListener('abort', abort, { once: true });
     const batches = this.store
-      .subscribe({ after: position, types: def.eventTypes, batchSize: await this.readSize(state, position), signal: reading.signal })
+      .subscribe({ after: position, types: def.eventTypes, batchSize: Math.min(await this.readSize(state, position), def.maxBatchEvents ?? Infinity), signal: reading.signal })
       [Symbol.asyncIterator]();
     try {
       if (target !== undefined && position >= target) {

@@ -79,6 +79,12 @@ interface DefinitionBase {
   /** Only these event types are delivered (all when omitted). */
   readonly eventTypes?: readonly string[];
   /**
+   * The most events a batch of this projection holds, whatever the runtime's batch sizes: for a projection whose
+   * events carry large payloads (a closed payout statement holds every line of a month), so that a rebuild, which
+   * reads thousands of a sparse type at once, holds a few of them in memory at a time.
+   */
+  readonly maxBatchEvents?: number;
+  /**
    * The build parameters this projection understands, each with a check that returns what is wrong with a value
    * (undefined when it is fine). A shadow build naming another key, or a value its check refuses, is refused.
    */

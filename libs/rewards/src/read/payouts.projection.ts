@@ -233,12 +233,18 @@ export const payoutsMapping: BatchMapping<Tables> = {
  * Payee ids are compared in the "C" collation, so the ledger lists payees in the order the statements do
  * (`member:…` before `unit:…`, then the id's code points).
  */
+/** Payout events per batch (docs/operations.md "Memory"). */
+export const MAX_BATCH_EVENTS = 4;
+
 export const payoutsProjection: ProjectionDefinition = {
   name: 'payouts',
   // 2: statements stored as canonical JSON (1 stored JSON.stringify of the event data, in the store's key order)
   version: 2,
   tables: Object.values(PAYOUT_TABLES).map((s) => s.name),
   eventTypes: [...PAYOUT_EVENT_TYPES],
+  // a close carries every line of its period (megabytes on a large institution); a rebuild reads only payout
+  // events, so without a cap one batch would hold every close of the history (it ran out of a 384 MB heap)
+  maxBatchEvents: MAX_BATCH_EVENTS,
   async setup(client, t) {
     await client.query(`
       CREATE TABLE ${t('payout_periods')} (
