@@ -10,6 +10,9 @@ const common = {
 };
 
 module.exports = {
+  // Hooks and tests that start an app or a database take about a second on an idle machine; 5 s (jest's default)
+  // failed three suites' beforeAll while a 1M-event rebuild ran beside the suite. Long specs set their own.
+  testTimeout: 30_000,
   // One embedded PostgreSQL for the whole run when DATABASE_URL is unset; each test file gets its own database.
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
