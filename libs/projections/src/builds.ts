@@ -115,11 +115,14 @@ export async function lockBuilds(client: PoolClient, projection: string): Promis
   await client.query(`SELECT pg_advisory_xact_lock(4243, hashtext($1))`, [projection]);
 }
 
-/** Runs `work` in one transaction on a client of its own: committed when it returns, rolled back when it throws. */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction on a client of its own: committed when it returns, rolled back when it throws.
+ * `snapshot`: a REPEATABLE READ READ ONLY transaction, so several reads see one snapshot of the read models.
+ */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, mode: 'write' | 'snapshot' = 'write'): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(mode === 'snapshot' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;

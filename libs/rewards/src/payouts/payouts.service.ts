@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { fold, ValidationFailed } from '@app/kernel';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { isCalendarDate, PG_POOL, ReadSelector } from '@app/platform';
-import { ReadModels, ReadScope } from '@app/projections';
+import { inTransaction, ReadModels, ReadScope } from '@app/projections';
 import type { Payee } from '../domain/entitlements';
 import { buildStatement, PAYOUTS_STREAM, PayoutEvent, PayeeStatement, payeeKey, PayoutsState, payoutsDecider, Statement, StatementLine } from '../domain/payouts.decider';
 
@@ -219,7 +219,7 @@ export class PayoutsService {
         ? `(SELECT payee_kind, payee_id FROM ${r.t('payout_statements')} WHERE period_id = $6::text
              UNION SELECT payee_kind, payee_id FROM ${r.t('payouts')} WHERE period_id = $6::text)`
         : r.t('payout_payees');
-    return this.snapshot(async (db) => {
+    return inTransaction(this.pool, async (db) => {
       const result = await db.query(
         `WITH page_payees AS (
            SELECT x.payee_kind, x.payee_id FROM ${payees} x
@@ -299,23 +299,7 @@ export class PayoutsService {
         balances: [...balances.values()],
         next: all.length > limit && last ? encodeCursor({ kind: last.payee.kind, id: last.payee.id, from: last.from }) : null,
       };
-    });
-  }
-
-  /** Runs `read` in one REPEATABLE READ READ ONLY transaction on one client of the pool (one snapshot). */
-  private async snapshot<T>(read: (db: Pick<PoolClient, 'query'>) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await read(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    }, 'snapshot');
   }
 
   /** A payee's balance (closed totals less payouts) when the page has no row of theirs. */
