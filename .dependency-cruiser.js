@@ -50,7 +50,7 @@ module.exports = {
       name: 'scheduler-knows-no-context',
       severity: 'error',
       from: { path: '^libs/scheduler/' },
-      to: { path: '^libs/(organization|policies|reporting|rewards)/' },
+      to: { path: '^libs/(organization|policies|reporting|rewards|incidents|notifications|compliance)/' },
     },
     {
       name: 'jose-in-one-file',

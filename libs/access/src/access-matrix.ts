@@ -94,6 +94,51 @@ export const ACCESS_MATRIX = {
   'payouts.manage': { roles: ['finance'], scope: 'global', read: false, description: 'Open and close payout periods, record payouts' },
   'payouts.read': { roles: ['finance', 'auditor', 'administrator'], scope: 'global', read: true, description: 'Payout periods, statements and the ledger' },
   'payouts.mine': everyoneReads('My statement of a payout period'),
+  // incidents (突发事件, regulations §5)
+  'incidents.report': {
+    roles: ['duty_officer', 'unit_head'],
+    scope: 'unit',
+    read: false,
+    description: 'Report an incident for the unit (first report), file its written, follow-up (续报), case and final (终报) reports, escalate it, answer instructions',
+  },
+  'incidents.approve': {
+    roles: ['principal_leader', 'leader_in_charge'],
+    scope: 'unit',
+    read: false,
+    description: "Approve an incident's external report with one unified wording (统一口径, R5.27) and close it",
+  },
+  'incidents.instruct': { roles: ['principal_leader', 'leader_in_charge'], scope: 'unit', read: false, description: 'Give an instruction (批示) on an incident' },
+  'incidents.read': {
+    roles: ['duty_officer', 'unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'administrator'],
+    scope: 'unit',
+    read: true,
+    description: "Read a unit's incidents: what is due and when, the verdicts, the history",
+  },
+  // notifications
+  'notifications.mine': everyoneReads('My in-app notifications (催报 reminders)'),
+  'notifications.acknowledge': {
+    roles: ['reporter', 'unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'confidentiality_reviewer', 'duty_officer', 'finance', 'auditor', 'administrator'],
+    scope: 'global',
+    read: false,
+    description: 'Mark my own notifications read (an auditor too: it changes nothing but their own inbox)',
+  },
+  'notifications.webhooks': admin('Register and remove outbound webhooks for notifications (signed, retried)'),
+  // compliance (regulations §4.1-4.3, §8.1)
+  'compliance.read': {
+    roles: ['office_reviewer', 'principal_leader', 'leader_in_charge', 'unit_head', 'administrator'],
+    scope: 'global',
+    read: true,
+    description: 'Compliance per unit and period: quotas, shortfalls, escalation, timeliness, incidents, commissions, score and grade',
+  },
+  'appraisals.manage': {
+    roles: ['office_reviewer', 'principal_leader'],
+    scope: 'global',
+    read: false,
+    description: 'Record individual appraisal scores (群众评议, 考评小组, 主任办公会) and deductions or bonuses with evidence (R4.44)',
+  },
+  'appraisals.read': { roles: ['office_reviewer', 'principal_leader', 'administrator'], scope: 'global', read: true, description: 'Individual appraisal scores per person and period' },
+  'bulletins.issue': { roles: ['office_reviewer'], scope: 'global', read: false, description: 'Issue a bulletin (通报) for a period' },
+  'bulletins.read': everyoneReads('Read bulletins (as issued, or afresh) in JSON, CSV, XLSX or a printable page'),
   // operations
   'ops.read': opsRead('Projection status and dead letters'),
   'ops.manage': admin('Rebuild projections, retry or skip dead letters'),

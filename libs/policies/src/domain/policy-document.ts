@@ -60,7 +60,13 @@ export interface PolicyRules {
   readonly quotas?: readonly QuotaRule[];
   readonly penalties?: readonly PenaltyRule[];
   readonly incidentRules?: IncidentRules;
+  /** Unit compliance (quotas, timeliness, incidents, commissions) graded on `grading`'s scale per period. */
+  readonly compliance?: ComplianceRule;
   readonly grading?: GradingRule;
+  /** The individual appraisal (R4.44, §8.1): 1000 points, weighted parts, deductions and bonuses. */
+  readonly appraisal?: AppraisalRule;
+  /** The periodic notice (通报, R4.36-R4.42) the office issues. */
+  readonly bulletins?: BulletinRule;
   readonly confidentialityRelease?: ConfidentialityReleaseRule;
 }
 
@@ -217,9 +223,30 @@ export type PenaltyRule =
 export interface IncidentCategory {
   readonly key: string;
   readonly name: string;
+  /** Every threshold must be reached (R5.01: injured >= 1 and in hospital >= 1 day); each says its boundary. */
   readonly thresholds?: readonly { readonly metric: string; readonly min: number; readonly boundary: Boundary }[];
+  /** What an incident of this category is when its thresholds are reached (default major); below them: general. */
+  readonly severity?: IncidentSeverity;
   readonly children?: readonly IncidentCategory[];
 }
+
+export type IncidentSeverity = 'major' | 'general';
+
+/** The elements of an incident report (R5.25): which a first or written report must have is the policy's choice. */
+export type IncidentElement =
+  | 'occurredAt'
+  | 'discoveredAt'
+  | 'place'
+  | 'unitsInvolved'
+  | 'peopleInvolved'
+  | 'course'
+  | 'casualties'
+  | 'directLoss'
+  | 'cause'
+  | 'measures'
+  | 'reportingUnit'
+  | 'signer'
+  | 'contact';
 
 export interface IncidentRules {
   readonly id: string;
@@ -231,6 +258,65 @@ export interface IncidentRules {
   readonly lateAfter: DeadlineSpec;
   readonly concealedAfter: DeadlineSpec;
   readonly escalation: 'level_by_level' | 'skip_allowed_in_emergencies';
+  /** What the first report's deadlines count from (default occurred: 事件发生后). */
+  readonly countFrom?: 'occurred' | 'discovered';
+  /** Discipline cases (R4.28, R5.21): the case report is due this long after the case is filed (立案). */
+  readonly caseReport?: DeadlineSpec;
+  /** A reminder (催报) this long before each due time (minutes or hours); when omitted, only when it passes. */
+  readonly remindBefore?: DeadlineSpec;
+  /** The elements each report must carry (R5.25); omitted: none required beyond the form's own fields. */
+  readonly requiredElements?: { readonly firstReport?: readonly IncidentElement[]; readonly writtenReport?: readonly IncidentElement[] };
+  /** Before an external report: the principal leader's approval and one unified wording (统一口径, R5.27). */
+  readonly externalReport?: { readonly leaderApproval: boolean; readonly unifiedWording: boolean };
+}
+
+/**
+ * Unit compliance per period (R4.36-R4.43). Each component of `grading` that names one of the measured ratios
+ * (quota, timeliness, incidents, commissions) scores 100 x that ratio; penalties add their (negative) points;
+ * the score is clamped to [0, grading.scale] and banded by grading.bands.
+ */
+export interface ComplianceRule {
+  readonly id: string;
+  /** The periods compliance is reported for. */
+  readonly periods: readonly Period[];
+}
+
+export interface AppraisalItem {
+  readonly id: string;
+  readonly part: 'public' | 'business' | 'bonus';
+  readonly name: string;
+  /** recorded: entered by the office with evidence, within [min, max]; the others are counted from the log. */
+  readonly kind: 'recorded' | 'per_adoption' | 'per_instruction' | 'per_late_report';
+  /** Points per occurrence (negative for deductions), or the range a recorded entry may take. */
+  readonly points?: number;
+  readonly min?: number;
+  readonly max?: number;
+  /** per_adoption / per_instruction: only at this publication level. */
+  readonly levelKey?: string;
+  /** Bonuses need a written reason and evidence (R4.44). */
+  readonly evidenceRequired?: boolean;
+  /** Occurrence schedule (R8.01: 1st -50, 2 -> -150): the points at n occurrences replace n x points. */
+  readonly schedule?: readonly { readonly occurrences: number; readonly points: number }[];
+}
+
+export interface AppraisalRule {
+  readonly id: string;
+  readonly period: Period;
+  /** Base total (1000 = public 500 + business 500). */
+  readonly base: number;
+  readonly parts: readonly { readonly key: 'public' | 'business'; readonly name: string; readonly points: number }[];
+  /** Weighted sources of the composite (peer 20, panel 20, directors 20, daily 40); `daily` is base + items. */
+  readonly components: readonly { readonly key: string; readonly name: string; readonly weight: number }[];
+  readonly items: readonly AppraisalItem[];
+  readonly bands: readonly { readonly key: string; readonly name: string; readonly min: number; readonly boundary: Boundary }[];
+}
+
+export interface BulletinRule {
+  readonly id: string;
+  readonly periods: readonly Period[];
+  /** The institution's name in the heading (the unit tree's root name when omitted). */
+  readonly institution?: string;
+  readonly title?: string;
 }
 
 export interface GradingRule {
