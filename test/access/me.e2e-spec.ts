@@ -81,6 +81,6 @@ describe('GET /v1/me (HTTP)', () => {
     const nobody = await member('新成员', []);
     const me = (await t.http.get('/v1/me').set(nobody.auth).expect(200)).body;
     expect(me).toMatchObject({ memberId: nobody.id, appointments: [], units: [] });
-    expect([...me.permissions].sort()).toEqual(['attachments.read', 'commissions.read', 'drafts.mine', 'me.read', 'metrics.read', 'org.read', 'payouts.mine', 'policies.read', 'rewards.leaderboard', 'rewards.mine']);
+    expect([...me.permissions].sort()).toEqual(['attachments.read', 'bulletins.read', 'commissions.read', 'drafts.mine', 'me.read', 'metrics.read', 'notifications.mine', 'org.read', 'payouts.mine', 'policies.read', 'rewards.leaderboard', 'rewards.mine']);
   });
 });

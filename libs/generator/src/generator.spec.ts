@@ -28,6 +28,9 @@ describe('the data generator', () => {
       expect(metrics).toBeGreaterThan((a.summary.countsByType.DraftPublished ?? 0) * 1.2);
       expect(a.summary.events).toBeLessThan(25_000);
       expect(a.summary.refused).toEqual([]);
+      // the scheduler's facts: a deadline elapses unless cancelled first, and only once (those due after the end never)
+      expect(c.DeadlineElapsed).toBeLessThanOrEqual(c.DeadlineScheduled! - c.DeadlineCancelled!);
+      expect(c.DeadlineElapsed).toBeGreaterThanOrEqual(c.DeadlineScheduled! - c.DeadlineCancelled! - 3);
       // every kind of activity is in it
       for (const type of [
         'UnitRegistered', 'UnitRenamed', 'UnitMoved', 'UnitDissolved', 'MemberRegistered', 'MemberAppointed', 'AppointmentEnded', 'MemberStatusChanged',
@@ -35,7 +38,7 @@ describe('the data generator', () => {
         'DraftCreated', 'DraftEdited', 'DraftSubmitted', 'ReviewStepApproved', 'DraftReturnedForRevision', 'DraftRejected',
         'DraftReferredToSecrecyAuthority', 'SecrecyAuthorityAnswerRecorded', 'DraftSignedOff', 'DraftPublished', 'DraftAdopted',
         'DraftRatedExcellent', 'LeaderInstructionRecorded', 'DraftRetracted', 'CommissionIssued', 'CommissionCancelled', 'MetricsRecorded',
-        'PayoutPeriodOpened', 'PayoutPeriodClosed', 'PayoutRecorded',
+        'PayoutPeriodOpened', 'PayoutPeriodClosed', 'PayoutRecorded', 'DeadlineScheduled', 'DeadlineCancelled', 'DeadlineElapsed',
       ]) {
         expect([type, a.summary.countsByType[type] ?? 0]).not.toEqual([type, 0]);
       }

@@ -55,7 +55,17 @@ export class Ledger {
       this.refused.push({ stream, command: command.type, error: error instanceof Error ? error.message : String(error) });
       return undefined;
     }
-    if (events.length === 0) return events;
+    this.record(stream, decider, events, actorId);
+    return events;
+  }
+
+  /**
+   * Records events decided elsewhere on a stream whose state `decider` (the stream's owner) folds: the facts the
+   * scheduler appends (DeadlineElapsed) are decided on the deadline facts alone, then folded by the owner's evolve.
+   */
+  record<S, E extends DomainEvent>(stream: string, decider: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>, events: readonly E[], actorId: string): void {
+    if (events.length === 0) return;
+    const slot = this.streams.get(stream) ?? { state: decider.initialState(), revision: -1n };
     const commandId = this.id('command', String(this.commands++));
     const expected: ExpectedRevision = slot.revision < 0n ? 'no_stream' : slot.revision;
     let state = slot.state as S;
@@ -80,7 +90,6 @@ export class Ledger {
     this.lastAppended = toAppend;
     this.pendingEvents += toAppend.length;
     this.produced += toAppend.length;
-    return events;
   }
 
   /** Forgets a stream's state (a draft whose story has ended): keeps memory bounded on large histories. */

@@ -106,13 +106,23 @@ export class World {
 
   run<C extends { type: string }, S, E extends DomainEvent>(stream: string, decider: Decider<C, S, E>, command: C, actorId: string): E[] | undefined {
     const events = this.ledger.run(stream, decider, command, actorId);
-    for (const [i, event] of (events ?? []).entries()) {
+    this.observe(events ?? []);
+    return events;
+  }
+
+  /** Records facts decided outside the stream's own decider (the scheduler's DeadlineElapsed), folded by its owner. */
+  record<S, E extends DomainEvent>(stream: string, owner: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>, events: readonly E[], actorId: string): void {
+    this.ledger.record(stream, owner, events, actorId);
+    this.observe(events);
+  }
+
+  private observe(events: readonly DomainEvent[]): void {
+    for (const [i, event] of events.entries()) {
       this.org.observe(event);
       this.policies.observe(event);
       const eventId = this.ledger.lastAppended[i]!.metadata.eventId;
       for (const listener of this.listeners) listener(event, eventId);
     }
-    return events;
   }
 
   /** Lets an activity follow what the others produce (the metrics of a publication follow its DraftPublished), with each event's id. */
