@@ -134,7 +134,20 @@ export type IncidentExternalReportApproved = DomainEvent<
 /** Reported up the chain: level by level, or skipping levels in an emergency where the policy allows it (R5.32). */
 export type IncidentEscalated = DomainEvent<
   'IncidentEscalated',
-  { incidentId: string; fromUnitId: string; toUnitId: string; skippedUnitIds: string[]; emergency: boolean; reason: string | null; escalatedBy: string; escalatedAt: string }
+  {
+    incidentId: string;
+    fromUnitId: string;
+    /** The unit of the tree it went to; for a report that leaves the institution (external), the unit that sent it out. */
+    toUnitId: string;
+    skippedUnitIds: string[];
+    emergency: boolean;
+    reason: string | null;
+    escalatedBy: string;
+    escalatedAt: string;
+    /** True when the report left the institution (to `recipient`, a body outside the unit tree). */
+    external?: boolean;
+    recipient?: string | null;
+  }
 >;
 
 /** A leader's instruction (批示) on the incident. */

@@ -379,6 +379,65 @@ export class CompiledPolicy {
     };
   }
 
+  /**
+   * Every due time of an incident, resolved from its anchors with this policy's calendar (working days skip
+   * weekends and holidays): the first report (its due, late-after and concealed-after times count from the incident's
+   * occurrence or discovery as `countFrom` says), the written report (same anchor), the next follow-up (from the
+   * last report, when the policy has followUpEvery) and the case report (from 立案, when the policy has
+   * caseReport). `remindBefore` gives the reminder time of a due (due - remindBefore), null when the policy has none.
+   */
+  incidentDueTimes(anchors: { occurredAt: Date; discoveredAt: Date; lastReportAt?: Date; caseFiledAt?: Date }) {
+    const rules = this.document.rules.incidentRules;
+    if (!rules) return null;
+    const anchor = rules.countFrom === 'discovered' ? anchors.discoveredAt : anchors.occurredAt;
+    const at = (from: Date, spec: DeadlineSpec | undefined): DeadlineVerdict | null => (spec ? this.calendar.deadline(from, spec) : null);
+    return {
+      countFrom: rules.countFrom ?? 'occurred',
+      anchor,
+      firstReport: this.calendar.deadline(anchor, rules.firstReport),
+      lateAfter: this.calendar.deadline(anchor, rules.lateAfter),
+      concealedAfter: this.calendar.deadline(anchor, rules.concealedAfter),
+      writtenReport: this.calendar.deadline(anchor, rules.writtenReport),
+      followUp: anchors.lastReportAt ? at(anchors.lastReportAt, rules.followUpEvery) : null,
+      caseReport: anchors.caseFiledAt ? at(anchors.caseFiledAt, rules.caseReport) : null,
+    };
+  }
+
+  /** When the reminder (催报) of a due goes out: remindBefore ahead of it (minutes or hours), or null. */
+  incidentRemindAt(dueAt: Date): Date | null {
+    const before = this.document.rules.incidentRules?.remindBefore;
+    if (!before) return null;
+    const minutes = before.unit === 'minutes' ? before.amount : before.unit === 'hours' ? before.amount * 60 : null;
+    return minutes === null ? null : new Date(dueAt.getTime() - minutes * 60_000);
+  }
+
+  /**
+   * An incident's category (by key, anywhere in the policy's tree) with its path and severity: the category's
+   * severity (default major) when every one of its thresholds is reached under its declared boundary (R5.01:
+   * injured >= 1 and in hospital >= 1 day; loss >= 500 yuan), general otherwise; null for a key not in the tree.
+   */
+  incidentSeverity(categoryKey: string, metrics: Readonly<Record<string, number>>): { key: string; path: string[]; severity: 'major' | 'general'; thresholdsReached: string[] } | null {
+    const find = (categories: readonly IncidentCategory[], path: string[]): { category: IncidentCategory; path: string[] } | null => {
+      for (const c of categories) {
+        if (c.key === categoryKey) return { category: c, path: [...path, c.key] };
+        const inner = c.children ? find(c.children, [...path, c.key]) : null;
+        if (inner) return inner;
+      }
+      return null;
+    };
+    const found = find(this.document.rules.incidentRules?.categories ?? [], []);
+    if (!found) return null;
+    const thresholds = found.category.thresholds ?? [];
+    const reached = thresholds.filter((th) => metrics[th.metric] !== undefined && reaches(metrics[th.metric]!, th.min, th.boundary));
+    const all = reached.length === thresholds.length;
+    return {
+      key: found.category.key,
+      path: found.path,
+      severity: all ? (found.category.severity ?? 'major') : 'general',
+      thresholdsReached: reached.map((th) => `${th.metric}${th.boundary === 'inclusive' ? '>=' : '>'}${th.min}`),
+    };
+  }
+
   /** A grade from component scores (each 0..100): the weighted score on the policy's scale, and its band. */
   grade(scores: Readonly<Record<string, number>>, facts: readonly string[] = []) {
     const g: GradingRule | undefined = this.document.rules.grading;
