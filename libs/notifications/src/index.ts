@@ -1,0 +1,10 @@
+export * from './domain/notification.events';
+export { inboxDecider } from './domain/notification.decider';
+export { webhooksDecider } from './domain/webhook.decider';
+export { notificationsProjection } from './read/notifications.projection';
+export { createIncidentRemindersReactor, incidentRemindersReactor, notificationIdFor, webhookBody } from './reminders/incident-reminders.reactor';
+export type { ReminderPayload, WebhookPayload } from './reminders/incident-reminders.reactor';
+export { reminderDeps } from './reminders/reminder-deps';
+export type { ReminderDeps } from './reminders/reminder-deps';
+export { signWebhookBody, verifyWebhookSignature } from './reminders/webhook-signature';
+export { NotificationsModule } from './notifications.module';
