@@ -11,6 +11,8 @@ export const DEMO_POLICY_FILES = [
   'county-government-002B.json',
   'website-grading-000W.json',
   'city-police-new-media-rewards.json',
+  // issue 11 item 4: quotas, deadlines, R4.37 escalation and the 100-point grading of unit compliance
+  'unit-compliance-000W.json',
 ];
 
 /**
