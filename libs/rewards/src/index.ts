@@ -17,3 +17,7 @@ export type { PayoutCommand, PayoutEvent, PayoutsState, Statement, StatementLine
 export { seedDemoPayouts } from './seed/demo-payouts.seed';
 export type { DemoPayout, DemoPayoutPeriod, DemoPayoutsPorts, DemoPayoutsSummary } from './seed/demo-payouts.seed';
 export { PayoutsService } from './payouts/payouts.service';
+// for the bulletins (issue 11 item 6): the unit leaderboard by points, and the CSV / XLSX writer
+export { RewardsQueries } from './read/rewards.queries';
+export { attachmentDisposition, EXPORT_FORMATS, EXPORT_MEDIA, renderExport } from './http/exports';
+export type { ExportColumn, ExportFormat, ExportLang, ExportTable } from './http/exports';

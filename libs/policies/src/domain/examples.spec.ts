@@ -142,9 +142,12 @@ describe('example policies', () => {
     it('each late report: −50', () => {
       expect(p.penalties({ quotaId: 'monthly-submission', facts: [], missing: 0, consecutiveMissedPeriods: 0, lateReports: 2 }).lines.map((l) => l.points)).toEqual([-100]);
     });
-    it('1000-point appraisal weighted 20/20/20/40: 599 is incompetent, 600 is not', () => {
-      expect(p.grade({ peer: 60, panel: 60, directors: 60, daily: 59.75 })).toMatchObject({ score: 599, band: 'incompetent' });
-      expect(p.grade({ peer: 60, panel: 60, directors: 60, daily: 60 })).toMatchObject({ score: 600, band: 'competent' });
+    it('the 1000-point individual appraisal is an appraisal rule (R4.44, §8.1), not a unit grading: weights 20/20/20/40, < 600 incompetent', () => {
+      // scored per person by libs/compliance/src/appraisal (appraisal-score.spec.ts: 599 and 600)
+      expect(p.document.rules.grading).toBeUndefined();
+      const appraisal = p.document.rules.appraisal!;
+      expect(appraisal.components.map((c) => c.weight)).toEqual([20, 20, 20, 40]);
+      expect(appraisal.bands).toEqual(expect.arrayContaining([{ key: 'competent', name: '称职', min: 600, boundary: 'inclusive' }]));
     });
   });
 
