@@ -79,6 +79,8 @@ describe('access matrix (HTTP)', () => {
   const members = new Map<Role, string>();
   const tokens = new Map<Role, string>();
   const drafts = { own: '', other: '' };
+  // incidents (issue 11, helper A): a real incident in each unit, and an instruction on the own unit's
+  const incidents = { own: '', other: '', instruction: '' };
   const ids = { member: '', appointment: '', channel: '', publicationChannel: '', commission: '', sha256: '', build: '' };
 
   const content = (authorId: string) => draftContent(authorId, { destination: 'internal' });
@@ -140,6 +142,35 @@ describe('access matrix (HTTP)', () => {
     await post(`/v1/drafts/${drafts.own}/submit`, {}, ownReporter);
     await post(`/v1/drafts/${drafts.other}/submit`, {}, otherAuth);
     await t.settle();
+    // ---- incidents (issue 11, helper A): a policy with incident rules, an incident reported in each unit by its
+    // duty officer, and an instruction on the own unit's (the routes' unit check runs inside the handlers)
+    await post('/v1/policies', {
+      id: 'matrix-incidents',
+      version: 1,
+      title: '突发事件报送',
+      rationale: 'access matrix spec',
+      effectiveFrom: '2026-01-01',
+      scope: { unitTypes: ['*'] },
+      rules: {
+        incidentRules: {
+          id: 'incidents',
+          categories: [{ key: 'casualty', name: '人员伤亡', thresholds: [{ metric: 'injured', min: 1, boundary: 'inclusive' }] }],
+          firstReport: { unit: 'minutes', amount: 20 },
+          writtenReport: { unit: 'hours', amount: 2 },
+          lateAfter: { unit: 'minutes', amount: 20 },
+          concealedAfter: { unit: 'hours', amount: 2 },
+          escalation: 'level_by_level',
+        },
+      },
+    });
+    await post('/v1/policies/matrix-incidents/versions/1/publish', {});
+    const otherDuty = (await post('/v1/members', { name: '法制科值班员' })).memberId;
+    await post(`/v1/members/${otherDuty}/appointments`, { role: 'duty_officer', unitId: units.other, startsOn: '2026-01-01' });
+    const incidentBody = (unitId: string) => ({ unitId, title: '交通事故', categoryKey: 'casualty', occurredAt: '2026-03-02T00:50:00Z', channel: 'phone' });
+    incidents.own = (await post('/v1/incidents', incidentBody(units.own), bearer(tokens.get('duty_officer')!))).incidentId;
+    incidents.other = (await post('/v1/incidents', incidentBody(units.other), bearer(await t.tokenFor(otherDuty)))).incidentId;
+    incidents.instruction = (await post(`/v1/incidents/${incidents.own}/instructions`, { text: '妥善处置' }, bearer(tokens.get('principal_leader')!))).instructionId;
+    await t.settle();
     // a live build: GET /v1/ops/builds/:buildId reads it, DELETE refuses it (409 build-not-shadow) after authorization
     ids.build = (await t.pool.query<{ build_id: string }>(`SELECT build_id FROM projection_builds WHERE projection = 'org-tree' AND state = 'live'`)).rows[0]!.build_id;
   }, 90_000);
@@ -167,6 +198,12 @@ describe('access matrix (HTTP)', () => {
 
   /** Parameters without a real entity behind them (a dead letter): 404 there still means authorization passed. */
   const NO_ENTITY = new Set(['id', 'publicationId', 'periodId', 'runId']);
+  // appraisals and bulletins (issue 11, helper D): no appraisal rule, no entry, no issued bulletin in this history:
+  // their 404 comes after authorization (global routes)
+  for (const name of ['periodKey', 'itemId', 'key']) NO_ENTITY.add(name);
+  // notifications (issue 11, helper B): the inbox is the caller's own and webhooks are global, so a 404 for an id
+  // that is no notification of the caller's (or no registered webhook) comes after authorization
+  for (const name of ['notificationId', 'webhookId']) NO_ENTITY.add(name);
 
   function request(route: Route, target: 'own' | 'other', role: Role) {
     const unitId = units[target];
@@ -174,6 +211,8 @@ describe('access matrix (HTTP)', () => {
     const path = route.path.replace(/:(\w+)/g, (_, name: string) => {
       const values: Record<string, string> = {
         draftId,
+        incidentId: incidents[target],
+        instructionId: incidents.instruction,
         unitId: units.scratch,
         memberId: ids.member,
         appointmentId: ids.appointment,
@@ -191,6 +230,14 @@ describe('access matrix (HTTP)', () => {
         // no payout period: the payout routes are global, so their 404/422 comes after authorization
         periodId: 'matrix-period',
         runId: '00000000-0000-4000-8000-00000000000b',
+        // appraisals and bulletins (issue 11, helper D)
+        periodKey: '2026',
+        itemId: '00000000-0000-4000-8000-00000000000c',
+        period: 'month',
+        key: '2026-02',
+        // notifications (issue 11, helper B)
+        notificationId: '00000000-0000-4000-8000-00000000000d',
+        webhookId: '00000000-0000-4000-8000-00000000000e',
       };
       if (!(name in values)) throw new Error(`No value for :${name} in ${route.method} ${route.path}: add a real entity for it`);
       return values[name]!;
@@ -217,6 +264,18 @@ describe('access matrix (HTTP)', () => {
       'POST /v1/drafts/:draftId/steps/:stepIndex/return': { comments: '请补充数据' },
       'POST /v1/drafts/:draftId/steps/:stepIndex/reject': { reason: '不属于报送范围' },
       'POST /v1/drafts/:draftId/steps/:stepIndex/secrecy-authority-answer': { outcome: 'may_publish', answeredOn: '2026-03-02' },
+      // incidents (issue 11, helper A): valid bodies, so the unit check inside the handlers is reached
+      'POST /v1/incidents': { unitId, title: '交通事故', categoryKey: 'casualty', occurredAt: '2026-03-02T00:50:00Z', channel: 'phone' },
+      'POST /v1/incidents/:incidentId/written-report': { course: '经过', cause: '原因', measures: '措施', signer: '签发人' },
+      'POST /v1/incidents/:incidentId/follow-ups': { progress: '进展', measures: '措施' },
+      'POST /v1/incidents/:incidentId/external-approval': { wording: '统一口径' },
+      'POST /v1/incidents/:incidentId/escalations': { toUnitId: t.rootUnitId },
+      'POST /v1/incidents/:incidentId/instructions': { text: '批示' },
+      'POST /v1/incidents/:incidentId/instructions/:instructionId/follow-up': { response: '已落实' },
+      'POST /v1/incidents/:incidentId/case': { caseNumber: '纪立1号' },
+      'POST /v1/incidents/:incidentId/case-report': { summary: '案件情况' },
+      'POST /v1/incidents/:incidentId/final-report': { summary: '终报', cause: '原因', consequences: '后果', lessons: '教训' },
+      'POST /v1/incidents/:incidentId/close': {},
       // an as-of build of the unit tree at position 1: small, and it never goes live
       'POST /v1/ops/builds': { projection: 'org-tree', targetPosition: '1', purpose: 'access matrix', ttlSeconds: 600 },
     };

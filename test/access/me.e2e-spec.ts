@@ -62,17 +62,17 @@ describe('GET /v1/me (HTTP)', () => {
   it('a leader in charge: review and read in the units overseen (and below), nothing in their own unit', async () => {
     const leader = await member('周分管', [{ role: 'leader_in_charge', unitId: units.a, startsOn: '2026-01-01', oversees: [units.b] }]);
     const me = (await t.http.get('/v1/me').set(leader.auth).expect(200)).body;
-    expect(me.units).toEqual([{ unitId: units.b, covers: 'subtree', roles: ['leader_in_charge'], permissions: ['drafts.review', 'drafts.read'] }]);
+    expect(me.units).toEqual([{ unitId: units.b, covers: 'subtree', roles: ['leader_in_charge'], permissions: ['drafts.review', 'drafts.read', 'incidents.approve', 'incidents.instruct', 'incidents.read'] }]);
     expect(me.permissions).toEqual(expect.arrayContaining(['register.read']));
   });
 
   it('an administrator and an auditor: institution-wide grants', async () => {
     const adminMe = (await t.http.get('/v1/me').set(admin).expect(200)).body;
-    expect(adminMe.units).toEqual([{ unitId: null, covers: 'institution', roles: ['administrator'], permissions: ['drafts.record', 'drafts.read'] }]);
+    expect(adminMe.units).toEqual([{ unitId: null, covers: 'institution', roles: ['administrator'], permissions: ['drafts.record', 'drafts.read', 'incidents.read'] }]);
     expect(adminMe.permissions).toEqual(expect.arrayContaining(['members.manage', 'policies.manage', 'ops.manage', 'commissions.manage']));
     const auditor = await member('审计', [{ role: 'auditor', unitId: units.a, startsOn: '2026-01-01' }]);
     const me = (await t.http.get('/v1/me').set(auditor.auth).expect(200)).body;
-    expect(me.units).toEqual([{ unitId: null, covers: 'institution', roles: ['auditor'], permissions: ['drafts.read'] }]);
+    expect(me.units).toEqual([{ unitId: null, covers: 'institution', roles: ['auditor'], permissions: ['drafts.read', 'incidents.read'] }]);
     expect(me.permissions).toEqual(expect.arrayContaining(['ops.read', 'register.read']));
     expect(me.permissions).not.toContain('ops.manage');
   });

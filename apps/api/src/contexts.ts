@@ -7,6 +7,9 @@ import { PoliciesModule, policiesProjection } from '@app/policies';
 import { PolicyEngineReportingPolicy, ReportingModule, reportingProjection } from '@app/reporting';
 import { payoutsProjection, RewardsModule, rewardsProjection } from '@app/rewards';
 import { SchedulerModule, schedulerProjection } from '@app/scheduler';
+import { incidentRemindersReactor, NotificationsModule, notificationsProjection } from '@app/notifications';
+import { IncidentsModule, incidentsProjection } from '@app/incidents';
+import { AppraisalModule, appraisalsProjection, BulletinsModule, bulletinsProjection, ComplianceModule, complianceProjection } from '@app/compliance';
 
 /** The bounded contexts served by the API and the projections they bring. */
 export function contextModules(config: AppConfig): (Type | DynamicModule)[] {
@@ -15,7 +18,12 @@ export function contextModules(config: AppConfig): (Type | DynamicModule)[] {
     PoliciesModule,
     ReportingModule.forRoot({ attachmentsDir: path.join(config.dataDir, 'attachments'), policy: PolicyEngineReportingPolicy, imports: [PoliciesModule] }),
     RewardsModule,
+    IncidentsModule,
+    NotificationsModule,
     SchedulerModule.forRoot({ run: config.scheduler.run, timeZone: config.businessTimeZone, periodsFrom: config.scheduler.periodsFrom, checkIntervalMs: config.scheduler.checkIntervalMs }),
+    AppraisalModule,
+    BulletinsModule,
+    ComplianceModule,
   ];
 }
-export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, reviewCoverageProjection, policiesProjection, reportingProjection, schedulerProjection, rewardsProjection, payoutsProjection];
+export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, reviewCoverageProjection, policiesProjection, reportingProjection, schedulerProjection, rewardsProjection, payoutsProjection, incidentsProjection, notificationsProjection, incidentRemindersReactor, appraisalsProjection, bulletinsProjection, complianceProjection];

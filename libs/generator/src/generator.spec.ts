@@ -39,6 +39,8 @@ describe('the data generator', () => {
         'DraftReferredToSecrecyAuthority', 'SecrecyAuthorityAnswerRecorded', 'DraftSignedOff', 'DraftPublished', 'DraftAdopted',
         'DraftRatedExcellent', 'LeaderInstructionRecorded', 'DraftRetracted', 'CommissionIssued', 'CommissionCancelled', 'MetricsRecorded',
         'PayoutPeriodOpened', 'PayoutPeriodClosed', 'PayoutRecorded', 'DeadlineScheduled', 'DeadlineCancelled', 'DeadlineElapsed',
+        'IncidentReported', 'IncidentWrittenReportFiled', 'IncidentFollowUpReported', 'IncidentInstructionGiven', 'IncidentInstructionFollowedUp',
+        'IncidentExternalReportApproved', 'IncidentEscalated', 'IncidentFinalReportFiled', 'IncidentClosed', 'NotificationIssued',
       ]) {
         expect([type, a.summary.countsByType[type] ?? 0]).not.toEqual([type, 0]);
       }

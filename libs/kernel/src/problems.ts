@@ -165,6 +165,39 @@ export const PROBLEM_CATALOGUE = {
   'metrics-publication-mismatch': { status: 422, meaning: 'The metrics stream holds another publication\'s observations (an internal inconsistency).', action: 'Report it to the operators with the publicationId.' },
   // ---- rewards: exports (CSV, XLSX) ----------------------------------------------------------------------------
   'export-too-large': { status: 422, meaning: 'The export would hold more rows than an export may (`limit`, 50,000; `rows` when known): it is refused, never cut short.', action: 'Narrow the request (a shorter period, a payee, a unit or a family) or export it in parts.' },
+  // ---- compliance: individual appraisal (stream `appraisal-<memberId>-<periodKey>`, R4.44, §8.1) ---------------
+  'appraisal-rule-missing': { status: 422, meaning: 'No institution-wide policy in force on the period\'s last day has an appraisal rule (`periodKey`).', action: 'Publish a policy with an `appraisal` rule covering the period, or check the period key.' },
+  'appraisal-item-unknown': { status: 422, meaning: 'The appraisal rule in force has no item `ruleItemId` (`items` lists the recorded ones).', action: FIX },
+  'appraisal-item-counted': { status: 422, meaning: 'The item is counted from the log (per_adoption, per_instruction, per_late_report): it cannot be recorded by hand.', action: 'Record the fact itself (the adoption, instruction or report); the appraisal counts it.' },
+  'appraisal-value-out-of-range': { status: 422, meaning: 'A score or an item\'s points are outside what the rule allows (`field`; `min`, `max`): reviews 0 to the base, items within [min, max], no points for an item with an occurrence schedule.', action: FIX },
+  'appraisal-evidence-required': { status: 422, meaning: 'The item needs evidence (`field`: evidence): bonuses need a written reason and evidence (R4.44), and so do items marked evidenceRequired.', action: 'Send at least one evidence reference (an attachment sha256 or a document number).' },
+  'appraisal-item-retracted': { status: 409, meaning: 'The appraisal entry is already retracted.', action: RELOAD },
+  // ---- compliance: bulletins (通报, stream `bulletin-<period>-<key>`) ------------------------------------------
+  'bulletin-period-not-offered': { status: 422, meaning: 'No policy in force has a bulletin rule for this kind of period (`period`; `offered` lists those that are).', action: 'Ask for a period the bulletin rule lists, or publish a policy whose `bulletins.periods` includes it.' },
+  // ---- incidents (stream `incident-<incidentId>`, regulations §5; helper A of issue 11) -------------------------
+  'incident-exists': { status: 409, meaning: 'An incident with this id already exists.', action: 'Use another incidentId, or read the existing incident.' },
+  'incident-closed': { status: 409, meaning: 'The incident is closed: it takes no further reports, escalations or instructions.', action: 'Nothing to do; read the incident and its history.' },
+  'incident-no-policy': { status: 422, meaning: 'No policy in force for the reporting unit\'s type at occurredAt has incident rules (`unitType`, `date`).', action: 'Publish a policy with `incidentRules` covering the unit type and date.' },
+  'incident-unit-unknown': { status: 422, meaning: 'The reporting unit (`unitId`) does not exist or is dissolved.', action: 'Report for an active unit.' },
+  'incident-category-unknown': { status: 422, meaning: 'categoryKey is not a category of the incident tree of the policy in force.', action: 'Choose a category of the policy (GET /v1/policies/{policyId}/versions/{version}).' },
+  'incident-elements-missing': { status: 422, meaning: 'The report lacks elements the policy requires (R5.25: requiredElements); `fields` and `errors` name each missing request field.', action: FIX },
+  'incident-times-out-of-order': { status: 422, meaning: 'The times are not in order: occurredAt <= discoveredAt <= reportedAt <= now (and 立案 not before the incident nor in the future); `field` names the one out of order.', action: FIX },
+  'incident-written-report-filed': { status: 409, meaning: 'The written report (书面报告) is already filed.', action: 'Send a follow-up report (续报) instead.' },
+  'incident-final-report-filed': { status: 409, meaning: 'The final report (终报) is already filed: no further follow-up or final report.', action: 'Close the incident, or read it.' },
+  'incident-final-report-missing': { status: 409, meaning: 'An incident closes only after its final report (终报).', action: 'File the final report first.' },
+  'incident-wording-required': { status: 422, meaning: 'The policy asks for one unified wording (统一口径, R5.27) with the approval of an external report.', action: FIX },
+  'incident-external-approval-required': { status: 409, meaning: 'A report that leaves the institution needs the principal leader\'s approval with a unified wording first (the policy\'s externalReport, R5.27).', action: 'Have a leader approve it (POST /v1/incidents/{id}/external-approval), then escalate.' },
+  'incident-escalation-not-upward': { status: 422, meaning: 'toUnitId is not above the unit where the incident now sits (its ancestors in the unit tree).', action: 'Escalate to a unit above the current level.' },
+  'incident-escalation-skips-levels': { status: 422, meaning: 'The escalation would skip levels (`skippedUnitIds`): the policy escalates level by level, or allows skipping in an emergency only (R5.32, `escalation`).', action: 'Escalate to the parent unit, or (where the policy allows it) mark the request emergency.' },
+  'incident-escalation-recipient-required': { status: 422, meaning: 'A report that leaves the institution (no toUnitId) names its recipient.', action: FIX },
+  'incident-level-changed': { status: 409, meaning: 'The incident moved to another level between the read of the unit tree and the decision.', action: RELOAD },
+  'incident-instruction-exists': { status: 409, meaning: 'An instruction with this id already exists on the incident.', action: 'Use another instructionId.' },
+  'incident-case-already-filed': { status: 409, meaning: 'A case (立案) is already filed for the incident.', action: 'Read the incident; file the case report when due.' },
+  'incident-case-not-filed': { status: 409, meaning: 'No case (立案) is filed for the incident: there is no case report to file.', action: 'File the case first (POST /v1/incidents/{id}/case).' },
+  'incident-case-already-reported': { status: 409, meaning: 'The case report is already filed.', action: 'Nothing to do; read the incident.' },
+  // ---- notifications and webhooks (催报 reminders, issue 11 item 3; helper B) ---------------------------------
+  'webhook-exists': { status: 409, meaning: 'A webhook with this id is already registered (or was, and was removed).', action: 'Register it under another webhookId, or list the webhooks.' },
+  'webhook-url-invalid': { status: 422, meaning: 'The webhook url is not an absolute http:// or https:// URL (no credentials in it).', action: FIX },
 } as const satisfies Record<string, ProblemTypeEntry>;
 
 export type ProblemCode = keyof typeof PROBLEM_CATALOGUE;

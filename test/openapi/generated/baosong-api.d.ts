@@ -1353,6 +1353,297 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents (filter by unit, status, severity, overdue, occurrence period), newest occurrence first; { items, next } */
+        get: operations["IncidentsReadHttpController_list"];
+        put?: never;
+        /** First report of an incident (首报): severity from the policy's thresholds, the first report's verdict, and the deadlines registered (written report, reminders) */
+        post: operations["IncidentsHttpController_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/written-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File the written report (书面报告): judged against its due; withdraws its deadline and reminder */
+        post: operations["IncidentsHttpController_written"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 续报: progress, measures, cause and consequences, lessons (R5.26) */
+        post: operations["IncidentsHttpController_followUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/external-approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The leader approves the external report with one unified wording (统一口径, R5.27) */
+        post: operations["IncidentsHttpController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Escalate up the chain: to the parent of the current level, or (where the policy allows it, in an emergency) skipping levels; without toUnitId the report leaves the institution */
+        post: operations["IncidentsHttpController_escalate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/instructions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A leader's instruction (批示) on the incident */
+        post: operations["IncidentsHttpController_instruct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/instructions/{instructionId}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What was done about an instruction (落实情况) */
+        post: operations["IncidentsHttpController_answerInstruction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 立案: a case is filed; the case report is due within the policy's caseReport (R4.28: 3 days) */
+        post: operations["IncidentsHttpController_fileCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/case-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The case report, judged against its due */
+        post: operations["IncidentsHttpController_caseReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/final-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 终报: the final report; follow-ups are no longer due */
+        post: operations["IncidentsHttpController_finalReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the incident (after its final report); withdraws every deadline still registered */
+        post: operations["IncidentsHttpController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident: its status, severity, the verdict of every step, what is due and when (missed or not), escalations and instructions */
+        get: operations["IncidentsReadHttpController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{incidentId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The incident's timeline: every event of its stream, deadline facts included */
+        get: operations["IncidentsReadHttpController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first (keyset pages), with my unread count; unread=true lists only the unread ones */
+        get: operations["NotificationsHttpController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{notificationId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read (again: 200, nothing changes); another member's is 404 */
+        post: operations["NotificationsHttpController_markRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notification-webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registered webhooks (never their secrets) */
+        get: operations["WebhooksHttpController_list"];
+        put?: never;
+        /** Register an outbound webhook: every reminder and overdue notice is POSTed to it, signed (X-Baosong-Signature: sha256=HMAC of the body), retried with backoff, with a stable X-Baosong-Delivery key */
+        post: operations["WebhooksHttpController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notification-webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a webhook: nothing more is sent to it (deliveries still pending are dropped) */
+        delete: operations["WebhooksHttpController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/deadlines": {
         parameters: {
             query?: never;
@@ -1379,6 +1670,163 @@ export interface paths {
         };
         /** Business periods (day, month, quarter, year in BUSINESS_TIME_ZONE) whose end is recorded (BusinessPeriodEnded), latest first */
         get: operations["SchedulerHttpController_businessPeriods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/appraisals/{memberId}/{periodKey}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a person's review scores for the period: 群众评议 (peer), 考评小组 (panel), 主任办公会 (directors), on the base scale */
+        post: operations["AppraisalsHttpController_scores"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/appraisals/{memberId}/{periodKey}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a deduction or bonus of a `recorded` item (within its [min, max], with a written reason; evidence for bonuses, R4.44) */
+        post: operations["AppraisalsHttpController_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/appraisals/{memberId}/{periodKey}/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Retract a recorded entry (the event stays in the stream; the score no longer counts it) */
+        delete: operations["AppraisalsHttpController_retract"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/appraisals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everyone appraised in a period, ranked by composite score (1, 2, 2, 4), each with daily score, components, band (< 600 不称职) */
+        get: operations["AppraisalsHttpController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/appraisals/{memberId}/{periodKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's appraisal for a period: every item with its provenance (recorded entries, or the log events counted), daily and composite scores, band */
+        get: operations["AppraisalsHttpController_person"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulletins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bulletins issued (every edition), the latest first */
+        get: operations["BulletinsHttpController_list"];
+        put?: never;
+        /** Issue the bulletin of a period: its content as the log stands now, with a sha256 checksum, as the next edition */
+        post: operations["BulletinsHttpController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulletins/{period}/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A period's bulletin as issued (the stored content, checksum verified) or fresh (recomputed now), as JSON, CSV, XLSX or a printable A4 HTML page */
+        get: operations["BulletinsHttpController_read"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compliance of every unit for a period (quotas, shortfall, escalation, timeliness, incident lateness, commission misses, penalties, score and grade), ranked by score
+         * @description status is provisional until the period's BusinessPeriodEnded has been read, then final. X-Read-Build reads a what-if or as-of build.
+         */
+        get: operations["ComplianceHttpController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/units/{unitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One unit's compliance for a period */
+        get: operations["ComplianceHttpController_unit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1706,7 +2154,7 @@ export interface components {
              */
             covers: "unit" | "subtree" | "institution";
             roles: ("reporter" | "unit_head" | "leader_in_charge" | "principal_leader" | "office_reviewer" | "confidentiality_reviewer" | "duty_officer" | "finance" | "auditor" | "administrator")[];
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "rewards.whatif" | "rewards.whatif.read" | "payouts.manage" | "payouts.read" | "payouts.mine" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "rewards.whatif" | "rewards.whatif.read" | "payouts.manage" | "payouts.read" | "payouts.mine" | "incidents.report" | "incidents.approve" | "incidents.instruct" | "incidents.read" | "notifications.mine" | "notifications.acknowledge" | "notifications.webhooks" | "compliance.read" | "appraisals.manage" | "appraisals.read" | "bulletins.issue" | "bulletins.read" | "ops.read" | "ops.manage")[];
         };
         MeResponse: {
             /** Format: uuid */
@@ -1721,7 +2169,7 @@ export interface components {
             timeZone: string;
             appointments: components["schemas"]["MeAppointmentResponse"][];
             /** @description Permissions that need no unit */
-            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "rewards.whatif" | "rewards.whatif.read" | "payouts.manage" | "payouts.read" | "payouts.mine" | "ops.read" | "ops.manage")[];
+            permissions: ("me.read" | "org.read" | "org.manage" | "members.manage" | "appointments.manage" | "channels.manage" | "drafts.create" | "drafts.write" | "drafts.review" | "drafts.record" | "drafts.read" | "drafts.mine" | "register.read" | "commissions.manage" | "commissions.read" | "attachments.upload" | "attachments.read" | "policies.read" | "policies.manage" | "metrics.record" | "metrics.read" | "rewards.leaderboard" | "rewards.entitlements" | "rewards.mine" | "rewards.whatif" | "rewards.whatif.read" | "payouts.manage" | "payouts.read" | "payouts.mine" | "incidents.report" | "incidents.approve" | "incidents.instruct" | "incidents.read" | "notifications.mine" | "notifications.acknowledge" | "notifications.webhooks" | "compliance.read" | "appraisals.manage" | "appraisals.read" | "bulletins.issue" | "bulletins.read" | "ops.read" | "ops.manage")[];
             /** @description Where the unit-scoped permissions apply (their union at a unit) */
             units: components["schemas"]["MeUnitGrantResponse"][];
         };
@@ -3613,6 +4061,378 @@ export interface components {
             /** @description null until both builds reached their position */
             diff: components["schemas"]["DiffDocument"] | null;
         };
+        CasualtiesRequest: {
+            /** @description 死亡人数 */
+            deaths: number;
+            /** @description 受伤人数 */
+            injured: number;
+            /** @description The longest stay in hospital of the injured, in days (R5.01: 在医院治疗一天以上) */
+            hospitalisedDays: number;
+        };
+        ContactRequest: {
+            /** @example 冯值班长 */
+            name: string;
+            /** @example 0632-1234567 */
+            phone: string;
+        };
+        ReportIncidentRequest: {
+            /** Format: uuid */
+            incidentId?: string;
+            /**
+             * Format: uuid
+             * @description 报送单位: the reporting unit (yours)
+             */
+            unitId: string;
+            /** @example 人民路两车相撞致一人受伤 */
+            title: string;
+            /**
+             * @description A category key of the incident tree of the policy in force
+             * @example casualty
+             */
+            categoryKey: string;
+            /**
+             * Format: date-time
+             * @description 发生时间
+             * @example 2026-03-02T09:00:00+08:00
+             */
+            occurredAt: string;
+            /**
+             * Format: date-time
+             * @description 发现时间 (default occurredAt)
+             */
+            discoveredAt?: string;
+            /**
+             * Format: date-time
+             * @description When the first report was made (the phone call); default now
+             */
+            reportedAt?: string;
+            /** @enum {string} */
+            channel: "phone" | "written" | "in_person";
+            /** @description 地点 */
+            place?: string | null;
+            /** @description 涉及单位 */
+            unitsInvolved?: string[];
+            /** @description 涉及人员 */
+            peopleInvolved?: string[];
+            /** @description 简要经过 */
+            course?: string | null;
+            /** @description 伤亡情况 */
+            casualties?: components["schemas"]["CasualtiesRequest"] | null;
+            /** @description 初步估计直接经济损失 (yuan) */
+            directLossYuan?: number | null;
+            /** @description 初步原因 */
+            cause?: string | null;
+            /** @description 已采取措施 */
+            measures?: string | null;
+            /** @description 签发人 */
+            signer?: string | null;
+            /** @description 联系人及电话 */
+            contact?: components["schemas"]["ContactRequest"] | null;
+        };
+        IncidentCommandResponse: {
+            /** Format: uuid */
+            incidentId: string;
+            /**
+             * @description Stream revision after the command (also the ETag)
+             * @example 0
+             */
+            revision: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
+            /** @description True when this Idempotency-Key was already processed: nothing changed */
+            duplicate: boolean;
+            /**
+             * Format: uuid
+             * @description The instruction given (POST …/instructions)
+             */
+            instructionId?: string | null;
+        };
+        WrittenReportRequest: {
+            course: string;
+            casualties?: components["schemas"]["CasualtiesRequest"] | null;
+            directLossYuan?: number | null;
+            cause: string;
+            measures: string;
+            signer: string;
+        };
+        FollowUpRequest: {
+            /** @description 事态进展 */
+            progress: string;
+            /** @description 处置措施 */
+            measures: string;
+            /** @description 起因后果 */
+            causeAndConsequences?: string | null;
+            /** @description 吸取教训 */
+            lessons?: string | null;
+            casualties?: components["schemas"]["CasualtiesRequest"] | null;
+            directLossYuan?: number | null;
+        };
+        ExternalApprovalRequest: {
+            /** @description 统一口径: the one wording of the external report (R5.27) */
+            wording: string;
+        };
+        EscalationRequest: {
+            /**
+             * Format: uuid
+             * @description A unit above the current level; omit (or null) for a report that leaves the institution, naming its recipient
+             */
+            toUnitId?: string | null;
+            /** @description The outside body an external report goes to (e.g. 县委办公室信息调研室) */
+            recipient?: string | null;
+            /**
+             * @description An emergency: levels may be skipped where the policy allows it (R5.32)
+             * @default false
+             */
+            emergency: boolean;
+            /** @description Why */
+            reason?: string | null;
+        };
+        InstructionRequest: {
+            /** Format: uuid */
+            instructionId?: string;
+            /** @description 批示 */
+            text: string;
+        };
+        InstructionFollowUpRequest: {
+            /** @description 落实情况 */
+            response: string;
+        };
+        CaseRequest: {
+            /** @example 纪立〔2026〕3号 */
+            caseNumber: string;
+            /**
+             * Format: date-time
+             * @description 立案时间 (default now); the case report is due from it
+             */
+            filedAt?: string;
+        };
+        CaseReportRequest: {
+            summary: string;
+        };
+        FinalReportRequest: {
+            summary: string;
+            cause: string;
+            consequences: string;
+            lessons: string;
+            casualties?: components["schemas"]["CasualtiesRequest"] | null;
+            directLossYuan?: number | null;
+        };
+        CloseRequest: {
+            /** @description Why */
+            reason?: string | null;
+        };
+        IncidentStepResponse: {
+            /** @enum {string} */
+            step: "first_report" | "written_report" | "follow_up" | "case_report" | "final_report";
+            /** @example follow_up-2 */
+            key: string;
+            /** Format: uuid */
+            deadlineId: string | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            /** Format: date-time */
+            remindAt: string | null;
+            provisional: string | null;
+            /** @enum {string} */
+            status: "pending" | "missed" | "on_time" | "late" | "concealed" | "withdrawn";
+            /** Format: date-time */
+            filedAt: string | null;
+            lateByMinutes: number;
+            /**
+             * Format: date-time
+             * @description When the reminder (催报) went out
+             */
+            remindedAt: string | null;
+        };
+        IncidentDueResponse: {
+            /** @enum {string} */
+            step: "written_report" | "follow_up" | "case_report" | "final_report";
+            /** @example follow_up-2 */
+            key: string;
+            /** Format: uuid */
+            deadlineId: string | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the reminder (催报) goes out
+             */
+            remindAt: string | null;
+            /** @description Its DeadlineElapsed is in the log and nothing is filed */
+            missed: boolean;
+            /** @description Why the due time is provisional (working days outside the calendar's years) */
+            provisional: string | null;
+        };
+        IncidentEscalationResponse: {
+            /** Format: uuid */
+            fromUnitId: string;
+            /** Format: uuid */
+            toUnitId: string;
+            skippedUnitIds: string[];
+            emergency: boolean;
+            external: boolean;
+            recipient: string | null;
+            reason: string | null;
+            escalatedBy: string;
+            /** Format: date-time */
+            escalatedAt: string;
+        };
+        InstructionFollowUpResponse: {
+            response: string;
+            reportedBy: string;
+            /** Format: date-time */
+            reportedAt: string;
+        };
+        IncidentInstructionResponse: {
+            /** Format: uuid */
+            instructionId: string;
+            leaderId: string;
+            text: string;
+            /** Format: date-time */
+            instructedAt: string;
+            followUps: components["schemas"]["InstructionFollowUpResponse"][];
+        };
+        IncidentResponse: {
+            /** Format: uuid */
+            incidentId: string;
+            /** Format: uuid */
+            unitId: string;
+            title: string;
+            /** @enum {string} */
+            status: "open" | "final_reported" | "closed";
+            /** @enum {string} */
+            severity: "major" | "general";
+            categoryKey: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            reportedAt: string;
+            /** @description Each step with its due, status, filedAt and lateByMinutes */
+            steps: components["schemas"]["IncidentStepResponse"][];
+            /** @description What is due and when (open incidents), soonest first */
+            dues: components["schemas"]["IncidentDueResponse"][];
+            escalations: components["schemas"]["IncidentEscalationResponse"][];
+            /** @description Instructions (批示) with their follow-ups */
+            instructions: components["schemas"]["IncidentInstructionResponse"][];
+            /** @example 4 */
+            revision: string;
+        };
+        IncidentPageResponse: {
+            items: components["schemas"]["IncidentResponse"][];
+            next: string | null;
+        };
+        IncidentHistoryEntryResponse: {
+            revision: string;
+            type: string;
+            /** Format: date-time */
+            recordedAt: string;
+            actorId: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        NotificationIncidentResponse: {
+            /** Format: uuid */
+            incidentId: string;
+            /** Format: uuid */
+            unitId: string;
+            title: string;
+            /** @enum {string} */
+            severity: "major" | "general";
+        };
+        NotificationResponse: {
+            /** Format: uuid */
+            notificationId: string;
+            /**
+             * @description incident.reminder: a report is due soon; incident.overdue: its due time passed with nothing filed
+             * @enum {string}
+             */
+            type: "incident.reminder" | "incident.overdue";
+            /**
+             * @description Why you got it
+             * @enum {string}
+             */
+            reason: "reporter" | "duty_officer" | "unit_head";
+            incident: components["schemas"]["NotificationIncidentResponse"];
+            /**
+             * @description The deadline kind
+             * @example incident-written_report:reminder
+             */
+            kind: string;
+            /** Format: uuid */
+            deadlineId: string;
+            /**
+             * Format: date-time
+             * @description When the report is (was) due
+             */
+            dueAt: string | null;
+            /** @description The stable delivery key (the same as the webhook's X-Baosong-Delivery) */
+            deliveryKey: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+            read: boolean;
+        };
+        NotificationPageResponse: {
+            /** @description Newest first */
+            items: components["schemas"]["NotificationResponse"][];
+            /** @description Your unread notifications in all (whatever the filter and page) */
+            unreadCount: number;
+            /** @description The cursor of the next page; null on the last */
+            next: string | null;
+        };
+        MarkReadResponse: {
+            /** Format: uuid */
+            notificationId: string;
+            /** @description False when it was already read (nothing appended) */
+            changed: boolean;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
+            duplicate: boolean;
+        };
+        RegisterWebhookRequest: {
+            /**
+             * Format: uuid
+             * @description Chosen by the client (else derived from the Idempotency-Key)
+             */
+            webhookId?: string;
+            /**
+             * @description An absolute http(s) URL
+             * @example https://hooks.example.org/baosong
+             */
+            url: string;
+            /** @description The shared secret the signature is made with (16-200 characters); never returned */
+            secret: string;
+            description?: string | null;
+        };
+        WebhookCommandResponse: {
+            /** Format: uuid */
+            webhookId: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
+            duplicate: boolean;
+        };
+        WebhookResponse: {
+            /** Format: uuid */
+            webhookId: string;
+            url: string;
+            description: string | null;
+            /** Format: date-time */
+            registeredAt: string;
+        };
+        WebhookListResponse: {
+            items: components["schemas"]["WebhookResponse"][];
+        };
         DeadlineResponse: {
             /** Format: uuid */
             deadlineId: string;
@@ -3681,6 +4501,320 @@ export interface components {
         BusinessPeriodPageResponse: {
             items: components["schemas"]["BusinessPeriodResponse"][];
             total: number;
+        };
+        AppraisalScoresDocument: {
+            /**
+             * @description 群众评议 on the base scale
+             * @example 850
+             */
+            peer?: number;
+            /**
+             * @description 考评小组 on the base scale
+             * @example 820
+             */
+            panel?: number;
+            /**
+             * @description 主任办公会 on the base scale
+             * @example 800
+             */
+            directors?: number;
+        };
+        RecordAppraisalScoresRequest: {
+            /** @description The reviews to record (those given replace earlier ones; 0 to the rule's base, else 422 naming the field) */
+            scores: components["schemas"]["AppraisalScoresDocument"];
+        };
+        AppraisalCommandResponse: {
+            /** @example m-1001 */
+            memberId: string;
+            /** @example 2026 */
+            periodKey: string;
+            /**
+             * Format: uuid
+             * @description The recorded or retracted entry (null for scores)
+             */
+            itemId: string | null;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
+            /** @description True when this Idempotency-Key was already processed: nothing changed */
+            duplicate: boolean;
+            /**
+             * @example [
+             *       "AppraisalItemRecorded"
+             *     ]
+             */
+            events: string[];
+        };
+        RecordAppraisalItemRequest: {
+            /**
+             * @description A `recorded` item of the appraisal rule in force (a policy rule id)
+             * @example r8.08-commendation
+             */
+            ruleItemId: string;
+            /**
+             * @description Within the item's [min, max]; omitted for an item with an occurrence schedule (R8.01)
+             * @example 100
+             */
+            points?: number;
+            /**
+             * @description The written reason
+             * @example 区委表彰信息工作先进个人
+             */
+            reason: string;
+            /**
+             * @description Evidence references (attachment sha256, document numbers); required for bonuses (R4.44) and items marked evidenceRequired
+             * @example [
+             *       "峄办字〔2026〕12号"
+             *     ]
+             */
+            evidence?: string[];
+            /**
+             * Format: date
+             * @description When it happened
+             */
+            occurredOn?: string;
+        };
+        AppraisalPolicyDocument: {
+            /** @example district-office-scoring */
+            policyId: string;
+            /** @example 1 */
+            policyVersion: number;
+            /** @example individual-1000 */
+            ruleId: string;
+        };
+        AppraisalItemLineDocument: {
+            /** @example r8.10-province-adoption */
+            ruleItemId: string;
+            /** @enum {string} */
+            part: "public" | "business" | "bonus";
+            name: string;
+            /** @enum {string} */
+            kind: "recorded" | "per_adoption" | "per_instruction" | "per_late_report";
+            occurrences: number;
+            /** @example 50 */
+            points: number;
+            /** @description entries: the recorded entries (itemId, points, reason, evidence, recordedBy, recordedAt, eventId); events: the log events counted (eventId, eventType, draftId or incidentId, businessDate, levelKey) */
+            provenance: {
+                [key: string]: unknown;
+            };
+        };
+        AppraisalComponentDocument: {
+            /** @example peer */
+            key: string;
+            /** @example 群众评议 */
+            name: string;
+            /** @example 20 */
+            weight: number;
+            /** @description On the base scale; null when not recorded yet */
+            score: number | null;
+        };
+        AppraisalBandDocument: {
+            /** @example competent */
+            key: string;
+            /** @example 称职 */
+            name: string;
+        };
+        PersonAppraisalResponse: {
+            /** @description In the ranked list: competition ranking by composite (1, 2, 2, 4) */
+            rank?: number;
+            memberId: string;
+            name: string | null;
+            /** @enum {string} */
+            period: "month" | "quarter" | "semester" | "year";
+            /** @example 2026 */
+            periodKey: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            policy: components["schemas"]["AppraisalPolicyDocument"];
+            /** @example 1000 */
+            base: number;
+            items: components["schemas"]["AppraisalItemLineDocument"][];
+            /** @example -150 */
+            itemsTotal: number;
+            /**
+             * @description 日常考核: base + items
+             * @example 850
+             */
+            daily: number;
+            components: components["schemas"]["AppraisalComponentDocument"][];
+            /** @description Reviews not recorded yet */
+            missing: string[];
+            /** @enum {string} */
+            status: "complete" | "provisional";
+            /**
+             * @description sum(weight x component) / 100 over the recorded components, 2 decimals
+             * @example 860
+             */
+            composite: number;
+            /** @description null while provisional */
+            band: components["schemas"]["AppraisalBandDocument"] | null;
+            buildId?: string | null;
+        };
+        AppraisalListResponse: {
+            /** @enum {string} */
+            period: "month" | "quarter" | "semester" | "year";
+            /** @example 2026 */
+            key: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description The appraisal rule in force on the period's last day (null: none, and no rows) */
+            policy: components["schemas"]["AppraisalPolicyDocument"] | null;
+            buildId: string | null;
+            rows: components["schemas"]["PersonAppraisalResponse"][];
+        };
+        IssueBulletinRequest: {
+            /**
+             * @example month
+             * @enum {string}
+             */
+            period: "month" | "quarter" | "semester" | "year";
+            /** @example 2026-03 */
+            key: string;
+        };
+        BulletinIssuedResponse: {
+            /** Format: uuid */
+            bulletinId: string;
+            /** @enum {string} */
+            period: "month" | "quarter" | "semester" | "year";
+            /** @example 2026-03 */
+            key: string;
+            /**
+             * @description The edition: 1 for the first issue of the period, then 2, 3 …
+             * @example 1
+             */
+            edition: number;
+            /** @description sha256 (hex) of canonicalJson(content) */
+            checksum: string;
+            /** @description The log position the content was built at */
+            builtAt: string;
+            /**
+             * @description The log position the command appended at (for a duplicate: where its first run did): send it as X-Min-Position to read your own write
+             * @example 1042
+             */
+            position: string;
+            duplicate: boolean;
+            /**
+             * @example [
+             *       "BulletinIssued"
+             *     ]
+             */
+            events: string[];
+        };
+        BulletinEditionDocument: {
+            /** @enum {string} */
+            period: "month" | "quarter" | "semester" | "year";
+            key: string;
+            edition: number;
+            bulletinId: string;
+            issuedBy: string;
+            /** Format: date-time */
+            issuedAt: string;
+            position: string;
+            checksum: string;
+            title: string;
+            /** @description Units ranked */
+            units: number;
+            /** @description Where to read it as issued */
+            href: string;
+        };
+        BulletinListResponse: {
+            buildId: string | null;
+            items: components["schemas"]["BulletinEditionDocument"][];
+        };
+        ComplianceQuotaResponse: {
+            quotaId: string;
+            policyId: string;
+            policyVersion: number;
+            /** @description outcome (submitted, adopted, published) and contentTypes (null: all) */
+            counts: {
+                [key: string]: unknown;
+            };
+            required: number;
+            delivered: number;
+            shortfall: number;
+            met: boolean;
+        };
+        CompliancePenaltyResponse: {
+            ruleId: string;
+            policyId: string;
+            points: number;
+            reason: string;
+        };
+        UnitComplianceResponse: {
+            /** Format: uuid */
+            unitId: string;
+            unitName: string;
+            unitType: string;
+            /** @enum {string} */
+            period: "month" | "quarter" | "semester" | "year";
+            /** @example 2026-11 */
+            periodKey: string;
+            /**
+             * Format: date-time
+             * @description First instant (inclusive), UTC
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description End (exclusive), UTC
+             */
+            endsAt: string;
+            /**
+             * @description final once a BusinessPeriodEnded at or after the period's end has been read
+             * @enum {string}
+             */
+            status: "provisional" | "final";
+            submitted: number;
+            adopted: number;
+            /** @example 0.25 */
+            adoptionRate: number;
+            quotas: components["schemas"]["ComplianceQuotaResponse"][];
+            shortfall: number;
+            /** @description Periods of this kind missed in a row up to this one */
+            consecutiveMissed: number;
+            /** @description R4.37: ruleId, consecutive, action */
+            escalation: {
+                [key: string]: unknown;
+            } | null;
+            /** @description items, onTime, late, lateItems (draftId, title, ruleId, dueAt, submittedAt, lateByMinutes) */
+            timeliness: {
+                [key: string]: unknown;
+            };
+            /** @description steps, onTime, late, concealed, missed, outcomes */
+            incidents: {
+                [key: string]: unknown;
+            };
+            /** @description commissioned, answeredOnTime, answeredLate, missed */
+            commissions: {
+                [key: string]: unknown;
+            };
+            penalties: components["schemas"]["CompliancePenaltyResponse"][];
+            /** @example 86.5 */
+            score: number | null;
+            /** @example 100 */
+            scale: number | null;
+            /** @description key and name of the band reached */
+            grade: {
+                [key: string]: unknown;
+            } | null;
+            policies: {
+                [key: string]: unknown;
+            }[];
+        };
+        ComplianceListResponse: {
+            /** @enum {string} */
+            period: "month" | "quarter" | "semester" | "year";
+            /** @example 2026-11 */
+            key: string;
+            /** @description The build read (X-Read-Build), null for the live read model */
+            buildId: string | null;
+            rows: components["schemas"]["UnitComplianceResponse"][];
         };
     };
     responses: never;
@@ -16727,6 +17861,3116 @@ export interface operations {
             };
         };
     };
+    IncidentsReadHttpController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next` value of the previous page (opaque); omit for the first page */
+                cursor?: string;
+                /** @description The reporting unit (required unless you may read every unit: register.read) */
+                unitId?: string;
+                status?: "open" | "final_reported" | "closed";
+                severity?: "major" | "general";
+                /** @description true: only incidents with a missed due (its DeadlineElapsed is in the log, nothing filed) */
+                overdue?: boolean;
+                /** @description Occurred at or after (ISO 8601) */
+                from?: string;
+                /** @description Occurred before (ISO 8601) */
+                to?: string;
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentPageResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_report: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportIncidentRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    /** @description /v1/incidents/{incidentId} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.report
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-exists`: An incident with this id already exists.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-exists";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             *
+             *     `incident-unit-unknown`: The reporting unit (`unitId`) does not exist or is dissolved.
+             *
+             *     `incident-category-unknown`: categoryKey is not a category of the incident tree of the policy in force.
+             *
+             *     `incident-elements-missing`: The report lacks elements the policy requires (R5.25: requiredElements); `fields` and `errors` name each missing request field.
+             *
+             *     `incident-times-out-of-order`: The times are not in order: occurredAt <= discoveredAt <= reportedAt <= now (and 立案 not before the incident nor in the future); `field` names the one out of order.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy" | "urn:baosong:problem:incident-unit-unknown" | "urn:baosong:problem:incident-category-unknown" | "urn:baosong:problem:incident-elements-missing" | "urn:baosong:problem:incident-times-out-of-order";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_written: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WrittenReportRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.report
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             *
+             *     `incident-written-report-filed`: The written report (书面报告) is already filed.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed" | "urn:baosong:problem:incident-written-report-filed";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             *
+             *     `incident-elements-missing`: The report lacks elements the policy requires (R5.25: requiredElements); `fields` and `errors` name each missing request field.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy" | "urn:baosong:problem:incident-elements-missing";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_followUp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.report
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             *
+             *     `incident-final-report-filed`: The final report (终报) is already filed: no further follow-up or final report.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed" | "urn:baosong:problem:incident-final-report-filed";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExternalApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.approve
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             *
+             *     `incident-wording-required`: The policy asks for one unified wording (统一口径, R5.27) with the approval of an external report.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy" | "urn:baosong:problem:incident-wording-required";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_escalate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalationRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.report
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             *
+             *     `incident-external-approval-required`: A report that leaves the institution needs the principal leader's approval with a unified wording first (the policy's externalReport, R5.27).
+             *
+             *     `incident-level-changed`: The incident moved to another level between the read of the unit tree and the decision.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed" | "urn:baosong:problem:incident-external-approval-required" | "urn:baosong:problem:incident-level-changed";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             *
+             *     `incident-escalation-not-upward`: toUnitId is not above the unit where the incident now sits (its ancestors in the unit tree).
+             *
+             *     `incident-escalation-skips-levels`: The escalation would skip levels (`skippedUnitIds`): the policy escalates level by level, or allows skipping in an emergency only (R5.32, `escalation`).
+             *
+             *     `incident-escalation-recipient-required`: A report that leaves the institution (no toUnitId) names its recipient.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy" | "urn:baosong:problem:incident-escalation-not-upward" | "urn:baosong:problem:incident-escalation-skips-levels" | "urn:baosong:problem:incident-escalation-recipient-required";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_instruct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstructionRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.instruct
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             *
+             *     `incident-instruction-exists`: An instruction with this id already exists on the incident.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed" | "urn:baosong:problem:incident-instruction-exists";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_answerInstruction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+                instructionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstructionFollowUpRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.report
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_fileCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.report
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             *
+             *     `incident-case-already-filed`: A case (立案) is already filed for the incident.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed" | "urn:baosong:problem:incident-case-already-filed";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             *
+             *     `incident-times-out-of-order`: The times are not in order: occurredAt <= discoveredAt <= reportedAt <= now (and 立案 not before the incident nor in the future); `field` names the one out of order.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy" | "urn:baosong:problem:incident-times-out-of-order";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_caseReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseReportRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.report
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             *
+             *     `incident-case-not-filed`: No case (立案) is filed for the incident: there is no case report to file.
+             *
+             *     `incident-case-already-reported`: The case report is already filed.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed" | "urn:baosong:problem:incident-case-not-filed" | "urn:baosong:problem:incident-case-already-reported";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_finalReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinalReportRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.report
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             *
+             *     `incident-final-report-filed`: The final report (终报) is already filed: no further follow-up or final report.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed" | "urn:baosong:problem:incident-final-report-filed";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsHttpController_close: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.approve
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `incident-closed`: The incident is closed: it takes no further reports, escalations or instructions.
+             *
+             *     `incident-final-report-missing`: An incident closes only after its final report (终报).
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:incident-closed" | "urn:baosong:problem:incident-final-report-missing";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `incident-no-policy`: No policy in force for the reporting unit's type at occurredAt has incident rules (`unitType`, `date`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:incident-no-policy";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsReadHttpController_detail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    IncidentsReadHttpController_history: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path: {
+                incidentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentHistoryEntryResponse"][];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires incidents.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    NotificationsHttpController_list: {
+        parameters: {
+            query?: {
+                /** @description true: only the unread ones */
+                unread?: boolean;
+                limit?: number;
+                /** @description The `next` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPageResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires notifications.mine
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    NotificationsHttpController_markRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                notificationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkReadResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires notifications.acknowledge
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksHttpController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookListResponse"];
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires notifications.webhooks
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksHttpController_register: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires notifications.webhooks
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `webhook-exists`: A webhook with this id is already registered (or was, and was removed).
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:webhook-exists";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `webhook-url-invalid`: The webhook url is not an absolute http:// or https:// URL (no credentials in it).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:webhook-url-invalid";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    WebhooksHttpController_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires notifications.webhooks
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
     SchedulerHttpController_deadlines: {
         parameters: {
             query?: {
@@ -16909,6 +21153,1564 @@ export interface operations {
                         type?: "urn:baosong:problem:internal";
                         /** @enum {integer} */
                         status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    AppraisalsHttpController_scores: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The appraised member */
+                memberId: string;
+                /** @description The appraisal period: 2026 (year), 2026-H1, 2026-Q1 or 2026-03, as the appraisal rule's period says */
+                periodKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordAppraisalScoresRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppraisalCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires appraisals.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `appraisal-rule-missing`: No institution-wide policy in force on the period's last day has an appraisal rule (`periodKey`).
+             *
+             *     `appraisal-value-out-of-range`: A score or an item's points are outside what the rule allows (`field`; `min`, `max`): reviews 0 to the base, items within [min, max], no points for an item with an occurrence schedule.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:appraisal-rule-missing" | "urn:baosong:problem:appraisal-value-out-of-range";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    AppraisalsHttpController_item: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The appraised member */
+                memberId: string;
+                /** @description The appraisal period: 2026 (year), 2026-H1, 2026-Q1 or 2026-03, as the appraisal rule's period says */
+                periodKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordAppraisalItemRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppraisalCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires appraisals.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `appraisal-rule-missing`: No institution-wide policy in force on the period's last day has an appraisal rule (`periodKey`).
+             *
+             *     `appraisal-item-unknown`: The appraisal rule in force has no item `ruleItemId` (`items` lists the recorded ones).
+             *
+             *     `appraisal-item-counted`: The item is counted from the log (per_adoption, per_instruction, per_late_report): it cannot be recorded by hand.
+             *
+             *     `appraisal-value-out-of-range`: A score or an item's points are outside what the rule allows (`field`; `min`, `max`): reviews 0 to the base, items within [min, max], no points for an item with an occurrence schedule.
+             *
+             *     `appraisal-evidence-required`: The item needs evidence (`field`: evidence): bonuses need a written reason and evidence (R4.44), and so do items marked evidenceRequired.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:appraisal-rule-missing" | "urn:baosong:problem:appraisal-item-unknown" | "urn:baosong:problem:appraisal-item-counted" | "urn:baosong:problem:appraisal-value-out-of-range" | "urn:baosong:problem:appraisal-evidence-required";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    AppraisalsHttpController_retract: {
+        parameters: {
+            query?: {
+                /** @description Why the entry is retracted */
+                reason?: string;
+            };
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The appraised member */
+                memberId: string;
+                /** @description The appraisal period: 2026 (year), 2026-H1, 2026-Q1 or 2026-03, as the appraisal rule's period says */
+                periodKey: string;
+                /** @description The recorded entry */
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppraisalCommandResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires appraisals.manage
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             *
+             *     `appraisal-item-retracted`: The appraisal entry is already retracted.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused" | "urn:baosong:problem:appraisal-item-retracted";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+        };
+    };
+    AppraisalsHttpController_list: {
+        parameters: {
+            query: {
+                period: "month" | "quarter" | "semester" | "year";
+                /** @description The period key: 2026, 2026-H1, 2026-Q1, 2026-03 */
+                key: string;
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppraisalListResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires appraisals.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    AppraisalsHttpController_person: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path: {
+                /** @description The appraised member */
+                memberId: string;
+                /** @description The appraisal period: 2026 (year), 2026-H1, 2026-Q1 or 2026-03, as the appraisal rule's period says */
+                periodKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonAppraisalResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires appraisals.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    BulletinsHttpController_list: {
+        parameters: {
+            query?: {
+                period?: "month" | "quarter" | "semester" | "year";
+                key?: string;
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinListResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires bulletins.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    BulletinsHttpController_issue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The command id, scoped to you: a retry with the same key and the same request answers what the first did and appends nothing; the same key with a different request is 422 idempotency-key-reused. Without it, every request is a new command. */
+                "Idempotency-Key"?: string;
+                /** @description The revision you last saw (the ETag, e.g. "3"): the command runs only if the resource is still at it, otherwise 412 stale-revision and nothing changes. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueBulletinRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The stream revision after the command, quoted: send it as If-Match next time */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinIssuedResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires bulletins.issue
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `wrong-expected-revision`: Another request changed the stream between this command's read and its append (`stream`, `expected`, `actual`).
+             *
+             *     `event-id-reused`: Some of the event ids this command would append are already stored for different events.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:wrong-expected-revision" | "urn:baosong:problem:event-id-reused";
+                        /** @enum {integer} */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description `stale-revision`: If-Match names a revision other than the resource's current one; nothing changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:stale-revision";
+                        /** @enum {integer} */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description `payload-too-large`: The body is larger than its documented limit (`limit`, in bytes): 1 MiB for JSON and YAML, 20 MiB for an attachment upload (a declared Content-Length over it is refused before anything is stored). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:payload-too-large";
+                        /** @enum {integer} */
+                        status?: 413;
+                    };
+                };
+            };
+            /**
+             * @description `idempotency-key-reused`: This member already used the Idempotency-Key for a different request (method, route or body).
+             *
+             *     `bulletin-period-not-offered`: No policy in force has a bulletin rule for this kind of period (`period`; `offered` lists those that are).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:idempotency-key-reused" | "urn:baosong:problem:bulletin-period-not-offered";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    BulletinsHttpController_read: {
+        parameters: {
+            query?: {
+                /** @description issued: the stored content of the latest edition (or `edition`), checksum verified; fresh: recomputed from the log now */
+                as?: "issued" | "fresh";
+                /** @description json; csv (UTF-8 with BOM) and xlsx: the unit table; html: the printable A4 page */
+                format?: "json" | "csv" | "xlsx" | "html";
+                /** @description CSV / XLSX column headers */
+                lang?: "zh" | "en";
+                /** @description An earlier edition (as=issued only) */
+                edition?: number;
+            };
+            header?: never;
+            path: {
+                period: "month" | "quarter" | "semester" | "year";
+                /** @description The period key: 2026, 2026-H1, 2026-Q1, 2026-03 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                    "text/csv; charset=utf-8": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires bulletins.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `not-found`: The resource named in the path does not exist (`resource`, `id`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description `bulletin-period-not-offered`: No policy in force has a bulletin rule for this kind of period (`period`; `offered` lists those that are). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:bulletin-period-not-offered";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    ComplianceHttpController_list: {
+        parameters: {
+            query: {
+                /** @description month, quarter, semester (half year) or year, in the business time zone */
+                period: "month" | "quarter" | "semester" | "year";
+                /** @description The period: 2026-11 (month), 2026-Q4 (quarter), 2026-H2 (semester), 2026 (year) */
+                key: string;
+                /** @description Only this unit */
+                unitId?: string;
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceListResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires compliance.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
+                    };
+                };
+            };
+        };
+    };
+    ComplianceHttpController_unit: {
+        parameters: {
+            query: {
+                /** @description month, quarter, semester (half year) or year, in the business time zone */
+                period: "month" | "quarter" | "semester" | "year";
+                /** @description The period: 2026-11 (month), 2026-Q4 (quarter), 2026-H2 (semester), 2026 (year) */
+                key: string;
+            };
+            header?: {
+                /** @description Read this shadow build (what-if parameters, as-of target position) instead of the live build, through the same query; see GET /v1/ops/builds. Needs ops.read. A build that does not exist (or was dropped) is 404 read-build-unknown; a build of a projection this operation does not read is 422 read-build-mismatch; an as-of build whose target is below X-Min-Position is 422 read-build-below-min-position. */
+                "X-Read-Build"?: string;
+                /** @description Read your own writes: answer only once the build(s) this operation reads have applied at least this log position (the `position` of a command's answer). The read waits up to a bound (READ_MIN_POSITION_TIMEOUT_MS, default 5000) and answers 503 read-not-caught-up with Retry-After when it passes. */
+                "X-Min-Position"?: string;
+            };
+            path: {
+                /** @description The unit */
+                unitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitComplianceResponse"];
+                };
+            };
+            /**
+             * @description `validation-failed`: The body, a header or a query parameter is not valid; `errors` lists `{field, message}` for each problem.
+             *
+             *     `http-400`: The body is not well-formed JSON, or another malformed request the framework refuses (a malformed path parameter is validation-failed naming it).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:validation-failed" | "urn:baosong:problem:http-400";
+                        /** @enum {integer} */
+                        status?: 400;
+                    };
+                };
+            };
+            /**
+             * @description `unauthenticated`: No bearer token, an invalid or expired one, or a member who is unknown or not active.
+             *
+             *     No valid bearer token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:unauthenticated";
+                        /** @enum {integer} */
+                        status?: 401;
+                    };
+                };
+            };
+            /**
+             * @description `forbidden`: The member's appointments in force do not grant what the operation needs (`permission`, `requiredRoles`, `unitId`).
+             *
+             *     Requires compliance.read
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:forbidden";
+                        /** @enum {integer} */
+                        status?: 403;
+                    };
+                };
+            };
+            /**
+             * @description `not-found`: The resource named in the path does not exist (`resource`, `id`).
+             *
+             *     `read-build-unknown`: X-Read-Build names a build that does not exist, was dropped or retired (`buildId`).
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:not-found" | "urn:baosong:problem:read-build-unknown";
+                        /** @enum {integer} */
+                        status?: 404;
+                    };
+                };
+            };
+            /**
+             * @description `read-build-mismatch`: X-Read-Build names a build of a projection this operation does not read (`buildId`, `projection`, `reads`).
+             *
+             *     `read-build-below-min-position`: X-Read-Build names an as-of build whose target position is below X-Min-Position: it will never show that position (`buildId`, `targetPosition`, `minPosition`).
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-build-mismatch" | "urn:baosong:problem:read-build-below-min-position";
+                        /** @enum {integer} */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description `internal`: An unexpected error; the details are logged under the correlation id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:internal";
+                        /** @enum {integer} */
+                        status?: 500;
+                    };
+                };
+            };
+            /** @description `read-not-caught-up`: The read model(s) this operation reads had not applied X-Min-Position within the bound (`minPosition`, `behind` lists each build and its position); Retry-After says when to retry. */
+            503: {
+                headers: {
+                    /** @description Seconds after which the read may have caught up */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"] & {
+                        /** @enum {string} */
+                        type?: "urn:baosong:problem:read-not-caught-up";
+                        /** @enum {integer} */
+                        status?: 503;
                     };
                 };
             };

@@ -1,4 +1,5 @@
 import type { Decider, DeadlineScheduled, DomainEvent } from '@app/kernel';
+import { incidentDecider } from '@app/incidents';
 import { commissionDecider } from '@app/reporting';
 import { deadlineDecider } from '@app/scheduler';
 import type { Activity, World } from '../world';
@@ -11,6 +12,7 @@ type Owner = Pick<Decider<unknown, unknown, DomainEvent>, 'initialState' | 'evol
  */
 const OWNERS: Readonly<Record<string, Owner>> = {
   commission: commissionDecider as unknown as Owner,
+  incident: incidentDecider as unknown as Owner,
 };
 
 /**
