@@ -1,7 +1,11 @@
 import { CommandRunner } from '@app/event-store';
 import { DemoOrganization, seedDemoOrganization } from '@app/organization';
 import { BusinessDates } from '@app/access';
-import { DEMO_POLICY_FILES, publishPolicies } from '@app/policies';
+import { DEMO_POLICY_FILES, PolicyCatalog, publishPolicies } from '@app/policies';
+import { type DemoIncidentsSummary, seedDemoIncidents } from '@app/incidents';
+import { BulletinsService, seedDemoBulletin } from '@app/compliance';
+import { seedDemoTimeFacts } from '@app/scheduler';
+import { DateTime } from 'luxon';
 import { loadExamplePolicy } from '@app/policies/testing';
 import { REPORTING_POLICY, type ReportingPolicy } from '@app/reporting';
 import { type DemoActivitySummary, type DemoPayoutsSummary, PayoutsService, seedDemoActivity, seedDemoPayouts } from '@app/rewards';
@@ -34,6 +38,27 @@ export async function seedDemoActivityOf(t: TestApp, demo: DemoOrganization): Pr
  */
 export function seedDemoPayoutsOf(t: TestApp, demo: DemoOrganization, activity: Pick<DemoActivitySummary, 'months'>): Promise<DemoPayoutsSummary> {
   return seedDemoPayouts({ runner: t.app.get(CommandRunner), payouts: t.app.get(PayoutsService), timeZone: t.app.get(BusinessDates).timeZone }, demo, activity.months, t.clock.now());
+}
+
+/**
+ * What `seed demo` writes after the activity, by the same functions and in the same order: last month's three
+ * incidents (seedDemoIncidents), the time facts of the demo's months and deadlines (seedDemoTimeFacts, once the
+ * scheduler's read model knows the incidents' deadlines), the payout ledger, then last month's bulletin.
+ */
+export async function seedDemoIncidentsOf(t: TestApp, demo: DemoOrganization): Promise<DemoIncidentsSummary> {
+  return seedDemoIncidents({ runner: t.app.get(CommandRunner), policies: await t.app.get(PolicyCatalog).published(), timeZone: t.app.get(BusinessDates).timeZone }, demo, t.clock.now());
+}
+
+export async function seedDemoTimeFactsOf(t: TestApp): Promise<{ periods: number; elapsed: number }> {
+  await t.settle();
+  const timeZone = t.app.get(BusinessDates).timeZone;
+  const from = DateTime.fromJSDate(t.clock.now(), { zone: timeZone }).startOf('month').minus({ months: 2 }).toISODate()!;
+  return seedDemoTimeFacts({ pool: t.pool, store: t.store, clock: t.clock, timeZone }, from);
+}
+
+export async function seedDemoBulletinOf(t: TestApp, demo: DemoOrganization, month: string): Promise<{ issued: boolean; checksum: string }> {
+  await t.settle();
+  return seedDemoBulletin({ runner: t.app.get(CommandRunner), bulletins: t.app.get(BulletinsService) }, demo, month, t.clock.now());
 }
 
 /**

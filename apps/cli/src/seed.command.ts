@@ -4,7 +4,16 @@ import { systemClock } from '@app/kernel';
 import { CommandRunner } from '@app/event-store';
 import { seedDemoOrganization } from '@app/organization';
 import { loadConfig } from '@app/platform';
-import { DEMO_POLICY_FILES, publishPolicies, readPolicyFiles } from '@app/policies';
+import { DEMO_POLICY_FILES, PolicyCatalog, publishPolicies, readPolicyFiles } from '@app/policies';
+import { seedDemoIncidents } from '@app/incidents';
+import { BulletinsService, seedDemoBulletin } from '@app/compliance';
+import { seedDemoTimeFacts } from '@app/scheduler';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { PG_POOL } from '@app/platform';
+import { ReadModels } from '@app/projections';
+import { CLOCK, type Clock } from '@app/kernel';
+import type { Pool } from 'pg';
+import { DateTime } from 'luxon';
 import { REPORTING_POLICY, type ReportingPolicy } from '@app/reporting';
 import { type DemoPayoutPeriod, PayoutsService, seedDemoActivity, seedDemoPayouts } from '@app/rewards';
 import * as path from 'node:path';
@@ -17,7 +26,7 @@ import { createApp } from '../../api/src/bootstrap';
 @Command({
   name: 'seed',
   arguments: '<what>',
-  description: 'seed demo: create a realistic institution (units, members and appointments, channels), its policies, two months of reporting and a payout ledger, and print a token per role',
+  description: 'seed demo: create a realistic institution (units, members and appointments, channels), its policies, two months of reporting, incidents, a payout ledger, compliance and a bulletin, and print a token per role',
 })
 export class SeedCommand extends CliCommand {
   async run([what]: string[]): Promise<void> {
@@ -36,8 +45,19 @@ export class SeedCommand extends CliCommand {
       // and has two months of reporting behind it: a leaderboard and entitlements of every family at once
       const policy = started.app.get<symbol, ReportingPolicy>(REPORTING_POLICY, { strict: false });
       const activity = await seedDemoActivity({ runner, policy, timeZone: started.app.get(BusinessDates).timeZone }, demo, now);
+      // three incidents last month (on time; late; concealed with its written report never filed)
+      const timeZone = started.app.get(BusinessDates).timeZone;
+      const incidents = await seedDemoIncidents({ runner, policies: await started.app.get(PolicyCatalog).published(), timeZone }, demo, now);
+      // what time made facts of: the demo's months ended (compliance final, ranking prizes) and the deadlines passed;
+      // the scheduler's read model must know the incidents' deadlines first
+      const pool = started.app.get<symbol, Pool>(PG_POOL, { strict: false });
+      await started.app.get(ReadModels).scope({ minPosition: await runner.store.headPosition() }, ['deadlines']);
+      const from = DateTime.fromJSDate(now, { zone: timeZone }).startOf('month').minus({ months: 2 }).toISODate()!;
+      const facts = await seedDemoTimeFacts({ pool, store: started.app.get<symbol, EventStore>(EVENT_STORE, { strict: false }), clock: started.app.get<symbol, Clock>(CLOCK, { strict: false }), timeZone }, from);
       // and a payout ledger: a period per month, the older closed with its statement and partly paid, the newest open
-      const payouts = await seedDemoPayouts({ runner, payouts: started.app.get(PayoutsService), timeZone: started.app.get(BusinessDates).timeZone }, demo, activity.months, now);
+      const payouts = await seedDemoPayouts({ runner, payouts: started.app.get(PayoutsService), timeZone }, demo, activity.months, now);
+      // and last month's bulletin (通报), issued by the office
+      const bulletin = await seedDemoBulletin({ runner, bulletins: started.app.get(BulletinsService) }, demo, incidents.month, now);
       const tokens = started.app.get(TokenService);
       const out = process.stdout;
       out.write(`Seeded ${Object.keys(demo.units).length} units, ${demo.members.length} members, ${Object.keys(demo.channels).length} channels; published policies ${DEMO_POLICY_FILES.join(', ')}.\n`);
@@ -54,6 +74,8 @@ export class SeedCommand extends CliCommand {
         out.write(`  paid ${memberName(p.payee.id)} ${yuan(p.amountFen)} of ${yuan(p.entitledFen)} yuan for ${p.periodId} on ${p.paidOn} (${p.reference}${p.recorded ? '' : ', recorded before'}), balance ${yuan(p.balanceFen)} yuan\n`);
       }
       out.write(`(${payouts.appended} new payout events${payouts.appended === 0 ? ': seeded before' : ''})\n\n`);
+      out.write(`Incidents in ${incidents.month}: ${incidents.incidents.map((i) => `${i.title} (${i.unitName}, first report ${i.firstReport})`).join('; ')} (${incidents.appended} new events).\n`);
+      out.write(`Time facts: ${facts.periods} business periods ended, ${facts.elapsed} deadlines elapsed; bulletin of ${incidents.month} ${bulletin.issued ? 'issued' : 'issued before'} (sha256 ${bulletin.checksum.slice(0, 12)}…).\n\n`);
       out.write('One member per role, with a bearer token (valid 12 h by default):\n\n');
       for (const member of Object.values(demo.byRole)) {
         out.write(`# ${member.role.padEnd(25)} ${member.name} (${member.unitName}) member ${member.memberId}\n`);
@@ -75,6 +97,9 @@ export class SeedCommand extends CliCommand {
       }
       out.write('     curl -H "Authorization: Bearer $TOKEN_FINANCE" localhost:3000/v1/payouts/ledger\n');
       if (closedPeriod) out.write(`     curl -H "Authorization: Bearer $TOKEN_${payee ? 'PAID_REPORTER' : 'REPORTER'}" localhost:3000/v1/payouts/periods/${closedPeriod.periodId}/my-statement\n`);
+      out.write(`     curl -H "Authorization: Bearer $TOKEN_OFFICE_REVIEWER" "localhost:3000/v1/compliance?period=month&key=${incidents.month}"\n`);
+      out.write(`     curl -H "Authorization: Bearer $TOKEN_OFFICE_REVIEWER" "localhost:3000/v1/bulletins/month/${incidents.month}?format=html" > bulletin.html\n`);
+      out.write('     curl -H "Authorization: Bearer $TOKEN_DUTY_OFFICER" "localhost:3000/v1/incidents?unitId=' + demo.byRole.duty_officer.unitId + '"\n');
       const openPeriod = payouts.periods.find((p) => p.status === 'open');
       if (openPeriod) out.write(`     curl -H "Authorization: Bearer $TOKEN_FINANCE" localhost:3000/v1/payouts/periods/${openPeriod.periodId}\n`);
     } finally {

@@ -6,4 +6,5 @@ export type { CompliancePeriod, IncidentOutcome, LateItem, PenaltyLine, QuotaOut
 export { periodBounds, periodKeyOf, unitCompliance, periodCompliance, gradeOf } from './domain/compliance-compute';
 // Individual appraisal (item 5) and bulletins (item 6)
 export { AppraisalModule, appraisalsProjection } from './appraisal';
-export { BulletinsModule, bulletinsProjection } from './bulletins';
+export { BulletinsModule, bulletinsProjection, BulletinsService, bulletinDecider, bulletinStream, issueBulletinCommand } from './bulletins';
+export { seedDemoBulletin } from './seed/demo-bulletin.seed';

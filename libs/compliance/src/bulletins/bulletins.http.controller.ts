@@ -12,6 +12,7 @@ import { attachmentDisposition, EXPORT_MEDIA, ExportLang, renderExport } from '@
 import { PERIOD_KEY, periodDates, REPORT_PERIODS, ReportPeriod } from '../appraisal/appraisal-periods';
 import { bulletinDecider, bulletinStream } from './bulletin.decider';
 import { bulletinHtml, bulletinTable } from './bulletin-render';
+import { issueBulletinCommand } from './issue-bulletin.command';
 import { BulletinRead, BulletinsService } from './bulletins.service';
 import { BulletinIssuedResponse, BulletinListResponse, BulletinResponse } from './bulletins.responses';
 
@@ -72,14 +73,8 @@ export class BulletinsHttpController {
   @CommandEndpoint({ summary: 'Issue the bulletin of a period: its content as the log stands now, with a sha256 checksum, as the next edition', response: BulletinIssuedResponse, status: 201, problems: ['bulletin-period-not-offered', 'read-not-caught-up'] })
   async issue(@Body() body: IssueBulletinRequest, @CurrentActor() actor: Actor, @CommandCtx() context: CommandContext) {
     const { period, key } = checkedPeriod(body.period, body.key);
-    const built = await this.bulletins.fresh(period, key);
-    const result = await runDecider(
-      this.commands,
-      bulletinStream(period, key),
-      bulletinDecider,
-      { type: 'IssueBulletin', bulletinId: newId(), period, key, position: built.position, checksum: built.checksum, content: built.content, actorId: actor.memberId, now: this.clock.now().toISOString() },
-      context,
-    );
+    const command = await issueBulletinCommand(this.bulletins, { bulletinId: newId(), period, key, actorId: actor.memberId, now: this.clock.now().toISOString() });
+    const result = await runDecider(this.commands, bulletinStream(period, key), bulletinDecider, command, context);
     const issued = result.events[0] as { data: { bulletinId: string; edition: number; checksum: string; position: string } } | undefined;
     const stored = issued ? issued.data : await this.bulletins.issued(period, key);
     return { bulletinId: stored.bulletinId!, period, key, edition: stored.edition!, checksum: stored.checksum, builtAt: stored.position, position: commandPosition(result), duplicate: result.duplicate, events: result.events.map((e) => e.type) };

@@ -7,3 +7,4 @@ export type { BulletinEvent, BulletinIssued } from './bulletin.decider';
 export { buildBulletin, bulletinChecksum, periodName } from './bulletin-content';
 export type { BulletinContent, BulletinUnitRow } from './bulletin-content';
 export { bulletinHtml, escapeHtml } from './bulletin-render';
+export { issueBulletinCommand } from './issue-bulletin.command';
