@@ -1,4 +1,4 @@
-import type { AppraisalItem, AppraisalRule } from '@app/policies';
+import { type AppraisalItem, type AppraisalRule, reaches } from '@app/policies';
 import type { AppraisalPolicyRef, AppraisalScores } from './appraisal.decider';
 
 /** A recorded entry (AppraisalItemRecorded, not retracted). */
@@ -73,7 +73,7 @@ export function itemPoints(item: AppraisalItem, occurrences: number, entryPoints
 /** The band a score reaches: bands from the highest minimum down, the first whose minimum it reaches (inclusive: >=, exclusive: >). */
 export function bandOf(rule: Pick<AppraisalRule, 'bands'>, score: number): { key: string; name: string } | null {
   for (const b of [...rule.bands].sort((x, y) => y.min - x.min)) {
-    if (b.boundary === 'inclusive' ? score >= b.min : score > b.min) return { key: b.key, name: b.name };
+    if (reaches(score, b.min, b.boundary)) return { key: b.key, name: b.name };
   }
   return null;
 }

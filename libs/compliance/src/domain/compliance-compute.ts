@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { businessDate } from '@app/access';
-import type { CompiledPolicy, GradingRule, QuotaRule } from '@app/policies';
+import { type CompiledPolicy, type GradingRule, type QuotaRule, reaches } from '@app/policies';
 import type { CompliancePeriod, IncidentOutcome, LateItem, PenaltyLine, QuotaOutcome, UnitCompliance } from '../read/compliance-report';
 
 /**
@@ -128,10 +128,6 @@ export function previousPeriodKey(period: CompliancePeriod, key: string): string
 /** An instant's business date in the time zone: the shared helper of @app/access (the one the reminders use). */
 export function businessDateIn(at: string, timeZone: string): string {
   return businessDate(new Date(at), timeZone);
-}
-
-function reaches(value: number, min: number, boundary: 'inclusive' | 'exclusive'): boolean {
-  return boundary === 'inclusive' ? value >= min : value > min;
 }
 
 function levelAtLeast(level: string, min: string | undefined): boolean {

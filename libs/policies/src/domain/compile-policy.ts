@@ -64,7 +64,8 @@ export function charCount(text: string): number {
 }
 
 const matches = (list: readonly string[] | undefined, value: string): boolean => !list || list.length === 0 || list.includes('*') || list.includes(value);
-const reaches = (value: number, min: number, boundary: Boundary): boolean => (boundary === 'inclusive' ? value >= min : value > min);
+/** Whether a value reaches a threshold under the rule's declared boundary (以上: inclusive >=, exclusive >). */
+export const reaches = (value: number, min: number, boundary: Boundary): boolean => (boundary === 'inclusive' ? value >= min : value > min);
 const below = (value: number, max: number, boundary: Boundary): boolean => (boundary === 'inclusive' ? value <= max : value < max);
 
 // Figures such as "120" not followed by a unit or a counter word: "figures without units" (R2.41).
