@@ -94,7 +94,8 @@ describe('bulletins: issued vs fresh, formats (HTTP)', () => {
     expect(lines[0]).toBe('名次,单位,积分,报送,采用,采用率,缺报,连续缺报,处理,迟报信息,迟报事件,瞒报事件,得分,等次');
     // the compliance columns come from the compliance read model: the section is 3 short of its February quotas
     // (001-C: 2 a month for sections; 003-A: 1 a month), not a consecutive miss, no late items, no grading rule in force
-    expect(lines[1]).toBe('1,"办公室 <script>alert(""x"")</script> & 综合科",55,0,1,0.00%,3,0,,0,0,0,,');
+    // the office (registered from the demo's first month, January) submitted nothing in January or February: 2 months missed in a row
+    expect(lines[1]).toBe('1,"办公室 <script>alert(""x"")</script> & 综合科",55,0,1,0.00%,3,2,missing-report notice to the unit\'s principal leader (缺报通知单),0,0,0,,');
     const xlsx = await t.http.get('/v1/bulletins/month/2026-02?format=xlsx&lang=en').set(office).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

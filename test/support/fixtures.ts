@@ -1,11 +1,10 @@
 import { CommandRunner } from '@app/event-store';
-import { DemoOrganization, seedDemoOrganization } from '@app/organization';
+import { demoHistoryStart, DemoOrganization, seedDemoOrganization } from '@app/organization';
 import { BusinessDates } from '@app/access';
 import { DEMO_POLICY_FILES, PolicyCatalog, publishPolicies } from '@app/policies';
 import { type DemoIncidentsSummary, seedDemoIncidents } from '@app/incidents';
 import { BulletinsService, seedDemoBulletin } from '@app/compliance';
 import { seedDemoTimeFacts } from '@app/scheduler';
-import { DateTime } from 'luxon';
 import { loadExamplePolicy } from '@app/policies/testing';
 import { REPORTING_POLICY, type ReportingPolicy } from '@app/reporting';
 import { type DemoActivitySummary, type DemoPayoutsSummary, PayoutsService, seedDemoActivity, seedDemoPayouts } from '@app/rewards';
@@ -17,7 +16,7 @@ export type AuthHeaders = { Authorization: string };
 export const bearer = (token: string): AuthHeaders => ({ Authorization: `Bearer ${token}` });
 
 /** The demo institution (seedDemoOrganization), seeded into the app's store. */
-export const seedDemo = (t: TestApp): Promise<DemoOrganization> => seedDemoOrganization(t.app.get(CommandRunner), t.clock.now());
+export const seedDemo = (t: TestApp): Promise<DemoOrganization> => seedDemoOrganization(t.app.get(CommandRunner), t.clock.now(), t.app.get(BusinessDates).timeZone);
 
 /**
  * What `npm run cli -- seed demo` seeds on top of the institution, by the same functions: the demo policies
@@ -52,7 +51,7 @@ export async function seedDemoIncidentsOf(t: TestApp, demo: DemoOrganization): P
 export async function seedDemoTimeFactsOf(t: TestApp): Promise<{ periods: number; elapsed: number }> {
   await t.settle();
   const timeZone = t.app.get(BusinessDates).timeZone;
-  const from = DateTime.fromJSDate(t.clock.now(), { zone: timeZone }).startOf('month').minus({ months: 2 }).toISODate()!;
+  const from = demoHistoryStart(t.clock.now(), timeZone);
   return seedDemoTimeFacts({ pool: t.pool, store: t.store, clock: t.clock, timeZone }, from);
 }
 

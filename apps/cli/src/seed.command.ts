@@ -2,7 +2,7 @@ import { Command, CommandRunner as CliCommand } from 'nest-commander';
 import { BusinessDates, TokenService } from '@app/access';
 import { systemClock } from '@app/kernel';
 import { CommandRunner } from '@app/event-store';
-import { seedDemoOrganization } from '@app/organization';
+import { demoHistoryStart, seedDemoOrganization } from '@app/organization';
 import { loadConfig } from '@app/platform';
 import { DEMO_POLICY_FILES, PolicyCatalog, publishPolicies, readPolicyFiles } from '@app/policies';
 import { seedDemoIncidents } from '@app/incidents';
@@ -13,7 +13,6 @@ import { PG_POOL } from '@app/platform';
 import { ReadModels } from '@app/projections';
 import { CLOCK, type Clock } from '@app/kernel';
 import type { Pool } from 'pg';
-import { DateTime } from 'luxon';
 import { REPORTING_POLICY, type ReportingPolicy } from '@app/reporting';
 import { type DemoPayoutPeriod, PayoutsService, seedDemoActivity, seedDemoPayouts } from '@app/rewards';
 import * as path from 'node:path';
@@ -39,7 +38,7 @@ export class SeedCommand extends CliCommand {
       await started.app.init();
       const runner = started.app.get(CommandRunner);
       const now = systemClock.now();
-      const demo = await seedDemoOrganization(runner, now);
+      const demo = await seedDemoOrganization(runner, now, started.app.get(BusinessDates).timeZone);
       // the demo institution works under example policies from policies/ (review chains, limits, deadlines …)
       await publishPolicies(runner, readPolicyFiles(policiesDir(), DEMO_POLICY_FILES), demo.byRole.administrator.memberId, now);
       // and has two months of reporting behind it: a leaderboard and entitlements of every family at once
@@ -52,7 +51,7 @@ export class SeedCommand extends CliCommand {
       // the scheduler's read model must know the incidents' deadlines first
       const pool = started.app.get<symbol, Pool>(PG_POOL, { strict: false });
       await started.app.get(ReadModels).scope({ minPosition: await runner.store.headPosition() }, ['deadlines']);
-      const from = DateTime.fromJSDate(now, { zone: timeZone }).startOf('month').minus({ months: 2 }).toISODate()!;
+      const from = demoHistoryStart(now, timeZone);
       const facts = await seedDemoTimeFacts({ pool, store: started.app.get<symbol, EventStore>(EVENT_STORE, { strict: false }), clock: started.app.get<symbol, Clock>(CLOCK, { strict: false }), timeZone }, from);
       // and a payout ledger: a period per month, the older closed with its statement and partly paid, the newest open
       const payouts = await seedDemoPayouts({ runner, payouts: started.app.get(PayoutsService), timeZone }, demo, activity.months, now);

@@ -12,5 +12,5 @@ export { orgConfigDecider, ORG_CONFIG_STREAM } from './domain/orgconfig.decider'
 export type { PublicationLevel } from './domain/orgconfig.decider';
 export { loadActorAppointments } from './member-appointments';
 export { OrgReads } from './write/org-reads';
-export { seedDemoOrganization } from './seed/demo-organization';
+export { demoHistoryStart, seedDemoOrganization } from './seed/demo-organization';
 export type { DemoOrganization, DemoMember } from './seed/demo-organization';

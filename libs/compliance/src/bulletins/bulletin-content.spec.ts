@@ -13,6 +13,8 @@ function row(unitId: string, unitName: string, extra: Partial<UnitCompliance> = 
     startsAt: '2026-01-31T16:00:00.000Z',
     endsAt: '2026-02-28T16:00:00.000Z',
     status: 'final',
+    finalAtPosition: '100',
+    carriedIn: 0,
     submitted: 0,
     adopted: 0,
     adoptionRate: 0,

@@ -20,7 +20,7 @@ export interface BulletinUnitRow {
   readonly points: number;
   readonly submitted: number;
   readonly adopted: number;
-  /** adopted / submitted (4 decimals), 0 when nothing was submitted. */
+  /** The compliance report's adoption rate (the share of the items submitted in the period adopted so far), or adopted / submitted without a compliance row (4 decimals, 0 when nothing was submitted). */
   readonly adoptionRate: number;
   /** From the compliance report; null when it has no row for the unit. */
   readonly shortfall: number | null;

@@ -1,20 +1,43 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compilePolicy, GradingRule, PolicyDocument } from '@app/policies';
-import { ComplianceWorld, gradeOf, ItemFacts, periodBounds, previousPeriodKey, unitCompliance, UnitFacts } from './compliance-compute';
+import { CommissionFacts, ComplianceWorld, gradeOf, IncidentFacts, indexFacts, ItemFacts, PeriodEnd, periodBounds, periodCompliance, previousPeriodKey, Recorded, unitCompliance, UnitFacts } from './compliance-compute';
 
 const TZ = 'Asia/Shanghai';
 const document = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../policies/unit-compliance-000W.json'), 'utf8')) as PolicyDocument;
 
-function world(items: ItemFacts[], over: Partial<ComplianceWorld> = {}, doc: PolicyDocument = document): ComplianceWorld {
-  const policy = compilePolicy(doc);
-  return { timeZone: TZ, inForce: (unitType, date) => (policy.appliesTo(unitType, date) ? [policy] : []), items, commissions: [], incidents: [], periodsEndedAt: [], ...over };
+const incidentDocument = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../policies/county-emergency-001I.json'), 'utf8')) as PolicyDocument;
+
+interface Facts {
+  items?: ItemFacts[];
+  commissions?: CommissionFacts[];
+  incidents?: IncidentFacts[];
+  periodEnds?: PeriodEnd[];
 }
+
+/** The facts under policy documents (000-W by default), each in force where its scope says. */
+function world(items: ItemFacts[], facts: Facts = {}, ...docs: PolicyDocument[]): ComplianceWorld {
+  const policies = (docs.length > 0 ? docs : [document]).map(compilePolicy);
+  return {
+    timeZone: TZ,
+    inForce: (unitType, date) => policies.filter((p) => p.appliesTo(unitType, date)),
+    policyVersion: (id, version) => policies.find((p) => p.document.id === id && p.document.version === version),
+    ...indexFacts({ items, commissions: facts.commissions ?? [], incidents: facts.incidents ?? [], periodEnds: facts.periodEnds ?? [] }),
+  };
+}
+
+/** A fact at a log position, recorded at the instant it states unless told otherwise. */
+let positions = 0;
+const at = (instant: string, position = ++positions, recordedAt = instant): Recorded => ({ at: instant, recordedAt, position });
 
 let n = 0;
 function item(unitId: string, submittedAt: string, extra: Partial<ItemFacts> = {}): ItemFacts {
   n += 1;
-  return { draftId: `d${n}`, unitId, title: `item ${n}`, contentType: 'news', eventDate: submittedAt.slice(0, 10), commissionId: null, submittedAt, adoptions: [], publications: [], retracted: false, ...extra };
+  return { draftId: `d${n}`, unitId, title: `item ${n}`, contentType: 'news', eventDate: submittedAt.slice(0, 10), commissionId: null, submitted: at(submittedAt), adoptions: [], publications: [], retracted: null, position: positions, ...extra };
+}
+
+function incident(reportedAt: string, extra: Partial<IncidentFacts> = {}): IncidentFacts {
+  return { incidentId: 'i1', unitId: 'u-section', title: '火灾', occurredAt: '2026-11-03T01:00:00Z', discoveredAt: '2026-11-03T01:00:00Z', policy: null, reported: at(reportedAt), written: null, followUps: [], caseFiled: null, caseReported: null, finalReport: null, closed: null, elapsed: [], position: positions, ...extra };
 }
 
 const section: UnitFacts = { unitId: 'u-section', name: '宣传科', unitType: 'section' };
@@ -97,11 +120,11 @@ describe('compliance per unit and period (issue 11 item 4)', () => {
       expect(late('leader-visit', '2026-11-02', '2026-11-03T08:00:00Z')).toMatchObject({ late: 0 });
       expect(late('leader-visit', '2026-11-02', '2026-11-04T08:00:00Z').lateItems[0]).toMatchObject({ ruleId: 'r4-21-leader-visit-within-1-day' });
     });
-    it('R4.22 research within 5 working days across National Day (10-01..10-08 holidays, weekends): event Wed 09-30, due end of 10-14', () => {
-      // 09-30, 10-09, 10-12, 10-13, 10-14: without the holidays it would have been due on 10-06
-      expect(late('research', '2026-09-30', '2026-10-14T08:00:00Z')).toMatchObject({ late: 0 });
-      expect(late('research', '2026-09-30', '2026-10-15T08:00:00Z')).toMatchObject({ late: 1 });
-      expect(late('research', '2026-09-30', '2026-10-15T08:00:00Z').lateItems[0]).toMatchObject({ dueAt: '2026-10-14T15:59:59.999Z', lateByMinutes: 16 * 60 + 1 });
+    it('R4.22 research within 5 working days across National Day (10-01..10-07 holidays, Saturday 10-10 worked 调休): event Wed 09-30, due end of 10-13', () => {
+      // 10-08, 10-09, 10-10 (adjusted working day), 10-12, 10-13: without the calendar it would have been due on 10-07
+      expect(late('research', '2026-09-30', '2026-10-13T08:00:00Z')).toMatchObject({ late: 0 });
+      expect(late('research', '2026-09-30', '2026-10-14T08:00:00Z')).toMatchObject({ late: 1 });
+      expect(late('research', '2026-09-30', '2026-10-14T08:00:00Z').lateItems[0]).toMatchObject({ dueAt: '2026-10-13T15:59:59.999Z', lateByMinutes: 16 * 60 + 1 });
     });
     it('a late item costs 1 point (per_late_report)', () => {
       const row = unitCompliance(world([item('u-section', '2026-11-05T08:00:00Z', { eventDate: '2026-11-02' })]), section, 'month', '2026-11');
@@ -122,30 +145,88 @@ describe('compliance per unit and period (issue 11 item 4)', () => {
   it('provisional until a BusinessPeriodEnded at or after the period end; a quarter fact ends its months', () => {
     const w = world([]);
     expect(unitCompliance(w, section, 'month', '2026-11').status).toBe('provisional');
-    expect(unitCompliance({ ...w, periodsEndedAt: ['2026-12-31T16:00:00.000Z'] }, section, 'month', '2026-11').status).toBe('final');
-    expect(unitCompliance({ ...w, periodsEndedAt: ['2026-12-31T16:00:00.000Z'] }, section, 'semester', '2026-H2').status).toBe('final');
-    expect(unitCompliance({ ...w, periodsEndedAt: ['2026-10-31T16:00:00.000Z'] }, section, 'month', '2026-11').status).toBe('provisional');
+    const ended = (endedAt: string) => world([], { periodEnds: [{ endedAt, position: 10 }] });
+    expect(unitCompliance(ended('2026-12-31T16:00:00.000Z'), section, 'month', '2026-11')).toMatchObject({ status: 'final', finalAtPosition: '10' });
+    expect(unitCompliance(ended('2026-12-31T16:00:00.000Z'), section, 'semester', '2026-H2').status).toBe('final');
+    expect(unitCompliance(ended('2026-10-31T16:00:00.000Z'), section, 'month', '2026-11')).toMatchObject({ status: 'provisional', finalAtPosition: null });
   });
 
-  it('incidents: a late first report and a missed written report count in the month of occurrence', () => {
-    const w = world([], {
-      incidents: [
-        {
-          incidentId: 'i1',
-          unitId: 'u-section',
-          title: '火灾',
-          occurredAt: '2026-11-03T01:00:00Z',
-          steps: [
-            { step: 'first_report', deadlineId: null, dueAt: '2026-11-03T01:20:00Z', filedAt: '2026-11-03T02:00:00Z', verdict: 'late', lateByMinutes: 40, elapsed: false },
-            { step: 'written_report', deadlineId: 'd', dueAt: '2026-11-03T03:00:00Z', filedAt: null, verdict: null, lateByMinutes: 0, elapsed: true },
-          ],
-        },
-      ],
-      commissions: [{ commissionId: 'c1', unitIds: ['u-section'], deadline: '2026-11-20T10:00:00Z', cancelled: false, elapsed: true }],
+  describe('a final period counts the facts recorded up to its BusinessPeriodEnded', () => {
+    // 2 items submitted in November; the month ended at position 100; an adoption back-dated into November recorded at 101
+    const items = () => [
+      item('u-section', '2026-11-03T02:00:00Z', { submitted: at('2026-11-03T02:00:00Z', 10) }),
+      item('u-section', '2026-11-04T02:00:00Z', { submitted: at('2026-11-04T02:00:00Z', 11), adoptions: [{ ...at('2026-11-20T02:00:00Z', 101, '2026-12-03T02:00:00Z'), levelKey: 'city' }] }),
+    ];
+    const november = { periodEnds: [{ endedAt: '2026-11-30T16:00:00.000Z', position: 100 }] };
+    it('the late adoption counts in December, the month it was recorded in, as an adjustment; provisional, November counts it', () => {
+      expect(unitCompliance(world(items(), november), section, 'month', '2026-11')).toMatchObject({ status: 'final', submitted: 2, adopted: 0, carriedIn: 0 });
+      expect(unitCompliance(world(items(), november), section, 'month', '2026-12')).toMatchObject({ status: 'provisional', submitted: 0, adopted: 1, carriedIn: 1 });
+      expect(unitCompliance(world(items()), section, 'month', '2026-11')).toMatchObject({ status: 'provisional', submitted: 2, adopted: 1, carriedIn: 0, adoptionRate: 0.5 });
+      expect(unitCompliance(world(items()), section, 'month', '2026-12')).toMatchObject({ adopted: 0, carriedIn: 0 });
     });
-    const row = unitCompliance(w, section, 'month', '2026-11');
-    expect(row.incidents).toMatchObject({ steps: 2, late: 1, missed: 1, onTime: 0 });
-    expect(row.commissions).toEqual({ commissioned: 1, answeredOnTime: 0, answeredLate: 0, missed: 1 });
-    expect(unitCompliance(w, section, 'month', '2026-12').incidents.steps).toBe(0);
+    it('a retraction recorded after the end leaves a final month as it was', () => {
+      const retracted = items().map((i) => ({ ...i, retracted: at('2026-12-02T02:00:00Z', 102) }));
+      expect(unitCompliance(world(retracted, november), section, 'month', '2026-11').quotas[0]).toMatchObject({ delivered: 2, met: true });
+      expect(unitCompliance(world(retracted), section, 'month', '2026-11').quotas[0]).toMatchObject({ delivered: 0, met: false });
+    });
+  });
+
+  it('adopted counts the adoptions dated in the period; the rate is that of the items submitted in it, so at most 1', () => {
+    const earlier = item('u-section', '2026-10-30T02:00:00Z', { adoptions: [{ ...at('2026-11-05T02:00:00Z'), levelKey: 'city' }] });
+    const row = unitCompliance(world([earlier, item('u-section', '2026-11-04T02:00:00Z')]), section, 'month', '2026-11');
+    expect(row).toMatchObject({ submitted: 1, adopted: 1, adoptionRate: 0 });
+  });
+
+  it('a unit registered after the period ended, or dissolved before it began, has no row for it', () => {
+    const units = [
+      { ...section, unitId: 'u-new', since: '2026-12-01' },
+      { ...section, unitId: 'u-gone', until: '2026-10-31' },
+      { ...section, unitId: 'u-on', since: '2026-11-30', until: '2026-11-01' },
+    ];
+    expect(periodCompliance(world([]), units, 'month', '2026-11').map((r) => r.unitId)).toEqual(['u-on']);
+  });
+
+  it('the band is that of the exact score: 89.996 shows as 90 but is not excellent', () => {
+    const rule: GradingRule = { id: 'g', scale: 100, components: [{ key: 'quota', name: 'q', weight: 100 }], bands: [{ key: 'excellent', name: '优秀', min: 90, boundary: 'inclusive' }, { key: 'pass', name: '合格', min: 80, boundary: 'inclusive' }] };
+    expect(gradeOf(rule, { quota: 89.996 }, 0)).toEqual({ score: 90, scale: 100, grade: { key: 'pass', name: '合格' } });
+  });
+
+  describe('incident verdicts decided under the incident rules in force (001-I: first report 20 min, late after 20 min, concealed after 2 h, written within 2 h)', () => {
+    it('a late first report, and a written report missed once a time fact past its due is read; both in the month', () => {
+      const late = incident('2026-11-03T01:40:00Z');
+      const row = (inc: IncidentFacts, ...docs: PolicyDocument[]) => unitCompliance(world([], { incidents: [inc] }, document, ...docs), section, 'month', '2026-11');
+      expect(row(late, incidentDocument).incidents).toMatchObject({ steps: 1, late: 1, missed: 0 });
+      const elapsed = { ...late, elapsed: [at('2026-11-03T03:00:00Z')] };
+      expect(row(elapsed, incidentDocument).incidents).toMatchObject({ steps: 2, late: 1, missed: 1, onTime: 0 });
+      expect(row(elapsed, incidentDocument).incidents.outcomes.map((o) => [o.step, o.verdict, o.lateByMinutes])).toEqual([
+        ['first_report', 'late', 20],
+        ['written_report', 'missed', 0],
+      ]);
+      // without incident rules in force the incident is judged by nothing
+      expect(row(elapsed).incidents.steps).toBe(0);
+    });
+    it('a what-if with late after 60 minutes decides the same report on time', () => {
+      const lenient: PolicyDocument = { ...incidentDocument, rules: { ...incidentDocument.rules, incidentRules: { ...incidentDocument.rules.incidentRules!, lateAfter: { unit: 'minutes', amount: 60 } } } };
+      const w = world([], { incidents: [incident('2026-11-03T01:40:00Z')] }, document, lenient);
+      expect(unitCompliance(w, section, 'month', '2026-11').incidents).toMatchObject({ steps: 1, onTime: 1, late: 0 });
+    });
+    it('concealed after 2 hours; a written report filed late counts in the month it was filed', () => {
+      const inc = incident('2026-11-30T15:30:00Z', { occurredAt: '2026-11-30T13:00:00Z', discoveredAt: '2026-11-30T13:00:00Z', written: at('2026-11-30T16:30:00Z') });
+      const w = world([], { incidents: [inc] }, document, incidentDocument);
+      expect(unitCompliance(w, section, 'month', '2026-11').incidents.outcomes.map((o) => o.verdict)).toEqual(['concealed']);
+      expect(unitCompliance(w, section, 'month', '2026-12').incidents.outcomes.map((o) => [o.step, o.verdict, o.lateByMinutes])).toEqual([['written_report', 'late', 90]]);
+    });
+    it('the version the incident was reported under judges it when none with incident rules is in force for it', () => {
+      const inc = incident('2026-11-03T01:40:00Z', { policy: { policyId: incidentDocument.id, policyVersion: incidentDocument.version } });
+      const policies = [compilePolicy(document), compilePolicy({ ...incidentDocument, scope: { unitTypes: ['school'] } })];
+      const w: ComplianceWorld = { ...world([], { incidents: [inc] }), inForce: (t, d) => policies.filter((p) => p.appliesTo(t, d)), policyVersion: (id, v) => policies.find((p) => p.document.id === id && p.document.version === v) };
+      expect(unitCompliance(w, section, 'month', '2026-11').incidents).toMatchObject({ steps: 1, late: 1 });
+    });
+  });
+
+  it('commissions: one whose deadline elapsed unanswered is missed in the month of its deadline', () => {
+    const w = world([], { commissions: [{ commissionId: 'c1', unitIds: ['u-section'], deadline: '2026-11-20T10:00:00Z', issuedAt: 1, cancelled: null, elapsed: at('2026-11-20T10:00:00Z'), position: positions }] });
+    expect(unitCompliance(w, section, 'month', '2026-11').commissions).toEqual({ commissioned: 1, answeredOnTime: 0, answeredLate: 0, missed: 1 });
+    expect(unitCompliance(w, section, 'month', '2026-12').commissions.commissioned).toBe(0);
   });
 });

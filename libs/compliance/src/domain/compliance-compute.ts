@@ -1,13 +1,28 @@
 import { DateTime } from 'luxon';
 import { businessDate } from '@app/access';
+import { firstReportVerdict, stepVerdict } from '@app/incidents';
 import { type CompiledPolicy, type GradingRule, type QuotaRule, reaches } from '@app/policies';
 import type { CompliancePeriod, IncidentOutcome, LateItem, PenaltyLine, QuotaOutcome, UnitCompliance } from '../read/compliance-report';
 
 /**
  * Compliance per unit and period (issue 11 item 4, regulations §4.1-4.3), a pure function of facts folded from
  * the log (the compliance projection's tables) and the policies in force. No clock: a period is final once a
- * BusinessPeriodEnded whose end is at or after the period's end has been read.
+ * BusinessPeriodEnded whose end is at or after the period's end has been read, and then counts only the facts
+ * recorded up to that event's log position (a fact dated in it but recorded later counts in the period it was
+ * recorded in, as an adjustment: Placement); policies are always those in force now, so a retroactive version or a
+ * what-if re-evaluates final periods too.
  */
+
+/**
+ * A fact as the log holds it: `at` is the instant it states (submitted, adopted, filed, the due that elapsed),
+ * `recordedAt` when it was recorded, `position` its global log position. A final period counts only the facts at
+ * or before the position of the BusinessPeriodEnded that made it final.
+ */
+export interface Recorded {
+  readonly at: string;
+  readonly recordedAt: string;
+  readonly position: number;
+}
 
 export interface ItemFacts {
   readonly draftId: string;
@@ -16,36 +31,50 @@ export interface ItemFacts {
   readonly contentType: string;
   readonly eventDate: string | null;
   readonly commissionId: string | null;
-  readonly submittedAt: string | null;
-  readonly adoptions: readonly { readonly levelKey: string; readonly at: string }[];
-  readonly publications: readonly { readonly levelKey: string; readonly at: string }[];
-  readonly retracted: boolean;
+  /** The first submission (a resubmission after rework keeps it). */
+  readonly submitted: Recorded | null;
+  readonly adoptions: readonly (Recorded & { readonly levelKey: string })[];
+  readonly publications: readonly (Recorded & { readonly levelKey: string })[];
+  readonly retracted: Recorded | null;
+  /** The last event folded in (a redelivered event at or before it changes nothing). */
+  readonly position: number;
 }
 
 export interface CommissionFacts {
   readonly commissionId: string;
   readonly unitIds: readonly string[];
   readonly deadline: string;
-  readonly cancelled: boolean;
-  readonly elapsed: boolean;
+  readonly issuedAt: number;
+  readonly cancelled: Recorded | null;
+  readonly elapsed: Recorded | null;
+  readonly position: number;
 }
 
-export interface IncidentStepFacts {
-  readonly step: IncidentOutcome['step'];
-  readonly deadlineId: string | null;
-  readonly dueAt: string;
-  readonly filedAt: string | null;
-  readonly verdict: 'on_time' | 'late' | 'concealed' | null;
-  readonly lateByMinutes: number;
-  readonly elapsed: boolean;
-}
-
+/**
+ * An incident's anchors and filings (libs/incidents/src/domain/incident.events.ts): its verdicts are decided when
+ * compliance is computed, from these times and the incident rules of the policy in force (so a what-if or a
+ * retroactive version of the rules re-decides them), never read from the verdicts the incident recorded.
+ */
 export interface IncidentFacts {
   readonly incidentId: string;
   readonly unitId: string;
   readonly title: string;
   readonly occurredAt: string;
-  readonly steps: readonly IncidentStepFacts[];
+  readonly discoveredAt: string;
+  /** The policy version it was reported under (used when no version with incident rules is in force for it now). */
+  readonly policy: { readonly policyId: string; readonly policyVersion: number } | null;
+  /** The first report: `at` is the reported time it states (the phone call). */
+  readonly reported: Recorded;
+  readonly written: Recorded | null;
+  readonly followUps: readonly Recorded[];
+  /** 立案: `at` is the filing time it states. */
+  readonly caseFiled: Recorded | null;
+  readonly caseReported: Recorded | null;
+  readonly finalReport: Recorded | null;
+  readonly closed: Recorded | null;
+  /** DeadlineElapsed of its stream: `at` is the due time that passed (a time fact). */
+  readonly elapsed: readonly Recorded[];
+  readonly position: number;
 }
 
 export interface UnitFacts {
@@ -56,14 +85,47 @@ export interface UnitFacts {
   readonly since?: string;
 }
 
-export interface ComplianceWorld {
+/** A BusinessPeriodEnded read in the time zone. */
+export interface PeriodEnd {
+  readonly endedAt: string;
+  readonly position: number;
+}
+
+/** The facts, indexed by unit (every figure of a unit reads only its own). */
+export interface FactIndex {
+  itemsOf(unitId: string): readonly ItemFacts[];
+  incidentsOf(unitId: string): readonly IncidentFacts[];
+  commissionsOf(unitId: string): readonly CommissionFacts[];
+  /** Items answering a commission (any unit). */
+  answersOf(commissionId: string): readonly ItemFacts[];
+  readonly periodEnds: readonly PeriodEnd[];
+}
+
+export interface ComplianceWorld extends FactIndex {
   readonly timeZone: string;
   readonly inForce: (unitType: string, businessDate: string) => readonly CompiledPolicy[];
-  readonly items: readonly ItemFacts[];
-  readonly commissions: readonly CommissionFacts[];
-  readonly incidents: readonly IncidentFacts[];
-  /** endedAt of every BusinessPeriodEnded read in the time zone (ISO instants). */
-  readonly periodsEndedAt: readonly string[];
+  /** A published policy version by id and version (superseded ones too), or undefined. */
+  readonly policyVersion: (policyId: string, version: number) => CompiledPolicy | undefined;
+}
+
+/** Indexes the facts by unit and commission. */
+export function indexFacts(facts: { items: readonly ItemFacts[]; commissions: readonly CommissionFacts[]; incidents: readonly IncidentFacts[]; periodEnds: readonly PeriodEnd[] }): FactIndex {
+  const group = <T>(rows: readonly T[], keys: (row: T) => readonly (string | null)[]) => {
+    const map = new Map<string, T[]>();
+    for (const row of rows) for (const k of keys(row)) if (k !== null) (map.get(k) ?? map.set(k, []).get(k)!).push(row);
+    return map;
+  };
+  const items = group(facts.items, (i) => [i.unitId]);
+  const answers = group(facts.items, (i) => [i.commissionId]);
+  const incidents = group(facts.incidents, (i) => [i.unitId]);
+  const commissions = group(facts.commissions, (c) => c.unitIds);
+  return {
+    itemsOf: (unitId) => items.get(unitId) ?? [],
+    incidentsOf: (unitId) => incidents.get(unitId) ?? [],
+    commissionsOf: (unitId) => commissions.get(unitId) ?? [],
+    answersOf: (commissionId) => answers.get(commissionId) ?? [],
+    periodEnds: facts.periodEnds,
+  };
 }
 
 const LEVEL_ORDER = ['unit', 'county', 'city', 'province', 'national'];
@@ -137,23 +199,84 @@ function levelAtLeast(level: string, min: string | undefined): boolean {
   return a < 0 || b < 0 ? level === min : a >= b;
 }
 
-/** The instant an item counts for a quota, or null when it does not count (retracted, not yet, below minLevel). */
-function countedAt(item: ItemFacts, counts: QuotaRule['counts']): string | null {
-  if (item.retracted) return null;
+/** Positions up to the cutoff are counted: the whole log for a provisional period. */
+const OPEN = Number.POSITIVE_INFINITY;
+const seen = <T extends Recorded>(fact: T | null, cutoff: number): T | null => (fact && fact.position <= cutoff ? fact : null);
+
+/**
+ * The log position up to which a period's facts count: that of the first BusinessPeriodEnded (in log order) whose
+ * end is at or after the period's end, which made the period final; OPEN while the period is provisional.
+ */
+export function cutoffOf(world: Pick<FactIndex, 'periodEnds'>, endsAt: string): number {
+  let cutoff = OPEN;
+  const end = Date.parse(endsAt);
+  for (const e of world.periodEnds) if (Date.parse(e.endedAt) >= end && e.position < cutoff) cutoff = e.position;
+  return cutoff;
+}
+
+/**
+ * Where facts count for one period: in the period of the instant they state, unless that period was already final
+ * when they were recorded (their position is after its BusinessPeriodEnded): then in the period they were recorded
+ * in, as an adjustment. So a final period never changes, and nothing recorded late is lost.
+ */
+export interface Placement {
+  readonly period: CompliancePeriod;
+  readonly key: string;
+  /** The position up to which facts count (OPEN while the period is provisional). */
+  readonly cutoff: number;
+  /** Whether the fact counts in this period. */
+  counts(fact: Recorded | null | undefined): boolean;
+  /** Whether it counts here though dated in an earlier period that was final when it was recorded. */
+  carried(fact: Recorded): boolean;
+}
+
+const cutoffCache = new WeakMap<readonly PeriodEnd[], Map<string, number>>();
+
+/** The placement of facts for a period (the cutoffs of the periods they are dated in are computed once per world). */
+export function placement(world: Pick<FactIndex, 'periodEnds'> & { readonly timeZone: string }, period: CompliancePeriod, key: string): Placement {
+  let cache = cutoffCache.get(world.periodEnds);
+  if (!cache) cutoffCache.set(world.periodEnds, (cache = new Map()));
+  const cutoffOfKey = (k: string) => {
+    const id = `${period}|${k}`;
+    let c = cache!.get(id);
+    if (c === undefined) cache!.set(id, (c = cutoffOf(world, periodBounds(period, k, world.timeZone).endsAt)));
+    return c;
+  };
+  const keyOf = (at: string) => periodKeyOf(period, businessDateIn(at, world.timeZone));
+  const cutoff = cutoffOfKey(key);
+  const carried = (f: Recorded) => {
+    const dated = keyOf(f.at);
+    return dated !== key && cutoffOfKey(dated) < f.position && keyOf(f.recordedAt) === key;
+  };
+  return {
+    period,
+    key,
+    cutoff,
+    counts: (f) => !!f && f.position <= cutoff && (keyOf(f.at) === key || carried(f)),
+    carried: (f) => f.position <= cutoff && carried(f),
+  };
+}
+
+/** The fact by which an item counts for a quota (its submission, or its first adoption or publication at minLevel), or null. */
+function countingFact(item: ItemFacts, counts: QuotaRule['counts'], cutoff: number): Recorded | null {
+  if (seen(item.retracted, cutoff)) return null;
   if (counts.contentTypes && counts.contentTypes.length > 0 && !counts.contentTypes.includes(item.contentType)) return null;
-  if (counts.outcome === 'submitted') return item.submittedAt;
+  if (counts.outcome === 'submitted') return seen(item.submitted, cutoff);
   const list = counts.outcome === 'adopted' ? item.adoptions : item.publications;
-  const at = list.filter((o) => levelAtLeast(o.levelKey, counts.minLevel)).map((o) => o.at).sort();
-  return at[0] ?? null;
+  return firstSeen(list.filter((o) => levelAtLeast(o.levelKey, counts.minLevel)), cutoff);
+}
+
+/** The earliest-dated of the facts seen by the cutoff. */
+function firstSeen(facts: readonly Recorded[], cutoff: number): Recorded | null {
+  let first: Recorded | null = null;
+  for (const f of facts) if (f.position <= cutoff && (!first || f.at < first.at)) first = f;
+  return first;
 }
 
 /** A quota's outcome for a unit in a period (R4.09/R4.10: monthly minimums; boundary as the policy declares). */
-export function quotaOutcome(policy: CompiledPolicy, quota: QuotaRule, unitId: string, items: readonly ItemFacts[], period: CompliancePeriod, key: string, timeZone: string): QuotaOutcome {
+export function quotaOutcome(policy: CompiledPolicy, quota: QuotaRule, items: readonly ItemFacts[], place: Placement): QuotaOutcome {
   // ownUnitOnly: only the unit's own items count (items are owned by their submitting unit, so both read the same here)
-  const delivered = items.filter((i) => i.unitId === unitId).filter((i) => {
-    const at = countedAt(i, quota.counts);
-    return at !== null && periodKeyOf(period, businessDateIn(at, timeZone)) === key;
-  }).length;
+  const delivered = items.filter((i) => place.counts(countingFact(i, quota.counts, place.cutoff))).length;
   const met = reaches(delivered, quota.minimum, quota.boundary);
   const shortfall = met ? 0 : Math.max(1, quota.minimum - delivered + (quota.boundary === 'exclusive' ? 1 : 0));
   return {
@@ -183,8 +306,12 @@ export function reportedPeriods(policies: readonly CompiledPolicy[]): Compliance
   return (['month', 'quarter', 'semester', 'year'] as const).filter((x) => named.has(x));
 }
 
-/** How many periods of this kind in a row, ending with this one, missed quota `quotaId` (0 when this one met it). */
+/**
+ * How many periods of this kind in a row, ending with this one, missed quota `quotaId` (0 when this one met it),
+ * each earlier period as it stood when it became final. Periods before the unit's registration are not counted.
+ */
 function consecutiveMissed(world: ComplianceWorld, unit: UnitFacts, quotaId: string, period: CompliancePeriod, key: string, limit = 36): number {
+  const items = world.itemsOf(unit.unitId);
   let n = 0;
   let k = key;
   while (n < limit) {
@@ -192,7 +319,7 @@ function consecutiveMissed(world: ComplianceWorld, unit: UnitFacts, quotaId: str
     if (unit.since && bounds.to < unit.since) break;
     const found = quotasInForce(world.inForce(unit.unitType, bounds.to), unit.unitType, period).find((x) => x.quota.id === quotaId);
     if (!found) break;
-    const outcome = quotaOutcome(found.policy, found.quota, unit.unitId, world.items, period, k, world.timeZone);
+    const outcome = quotaOutcome(found.policy, found.quota, items, placement(world, period, k));
     if (outcome.met) break;
     n += 1;
     k = previousPeriodKey(period, k);
@@ -200,28 +327,100 @@ function consecutiveMissed(world: ComplianceWorld, unit: UnitFacts, quotaId: str
   return n;
 }
 
-/** Score on the grading scale: weighted components (100 x ratio each), plus penalty points, clamped to [0, scale]. */
+/**
+ * Score on the grading scale: weighted components (100 x ratio each), plus penalty points, clamped to [0, scale].
+ * The band is that of the exact score (89.996 is below 90); the score is shown rounded to 2 decimals.
+ */
 export function gradeOf(grading: GradingRule, components: Readonly<Record<string, number>>, penaltyPoints: number) {
   let weighted = 0;
   for (const c of grading.components) weighted += ((components[c.key] ?? 100) * c.weight) / 100;
-  const raw = (weighted * grading.scale) / 100 + penaltyPoints;
-  const score = Math.min(grading.scale, Math.max(0, Math.round(raw * 100) / 100));
-  const band = grading.bands.find((b) => reaches(score, b.min, b.boundary)) ?? null;
-  return { score, scale: grading.scale, grade: band ? { key: band.key, name: band.name } : null };
+  const exact = Math.min(grading.scale, Math.max(0, (weighted * grading.scale) / 100 + penaltyPoints));
+  const band = grading.bands.find((b) => reaches(exact, b.min, b.boundary)) ?? null;
+  return { score: Math.round(exact * 100) / 100, scale: grading.scale, grade: band ? { key: band.key, name: band.name } : null };
+}
+
+/** A decided incident step and the filing that places it in a period (none when missed: its due places it). */
+interface DecidedStep {
+  readonly outcome: IncidentOutcome;
+  readonly placedBy: Recorded | null;
+}
+
+/**
+ * An incident's step verdicts as of a log position, decided from its anchors under the incident rules of `policy`
+ * with the verdict functions of the incidents context (firstReportVerdict, stepVerdict): the first report against
+ * firstReport / lateAfter / concealedAfter (R5.35), the written report, each 续报 against the follow-up due
+ * counted from the report before it (until the final report or closure), and the case report against its due from
+ * 立案. A step filed counts where its filing is placed (the period of its stated time, or as an adjustment, see
+ * Placement); a due with nothing filed is missed once a time fact at or after it has been read (the scheduler's
+ * DeadlineElapsed or BusinessPeriodEnded, or a later filing of the incident) and counts in the period of its due.
+ */
+export function incidentSteps(inc: IncidentFacts, policy: CompiledPolicy, cutoff: number, periodEnds: readonly PeriodEnd[]): DecidedStep[] {
+  if (inc.reported.position > cutoff) return [];
+  const anchors = { occurredAt: new Date(inc.occurredAt), discoveredAt: new Date(inc.discoveredAt) };
+  const due = policy.incidentDueTimes({ ...anchors, lastReportAt: new Date(inc.reported.at) });
+  if (!due) return [];
+  const facts = [inc.reported, inc.written, ...inc.followUps, inc.caseFiled, inc.caseReported, inc.finalReport, inc.closed].filter((f): f is Recorded => f !== null && f.position <= cutoff);
+  let known = Math.max(...facts.map((f) => Date.parse(f.recordedAt)));
+  for (const e of inc.elapsed) if (e.position <= cutoff) known = Math.max(known, Date.parse(e.at));
+  for (const e of periodEnds) if (e.position <= cutoff) known = Math.max(known, Date.parse(e.endedAt));
+
+  const steps: DecidedStep[] = [];
+  const decided = (step: IncidentOutcome['step'], dueAt: Date, filed: Recorded | null) => {
+    if (filed) {
+      const v = stepVerdict(filed.at, dueAt.toISOString());
+      steps.push({ outcome: { incidentId: inc.incidentId, title: inc.title, step, verdict: v.verdict, dueAt: v.dueAt, filedAt: filed.at, lateByMinutes: v.lateByMinutes }, placedBy: filed });
+    } else if (known >= dueAt.getTime()) {
+      steps.push({ outcome: { incidentId: inc.incidentId, title: inc.title, step, verdict: 'missed', dueAt: dueAt.toISOString(), filedAt: null, lateByMinutes: 0 }, placedBy: null });
+    }
+  };
+
+  const first = firstReportVerdict(inc.reported.at, { firstReport: due.firstReport.at, lateAfter: due.lateAfter.at, concealedAfter: due.concealedAfter.at });
+  steps.push({ outcome: { incidentId: inc.incidentId, title: inc.title, step: 'first_report', verdict: first.verdict, dueAt: first.dueAt, filedAt: inc.reported.at, lateByMinutes: first.lateByMinutes }, placedBy: inc.reported });
+  decided('written_report', due.writtenReport.at, seen(inc.written, cutoff));
+
+  if (due.followUp) {
+    const ended = seen(inc.finalReport, cutoff) ?? seen(inc.closed, cutoff);
+    let last = inc.reported.at;
+    for (const f of inc.followUps.filter((x) => x.position <= cutoff)) {
+      const next = policy.incidentDueTimes({ ...anchors, lastReportAt: new Date(last) })!.followUp!;
+      decided('follow_up', next.at, f);
+      last = f.at;
+    }
+    const next = policy.incidentDueTimes({ ...anchors, lastReportAt: new Date(last) })!.followUp!;
+    // no follow-up is due once the final report is in (or the incident closed) before the next due
+    if (!ended || Date.parse(ended.at) > next.at.getTime()) decided('follow_up', next.at, null);
+  }
+  const caseFiled = seen(inc.caseFiled, cutoff);
+  const caseDue = caseFiled ? policy.incidentDueTimes({ ...anchors, caseFiledAt: new Date(caseFiled.at) })?.caseReport : null;
+  if (caseDue) decided('case_report', caseDue.at, seen(inc.caseReported, cutoff));
+  return steps;
+}
+
+/** The incident rules an incident is judged under: the version in force for the unit on its occurrence date, or the one it was reported under. */
+function incidentPolicy(world: ComplianceWorld, unit: UnitFacts, inc: IncidentFacts): CompiledPolicy | undefined {
+  const inForce = world.inForce(unit.unitType, businessDateIn(inc.occurredAt, world.timeZone)).find((p) => p.document.rules.incidentRules !== undefined);
+  if (inForce) return inForce;
+  const named = inc.policy ? world.policyVersion(inc.policy.policyId, inc.policy.policyVersion) : undefined;
+  return named?.document.rules.incidentRules ? named : undefined;
 }
 
 /** One unit's compliance for a period. */
 export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: CompliancePeriod, key: string): UnitCompliance {
   const tz = world.timeZone;
   const bounds = periodBounds(period, key, tz);
-  const inPeriod = (at: string | null) => at !== null && periodKeyOf(period, businessDateIn(at, tz)) === key;
+  const place = placement(world, period, key);
+  const cutoff = place.cutoff;
+  const inPeriod = (at: string | null | undefined) => at != null && periodKeyOf(period, businessDateIn(at, tz)) === key;
   const policies = world.inForce(unit.unitType, bounds.to);
   const used = new Map<string, { policyId: string; policyVersion: number }>();
   const use = (p: CompiledPolicy) => used.set(`${p.document.id}@${p.document.version}`, { policyId: p.document.id, policyVersion: p.document.version });
 
-  const own = world.items.filter((i) => i.unitId === unit.unitId && !i.retracted);
-  const submittedItems = own.filter((i) => inPeriod(i.submittedAt));
-  const adopted = own.filter((i) => inPeriod(i.adoptions.map((a) => a.at).sort()[0] ?? null)).length;
+  const items = world.itemsOf(unit.unitId);
+  const own = items.filter((i) => !seen(i.retracted, cutoff));
+  const submittedItems = own.filter((i) => place.counts(i.submitted));
+  const adoptedOfSubmitted = submittedItems.filter((i) => i.adoptions.some((a) => a.position <= cutoff)).length;
+  // 采用 in the period: the items whose first adoption (by the cutoff) is dated in it, whenever they were submitted
+  const adopted = own.filter((i) => place.counts(firstSeen(i.adoptions, cutoff))).length;
 
   // quotas (R4.01-R4.19) and their penalties and escalation (R4.37)
   const quotas: QuotaOutcome[] = [];
@@ -230,7 +429,7 @@ export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: 
   let maxConsecutive = 0;
   for (const { policy, quota } of quotasInForce(policies, unit.unitType, period)) {
     use(policy);
-    const outcome = quotaOutcome(policy, quota, unit.unitId, world.items, period, key, tz);
+    const outcome = quotaOutcome(policy, quota, items, place);
     quotas.push(outcome);
     const consecutive = outcome.met ? 0 : consecutiveMissed(world, unit, quota.id, period, key);
     maxConsecutive = Math.max(maxConsecutive, consecutive);
@@ -244,28 +443,28 @@ export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: 
   }
 
   // timeliness (R4.20 news within 2 days, R4.21 leader visits within 1 day, R4.22 research within 5 working days),
-  // recomputed from eventDate and submittedAt under the policy in force at submission
+  // recomputed from eventDate and the submission under the policy in force at submission
   const lateItems: LateItem[] = [];
   let timed = 0;
   for (const item of submittedItems) {
-    const date = businessDateIn(item.submittedAt!, tz);
-    const policy = world.inForce(unit.unitType, date).find((p) => p.deadlineRuleFor(item.contentType));
+    const submittedAt = item.submitted!.at;
+    const policy = world.inForce(unit.unitType, businessDateIn(submittedAt, tz)).find((p) => p.deadlineRuleFor(item.contentType));
     if (!policy) continue;
-    const t = policy.timeliness(item.contentType, item.eventDate, new Date(item.submittedAt!));
+    const t = policy.timeliness(item.contentType, item.eventDate, new Date(submittedAt));
     if (!t.deadline) continue;
     use(policy);
     timed += 1;
-    if (t.late) lateItems.push({ draftId: item.draftId, title: item.title, ruleId: t.rule!.id, dueAt: t.deadline.toISOString(), submittedAt: new Date(item.submittedAt!).toISOString(), lateByMinutes: t.lateByMinutes });
+    if (t.late) lateItems.push({ draftId: item.draftId, title: item.title, ruleId: t.rule!.id, dueAt: t.deadline.toISOString(), submittedAt: new Date(submittedAt).toISOString(), lateByMinutes: t.lateByMinutes });
   }
 
-  // incidents: each step's verdict; a due that elapsed with nothing filed is missed until filed (counted in the month of occurrence)
+  // incidents: every step decided under the incident rules in force, in the period its filing was recorded (or, missed, of its due)
   const outcomes: IncidentOutcome[] = [];
-  for (const inc of world.incidents.filter((i) => i.unitId === unit.unitId && inPeriod(i.occurredAt))) {
-    for (const s of inc.steps) {
-      const verdict = s.verdict ?? (s.elapsed ? 'missed' : null);
-      if (!verdict) continue;
-      outcomes.push({ incidentId: inc.incidentId, title: inc.title, step: s.step, verdict, dueAt: s.dueAt, filedAt: s.filedAt, lateByMinutes: s.lateByMinutes });
-    }
+  for (const inc of world.incidentsOf(unit.unitId)) {
+    const policy = incidentPolicy(world, unit, inc);
+    if (!policy) continue;
+    const steps = incidentSteps(inc, policy, cutoff, world.periodEnds).filter((s) => (s.placedBy ? place.counts(s.placedBy) : inPeriod(s.outcome.dueAt)));
+    if (steps.length > 0) use(policy);
+    outcomes.push(...steps.map((s) => s.outcome));
   }
   const count = (v: IncidentOutcome['verdict']) => outcomes.filter((o) => o.verdict === v).length;
 
@@ -274,19 +473,20 @@ export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: 
   let answeredOnTime = 0;
   let answeredLate = 0;
   let missed = 0;
-  for (const c of world.commissions.filter((c) => !c.cancelled && c.unitIds.includes(unit.unitId) && inPeriod(c.deadline))) {
-    const answers = world.items.filter((i) => i.commissionId === c.commissionId && i.unitId === unit.unitId && i.submittedAt && !i.retracted).map((i) => i.submittedAt!).sort();
+  for (const c of world.commissionsOf(unit.unitId)) {
+    if (c.issuedAt > cutoff || seen(c.cancelled, cutoff) || !inPeriod(c.deadline)) continue;
+    const answers = world.answersOf(c.commissionId).filter((i) => i.unitId === unit.unitId && !seen(i.retracted, cutoff)).map((i) => seen(i.submitted, cutoff)?.at).filter((at): at is string => at != null).sort();
     if (answers.length > 0) {
       commissioned += 1;
       if (Date.parse(answers[0]!) <= Date.parse(c.deadline)) answeredOnTime += 1;
       else answeredLate += 1;
-    } else if (c.elapsed) {
+    } else if (seen(c.elapsed, cutoff)) {
       commissioned += 1;
       missed += 1;
     }
   }
 
-  // per_late_report penalties: late items and late or concealed incident steps
+  // per_late_report penalties: late items and late, concealed or missed incident steps
   const lateReports = lateItems.length + count('late') + count('concealed') + count('missed');
   // the grading of the policy that declares compliance first (another policy's grading may grade something else)
   const grading = policies.find((p) => p.document.rules.compliance && p.document.rules.grading) ?? policies.find((p) => p.document.rules.grading);
@@ -320,7 +520,11 @@ export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: 
     grade = g.grade;
   }
 
-  const final = world.periodsEndedAt.some((e) => Date.parse(e) >= Date.parse(bounds.endsAt));
+  // facts counted here as adjustments: dated in an earlier period that was final when they were recorded
+  let carriedIn = 0;
+  for (const i of items) for (const f of [i.submitted, ...i.adoptions, ...i.publications]) if (f && place.carried(f)) carriedIn += 1;
+  for (const inc of world.incidentsOf(unit.unitId)) for (const f of [inc.reported, inc.written, ...inc.followUps, inc.caseReported]) if (f && place.carried(f)) carriedIn += 1;
+
   return {
     unitId: unit.unitId,
     unitName: unit.name,
@@ -329,10 +533,12 @@ export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: 
     periodKey: key,
     startsAt: bounds.startsAt,
     endsAt: bounds.endsAt,
-    status: final ? 'final' : 'provisional',
+    status: cutoff === OPEN ? 'provisional' : 'final',
+    finalAtPosition: cutoff === OPEN ? null : String(cutoff),
+    carriedIn,
     submitted: submittedItems.length,
     adopted,
-    adoptionRate: submittedItems.length === 0 ? 0 : Math.round((adopted / submittedItems.length) * 10_000) / 10_000,
+    adoptionRate: submittedItems.length === 0 ? 0 : Math.round((adoptedOfSubmitted / submittedItems.length) * 10_000) / 10_000,
     quotas,
     shortfall: quotas.reduce((s, q) => s + q.shortfall, 0),
     consecutiveMissed: maxConsecutive,
@@ -348,8 +554,12 @@ export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: 
   };
 }
 
-/** Every unit's compliance for a period, ranked by score (highest first; no score last), then name. */
-export function periodCompliance(world: ComplianceWorld, units: readonly UnitFacts[], period: CompliancePeriod, key: string): UnitCompliance[] {
-  const rows = units.map((u) => unitCompliance(world, u, period, key));
+/**
+ * Every unit's compliance for a period, ranked by score (highest first; no score last), then name. A unit
+ * registered after the period ended, or dissolved before it began, has no compliance for it.
+ */
+export function periodCompliance(world: ComplianceWorld, units: readonly (UnitFacts & { readonly until?: string | null })[], period: CompliancePeriod, key: string): UnitCompliance[] {
+  const bounds = periodBounds(period, key, world.timeZone);
+  const rows = units.filter((u) => (!u.since || u.since <= bounds.to) && (!u.until || u.until >= bounds.from)).map((u) => unitCompliance(world, u, period, key));
   return rows.sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.unitName.localeCompare(b.unitName) || a.unitId.localeCompare(b.unitId));
 }

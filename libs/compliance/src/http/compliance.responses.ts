@@ -27,8 +27,10 @@ export class UnitComplianceResponse {
   @ApiProperty({ format: 'date-time', description: 'First instant (inclusive), UTC' }) startsAt!: string;
   @ApiProperty({ format: 'date-time', description: 'End (exclusive), UTC' }) endsAt!: string;
   @ApiProperty({ enum: ['provisional', 'final'], description: 'final once a BusinessPeriodEnded at or after the period\'s end has been read' }) status!: string;
+  @ApiProperty({ type: String, nullable: true, example: '1234', description: 'Log position of the BusinessPeriodEnded that made the period final: later facts are not counted in it; null while provisional' }) finalAtPosition!: string | null;
+  @ApiProperty({ type: 'integer', description: 'Facts counted here as adjustments: dated in an earlier period that was already final when they were recorded' }) carriedIn!: number;
   @ApiProperty({ type: 'integer' }) submitted!: number;
-  @ApiProperty({ type: 'integer' }) adopted!: number;
+  @ApiProperty({ type: 'integer', description: 'Items adopted in the period (first adoption dated in it), whenever submitted' }) adopted!: number;
   @ApiProperty({ type: 'number', example: 0.25 }) adoptionRate!: number;
   @ApiProperty({ type: [ComplianceQuotaResponse] }) quotas!: ComplianceQuotaResponse[];
   @ApiProperty({ type: 'integer' }) shortfall!: number;

@@ -4,7 +4,10 @@
  *
  * Periods: month (2026-11), quarter (2026-Q4), semester (2026-H2: half year), year (2026), in the business time
  * zone. A period is final once a BusinessPeriodEnded whose end is at or after the period's end has been read
- * (the half year ends with its second quarter); until then it is provisional.
+ * (the half year ends with its second quarter); until then it is provisional. A final period counts the facts
+ * recorded up to that event's log position (finalAtPosition): an adoption back-dated into it later, say, counts in
+ * the period it was recorded in (carriedIn there). The policies are those in force now (a what-if re-evaluates
+ * every period).
  */
 export type CompliancePeriod = 'month' | 'quarter' | 'semester' | 'year';
 
@@ -56,9 +59,14 @@ export interface UnitCompliance {
   readonly startsAt: string;
   readonly endsAt: string;
   readonly status: 'provisional' | 'final';
+  /** The log position of the BusinessPeriodEnded that made the period final (facts after it are not counted); null while provisional. */
+  readonly finalAtPosition: string | null;
+  /** Facts counted here as adjustments: dated in an earlier period that was already final when they were recorded (submissions, adoptions, publications, incident reports). */
+  readonly carriedIn: number;
   readonly submitted: number;
+  /** Items adopted in the period (their first adoption, at any level, dated in it), whenever they were submitted. */
   readonly adopted: number;
-  /** adopted / submitted, 0 when nothing was submitted (4 decimals). */
+  /** Of the items submitted in the period, the share adopted (at any level) so far: at most 1; 0 when nothing was submitted (4 decimals). */
   readonly adoptionRate: number;
   readonly quotas: readonly QuotaOutcome[];
   readonly shortfall: number;

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@app/event-store';
 import { BatchMapping, batchApplier, ProjectionDefinition, TableBuffer, TableSource, tableSpec } from '@app/projections';
 import { checkPolicyWhatIf, foldPolicyVersions, PolicyFoldEvent, PolicyVersionRecord, PolicyVersions, PolicyWhatIf, policyVersionKey } from '@app/policies';
 import { businessDateIn } from '../domain/compliance-compute';
-import type { CommissionFacts, IncidentFacts, IncidentStepFacts, ItemFacts } from '../domain/compliance-compute';
+import type { CommissionFacts, IncidentFacts, ItemFacts, Recorded } from '../domain/compliance-compute';
 
 /**
  * The time zone business periods are taken in: a constant of the projection like the rewards projection's
@@ -15,7 +15,7 @@ type UnitRow = { unit_id: string; unit_type: string; name: string; parent_id: st
 type ItemRow = { draft_id: string; unit_id: string; facts: ItemFacts };
 type CommissionRow = { commission_id: string; facts: CommissionFacts };
 type IncidentRow = { incident_id: string; unit_id: string; facts: IncidentFacts };
-type PeriodRow = { period: string; period_key: string; ended_at: string };
+type PeriodRow = { period: string; period_key: string; ended_at: string; position: number };
 
 export const COMPLIANCE_TABLES = {
   policies: tableSpec<PolicyRow>({ name: 'compliance_policy_versions', columns: { policy_id: 'text', version: 'int', record: 'jsonb' }, key: ['policy_id', 'version'] }),
@@ -23,14 +23,14 @@ export const COMPLIANCE_TABLES = {
   items: tableSpec<ItemRow>({ name: 'compliance_items', columns: { draft_id: 'uuid', unit_id: 'uuid', facts: 'jsonb' }, key: ['draft_id'] }),
   commissions: tableSpec<CommissionRow>({ name: 'compliance_commissions', columns: { commission_id: 'text', facts: 'jsonb' }, key: ['commission_id'] }),
   incidents: tableSpec<IncidentRow>({ name: 'compliance_incidents', columns: { incident_id: 'text', unit_id: 'uuid', facts: 'jsonb' }, key: ['incident_id'] }),
-  periods: tableSpec<PeriodRow>({ name: 'compliance_periods', columns: { period: 'text', period_key: 'text', ended_at: 'text' }, key: ['period', 'period_key'] }),
+  periods: tableSpec<PeriodRow>({ name: 'compliance_periods', columns: { period: 'text', period_key: 'text', ended_at: 'text', position: 'bigint' }, key: ['period', 'period_key'] }),
 };
 
 const POLICY_TYPES = ['PolicyDrafted', 'PolicyValidated', 'PolicyPublished', 'PolicySuperseded'];
 const UNIT_TYPES = ['UnitRegistered', 'UnitRenamed', 'UnitMoved', 'UnitDissolved'];
 const DRAFT_TYPES = ['DraftCreated', 'DraftEdited', 'DraftSubmitted', 'DraftAdopted', 'DraftPublished', 'DraftRetracted'];
 const COMMISSION_TYPES = ['CommissionIssued', 'CommissionCancelled'];
-const INCIDENT_TYPES = ['IncidentReported', 'IncidentWrittenReportFiled', 'IncidentFollowUpReported', 'IncidentCaseFiled', 'IncidentCaseReported'];
+const INCIDENT_TYPES = ['IncidentReported', 'IncidentWrittenReportFiled', 'IncidentFollowUpReported', 'IncidentCaseFiled', 'IncidentCaseReported', 'IncidentFinalReportFiled', 'IncidentClosed'];
 const TIME_TYPES = ['BusinessPeriodEnded', 'DeadlineElapsed'];
 
 interface Tables {
@@ -56,8 +56,19 @@ function subjectOf(streamId: string): { kind: 'commission' | 'incident'; id: str
   return null;
 }
 
-/** A draft's facts with one more event (null: nothing to record, e.g. an edit of a draft not seen created). */
-export function foldItemFacts(facts: ItemFacts | undefined, type: string, d: Data): ItemFacts | undefined {
+/** Where an event is in the log: its position and when it was recorded. */
+export interface LogPlace {
+  readonly position: number;
+  readonly recordedAt: string;
+}
+const fact = (at: string, place: LogPlace): Recorded => ({ at, recordedAt: place.recordedAt, position: place.position });
+
+/**
+ * A draft's facts with one more event (undefined: nothing to record, e.g. an edit of a draft not seen created).
+ * An event at or before the last one folded in (a redelivery) changes nothing.
+ */
+export function foldItemFacts(facts: ItemFacts | undefined, type: string, d: Data, place: LogPlace): ItemFacts | undefined {
+  if (facts && place.position <= facts.position) return facts;
   const content = d.content as { title: string; contentType: string; eventDate?: string | null } | undefined;
   switch (type) {
     case 'DraftCreated':
@@ -68,71 +79,72 @@ export function foldItemFacts(facts: ItemFacts | undefined, type: string, d: Dat
         contentType: content!.contentType,
         eventDate: content!.eventDate ?? null,
         commissionId: (d.commissionId as string | null) ?? null,
-        submittedAt: null,
+        submitted: null,
         adoptions: [],
         publications: [],
-        retracted: false,
+        retracted: null,
+        position: place.position,
       };
     case 'DraftEdited':
-      return facts && { ...facts, title: content!.title, contentType: content!.contentType, eventDate: content!.eventDate ?? null };
+      return facts && { ...facts, title: content!.title, contentType: content!.contentType, eventDate: content!.eventDate ?? null, position: place.position };
     case 'DraftSubmitted':
       // the first submission is the one timeliness and quotas count (a resubmission after rework keeps it)
-      return facts && { ...facts, unitId: d.unitId as string, commissionId: (d.commissionId as string | null) ?? facts.commissionId, submittedAt: facts.submittedAt ?? (d.submittedAt as string) };
+      return facts && { ...facts, unitId: d.unitId as string, commissionId: (d.commissionId as string | null) ?? facts.commissionId, submitted: facts.submitted ?? fact(d.submittedAt as string, place), position: place.position };
     case 'DraftAdopted':
-      return facts && { ...facts, adoptions: [...facts.adoptions, { levelKey: d.levelKey as string, at: d.adoptedAt as string }] };
+      return facts && { ...facts, adoptions: [...facts.adoptions, { ...fact(d.adoptedAt as string, place), levelKey: d.levelKey as string }], position: place.position };
     case 'DraftPublished':
-      return facts && { ...facts, publications: [...facts.publications, { levelKey: d.levelKey as string, at: d.publishedAt as string }] };
+      return facts && { ...facts, publications: [...facts.publications, { ...fact(d.publishedAt as string, place), levelKey: d.levelKey as string }], position: place.position };
     case 'DraftRetracted':
-      return facts && { ...facts, retracted: true };
+      return facts && { ...facts, retracted: facts.retracted ?? fact(place.recordedAt, place), position: place.position };
     default:
       return facts;
   }
 }
 
-type Verdict = { verdict: 'on_time' | 'late' | 'concealed'; dueAt: string; lateByMinutes: number } | null;
-type Due = { step: IncidentStepFacts['step']; deadlineId: string; dueAt: string } | null;
-
-const pending = (due: NonNullable<Due>): IncidentStepFacts => ({ step: due.step, deadlineId: due.deadlineId, dueAt: due.dueAt, filedAt: null, verdict: null, lateByMinutes: 0, elapsed: false });
-
-/** Files the first open step of a kind with its verdict (or records the step when it had no registered due). */
-function file(steps: readonly IncidentStepFacts[], step: IncidentStepFacts['step'], filedAt: string, verdict: Verdict): IncidentStepFacts[] {
-  const i = steps.findIndex((s) => s.step === step && s.filedAt === null);
-  if (i < 0) return verdict ? [...steps, { step, deadlineId: null, dueAt: verdict.dueAt, filedAt, verdict: verdict.verdict, lateByMinutes: verdict.lateByMinutes, elapsed: false }] : [...steps];
-  const s = steps[i]!;
-  const late = verdict ?? (s.elapsed ? { verdict: 'late' as const, dueAt: s.dueAt, lateByMinutes: Math.max(0, Math.ceil((Date.parse(filedAt) - Date.parse(s.dueAt)) / 60_000)) } : { verdict: 'on_time' as const, dueAt: s.dueAt, lateByMinutes: 0 });
-  return steps.map((x, j) => (j === i ? { ...x, filedAt, verdict: late.verdict, lateByMinutes: late.lateByMinutes } : x));
-}
-
-/** An incident's facts with one more event of its stream (the contract: libs/incidents/src/domain/incident.events.ts). */
-export function foldIncidentFacts(facts: IncidentFacts | undefined, type: string, d: Data): IncidentFacts | undefined {
+/**
+ * An incident's facts with one more event of its stream (the contract: libs/incidents/src/domain/incident.events.ts):
+ * its anchors and the times of its filings, not the verdicts it recorded (compliance decides them under the policy
+ * in force, domain/compliance-compute.ts incidentSteps). An event at or before the last one folded in changes nothing.
+ */
+export function foldIncidentFacts(facts: IncidentFacts | undefined, type: string, d: Data, place: LogPlace): IncidentFacts | undefined {
+  if (facts && place.position <= facts.position) return facts;
   if (type === 'IncidentReported') {
-    const first = d.firstReport as NonNullable<Verdict>;
-    const dues = (d.dues as NonNullable<Due>[]) ?? [];
+    const policy = d.policy as { policyId: string; policyVersion: number } | undefined;
     return {
       incidentId: d.incidentId as string,
       unitId: d.unitId as string,
       title: d.title as string,
       occurredAt: d.occurredAt as string,
-      steps: [{ step: 'first_report', deadlineId: null, dueAt: first.dueAt, filedAt: d.reportedAt as string, verdict: first.verdict, lateByMinutes: first.lateByMinutes, elapsed: false }, ...dues.map(pending)],
+      discoveredAt: (d.discoveredAt as string | undefined) ?? (d.occurredAt as string),
+      policy: policy ? { policyId: policy.policyId, policyVersion: policy.policyVersion } : null,
+      reported: fact(d.reportedAt as string, place),
+      written: null,
+      followUps: [],
+      caseFiled: null,
+      caseReported: null,
+      finalReport: null,
+      closed: null,
+      elapsed: [],
+      position: place.position,
     };
   }
   if (!facts) return facts;
+  const at = { position: place.position };
   switch (type) {
     case 'IncidentWrittenReportFiled':
-      return { ...facts, steps: file(facts.steps, 'written_report', d.filedAt as string, d.verdict as Verdict) };
-    case 'IncidentFollowUpReported': {
-      const steps = file(facts.steps, 'follow_up', d.reportedAt as string, d.verdict as Verdict);
-      const next = d.nextDue as Due;
-      return { ...facts, steps: next ? [...steps, pending(next)] : steps };
-    }
-    case 'IncidentCaseFiled': {
-      const due = d.due as Due;
-      return due ? { ...facts, steps: [...facts.steps, pending(due)] } : facts;
-    }
+      return { ...facts, ...at, written: facts.written ?? fact(d.filedAt as string, place) };
+    case 'IncidentFollowUpReported':
+      return { ...facts, ...at, followUps: [...facts.followUps, fact(d.reportedAt as string, place)] };
+    case 'IncidentCaseFiled':
+      return { ...facts, ...at, caseFiled: facts.caseFiled ?? fact(d.filedAt as string, place) };
     case 'IncidentCaseReported':
-      return { ...facts, steps: file(facts.steps, 'case_report', d.reportedAt as string, d.verdict as Verdict) };
+      return { ...facts, ...at, caseReported: facts.caseReported ?? fact(d.reportedAt as string, place) };
+    case 'IncidentFinalReportFiled':
+      return { ...facts, ...at, finalReport: facts.finalReport ?? fact(d.filedAt as string, place) };
+    case 'IncidentClosed':
+      return { ...facts, ...at, closed: facts.closed ?? fact(d.closedAt as string, place) };
     case 'DeadlineElapsed':
-      return { ...facts, steps: facts.steps.map((s) => (s.deadlineId === d.deadlineId && s.filedAt === null ? { ...s, elapsed: true } : s)) };
+      return { ...facts, ...at, elapsed: [...facts.elapsed, fact(d.dueAt as string, place)] };
     default:
       return facts;
   }
@@ -172,9 +184,10 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
     apply(event: RecordedEvent, b) {
       const d = event.data as Data;
       const type = event.type;
+      const place: LogPlace = { position: Number(event.position), recordedAt: new Date(event.metadata.recordedAt).toISOString() };
       if (DRAFT_TYPES.includes(type)) {
         const row = b.t.items.get({ draft_id: d.draftId as string });
-        const facts = foldItemFacts(row?.facts, type, d);
+        const facts = foldItemFacts(row?.facts, type, d, place);
         if (facts && facts !== row?.facts) b.t.items.put({ draft_id: facts.draftId, unit_id: facts.unitId, facts });
         return;
       }
@@ -189,18 +202,19 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
       const subject = subjectOf(event.streamId);
       if (subject?.kind === 'incident' && (INCIDENT_TYPES.includes(type) || type === 'DeadlineElapsed')) {
         const row = b.t.incidents.get({ incident_id: subject.id });
-        const facts = foldIncidentFacts(row?.facts, type, d);
+        const facts = foldIncidentFacts(row?.facts, type, d, place);
         if (facts && facts !== row?.facts) b.t.incidents.put({ incident_id: subject.id, unit_id: facts.unitId, facts });
         return;
       }
       if (subject?.kind === 'commission') {
         const row = b.t.commissions.get({ commission_id: subject.id });
+        if (row && place.position <= row.facts.position) return;
         if (type === 'CommissionIssued') {
-          b.t.commissions.put({ commission_id: subject.id, facts: { commissionId: d.commissionId as string, unitIds: d.unitIds as string[], deadline: d.deadline as string, cancelled: false, elapsed: row?.facts.elapsed ?? false } });
+          b.t.commissions.put({ commission_id: subject.id, facts: { commissionId: d.commissionId as string, unitIds: d.unitIds as string[], deadline: d.deadline as string, issuedAt: place.position, cancelled: null, elapsed: row?.facts.elapsed ?? null, position: place.position } });
         } else if (row && type === 'CommissionCancelled') {
-          b.t.commissions.put({ ...row, facts: { ...row.facts, cancelled: true } });
+          b.t.commissions.put({ ...row, facts: { ...row.facts, cancelled: row.facts.cancelled ?? fact(place.recordedAt, place), position: place.position } });
         } else if (row && type === 'DeadlineElapsed') {
-          b.t.commissions.put({ ...row, facts: { ...row.facts, elapsed: true } });
+          b.t.commissions.put({ ...row, facts: { ...row.facts, elapsed: row.facts.elapsed ?? fact(d.dueAt as string, place), position: place.position } });
         }
         return;
       }
@@ -219,7 +233,7 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
           return;
         case 'BusinessPeriodEnded':
           if (d.timeZone !== COMPLIANCE_TIME_ZONE || d.period === 'day') return;
-          b.t.periods.put({ period: d.period as string, period_key: d.key as string, ended_at: new Date(d.endedAt as string).toISOString() });
+          b.t.periods.put({ period: d.period as string, period_key: d.key as string, ended_at: new Date(d.endedAt as string).toISOString(), position: place.position });
           return;
         default:
           return;
@@ -233,13 +247,17 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
  * folded from the log alone (policy versions through foldPolicyVersions with the `policies` what-if parameter,
  * the unit tree, each draft's content type, event date, first submission, adoptions and publications, each
  * commission's units and deadline, each incident's step verdicts and elapsed dues, the business periods that
- * ended). The figures (quotas, timeliness, penalties, grade) are a pure function of these rows and the policies
- * (domain/compliance-compute.ts), computed when asked: a policy change re-evaluates every period at once, a live
- * build equals a rebuild, and every row is a put keyed by its id, so a batch applied twice changes nothing.
+ * ended). The figures (quotas, timeliness, incident verdicts, penalties, grade) are a pure function of these rows
+ * and the policies (domain/compliance-compute.ts), computed when asked: a policy change re-evaluates every period
+ * at once, and a live build equals a rebuild. Every fact keeps its log position: a row ignores an event at or
+ * before the last one it folded (a redelivered batch changes nothing), and a final period counts the facts up to
+ * its BusinessPeriodEnded.
  */
 export const complianceProjection: ProjectionDefinition = {
   name: 'compliance',
-  version: 1,
+  // v2: facts carry their log positions (redelivery guard, final periods as of their BusinessPeriodEnded) and
+  // incidents their anchors and filings instead of recorded verdicts
+  version: 2,
   tables: Object.values(COMPLIANCE_TABLES).map((s) => s.name),
   eventTypes: [...POLICY_TYPES, ...UNIT_TYPES, ...DRAFT_TYPES, ...COMMISSION_TYPES, ...INCIDENT_TYPES, ...TIME_TYPES],
   parameters: { policies: checkPolicyWhatIf },
@@ -251,7 +269,7 @@ export const complianceProjection: ProjectionDefinition = {
       CREATE INDEX ON ${t('compliance_items')} (unit_id);
       CREATE TABLE ${t('compliance_commissions')} (commission_id text PRIMARY KEY, facts jsonb NOT NULL);
       CREATE TABLE ${t('compliance_incidents')} (incident_id text PRIMARY KEY, unit_id uuid NOT NULL, facts jsonb NOT NULL);
-      CREATE TABLE ${t('compliance_periods')} (period text NOT NULL, period_key text NOT NULL, ended_at text NOT NULL, PRIMARY KEY (period, period_key));
+      CREATE TABLE ${t('compliance_periods')} (period text NOT NULL, period_key text NOT NULL, ended_at text NOT NULL, position bigint NOT NULL, PRIMARY KEY (period, period_key));
     `);
   },
   async applyBatch(events, ctx) {

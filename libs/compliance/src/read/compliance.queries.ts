@@ -3,9 +3,9 @@ import type { Pool } from 'pg';
 import { NotFound, ValidationFailed } from '@app/kernel';
 import { PG_POOL, ReadSelector } from '@app/platform';
 import { ReadModels } from '@app/projections';
-import { CompiledPolicy, PolicySet, PolicyVersionRecord, policyVersionKey, publishedPolicyDocuments } from '@app/policies';
-import { ComplianceWorld, periodBounds, periodCompliance, UnitFacts, validPeriodKey } from '../domain/compliance-compute';
-import type { CommissionFacts, IncidentFacts, ItemFacts } from '../domain/compliance-compute';
+import { CompiledPolicy, compilePolicy, PolicySet, PolicyVersionRecord, policyVersionKey, publishedPolicyDocuments } from '@app/policies';
+import { ComplianceWorld, indexFacts, periodCompliance, validPeriodKey } from '../domain/compliance-compute';
+import type { CommissionFacts, IncidentFacts, ItemFacts, PeriodEnd } from '../domain/compliance-compute';
 import type { CompliancePeriod, UnitCompliance } from './compliance-report';
 import { COMPLIANCE_TABLES, COMPLIANCE_TIME_ZONE } from './compliance.projection';
 
@@ -21,9 +21,10 @@ export function checkPeriodKey(period: CompliancePeriod, key: string): void {
 }
 
 /** What the compliance figures are computed from, given the projection's rows (the policy set of its folded versions). */
-export function complianceWorld(rows: { policies: readonly PolicyVersionRecord[] } & Omit<ComplianceWorld, 'timeZone' | 'inForce'>): ComplianceWorld {
+export function complianceWorld(rows: { policies: readonly PolicyVersionRecord[]; items: readonly ItemFacts[]; commissions: readonly CommissionFacts[]; incidents: readonly IncidentFacts[]; periodEnds: readonly PeriodEnd[] }): ComplianceWorld {
   const set = new PolicySet(publishedPolicyDocuments(new Map(rows.policies.map((p) => [policyVersionKey(p.policyId, p.version), p]))));
   const cache = new Map<string, CompiledPolicy[]>();
+  const compiled = new Map<string, CompiledPolicy | undefined>();
   return {
     timeZone: COMPLIANCE_TIME_ZONE,
     inForce(unitType, date) {
@@ -32,10 +33,15 @@ export function complianceWorld(rows: { policies: readonly PolicyVersionRecord[]
       if (!found) cache.set(k, (found = set.inForce(unitType, date)));
       return found;
     },
-    items: rows.items,
-    commissions: rows.commissions,
-    incidents: rows.incidents,
-    periodsEndedAt: rows.periodsEndedAt,
+    policyVersion(policyId, version) {
+      const k = policyVersionKey(policyId, version);
+      if (!compiled.has(k)) {
+        const record = rows.policies.find((p) => p.policyId === policyId && p.version === version && p.status !== 'draft');
+        compiled.set(k, record ? compilePolicy(record.document) : undefined);
+      }
+      return compiled.get(k);
+    },
+    ...indexFacts(rows),
   };
 }
 
@@ -57,7 +63,6 @@ export class ComplianceQueries {
   async report(period: CompliancePeriod, periodKey: string, unitId?: string, read?: ReadSelector): Promise<{ buildId: string | null; rows: UnitCompliance[] }> {
     checkPeriodKey(period, periodKey);
     const r = await this.readModels.scope(read, TABLES);
-    const bounds = periodBounds(period, periodKey, COMPLIANCE_TIME_ZONE);
     const unitFilter = unitId ? 'WHERE unit_id = $1' : '';
     const args = unitId ? [unitId] : [];
     const [policies, units, items, commissions, incidents, periods] = await Promise.all([
@@ -67,7 +72,7 @@ export class ComplianceQueries {
       this.pool.query<{ facts: ItemFacts }>(`SELECT facts FROM ${r.t('compliance_items')} ${unitFilter}`, args),
       this.pool.query<{ facts: CommissionFacts }>(`SELECT facts FROM ${r.t('compliance_commissions')}`),
       this.pool.query<{ facts: IncidentFacts }>(`SELECT facts FROM ${r.t('compliance_incidents')} ${unitFilter}`, args),
-      this.pool.query<{ ended_at: string }>(`SELECT ended_at FROM ${r.t('compliance_periods')}`),
+      this.pool.query<{ ended_at: string; position: string }>(`SELECT ended_at, position FROM ${r.t('compliance_periods')}`),
     ]);
     if (unitId && units.rows.length === 0) throw new NotFound('unit', unitId);
     const world = complianceWorld({
@@ -75,10 +80,10 @@ export class ComplianceQueries {
       items: items.rows.map((x) => x.facts),
       commissions: commissions.rows.map((x) => x.facts),
       incidents: incidents.rows.map((x) => x.facts),
-      periodsEndedAt: periods.rows.map((x) => x.ended_at),
+      periodEnds: periods.rows.map((x) => ({ endedAt: x.ended_at, position: Number(x.position) })),
     });
-    // a unit dissolved before the period began has no compliance for it (its history stays in earlier periods)
-    const asked: UnitFacts[] = units.rows.filter((u) => !u.dissolved_on || u.dissolved_on >= bounds.from).map((u) => ({ unitId: u.unit_id, name: u.name, unitType: u.unit_type, since: u.registered_on ?? undefined }));
+    // a unit registered after the period, or dissolved before it, has none for it (periodCompliance)
+    const asked = units.rows.map((u) => ({ unitId: u.unit_id, name: u.name, unitType: u.unit_type, since: u.registered_on ?? undefined, until: u.dissolved_on }));
     return { buildId: r.buildId ?? null, rows: periodCompliance(world, asked, period, periodKey) };
   }
 }

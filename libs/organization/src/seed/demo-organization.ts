@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { deterministicUuid } from '@app/kernel';
 import type { CommandRunner } from '@app/event-store';
 import type { Role } from '@app/access';
@@ -25,13 +26,24 @@ export interface DemoOrganization {
 const id = (...parts: string[]) => deterministicUuid('demo', ...parts);
 
 /**
+ * The first day (YYYY-MM-DD, in the institution's time zone) of the demo's history: the first of the month two
+ * months before `now`. The demo's reporting, incidents and ended periods are dated from it, and its units are
+ * registered on it, so that every month of the demo is a month the units existed in (compliance counts none before).
+ */
+export function demoHistoryStart(now: Date, timeZone = 'Asia/Shanghai'): string {
+  return DateTime.fromJSDate(now, { zone: timeZone }).startOf('month').minus({ months: 2 }).toISODate()!;
+}
+
+/**
  * A realistic institution, created through the same deciders as the API: a city police bureau with 8 sections,
  * 3 brigades with 2 squads each, a publicity department with WeChat, Weibo, website and the internal bulletin
  * 《信息专报》, and a full set of appointments. Ids and command ids are fixed: seeding twice changes nothing.
  */
-export async function seedDemoOrganization(runner: CommandRunner, now: Date): Promise<DemoOrganization> {
+export async function seedDemoOrganization(runner: CommandRunner, now: Date, timeZone = 'Asia/Shanghai'): Promise<DemoOrganization> {
   const at = now.toISOString();
   const year = at.slice(0, 4);
+  // the unit types, levels and units exist from the start of the demo's history
+  const since = DateTime.fromISO(demoHistoryStart(now, timeZone), { zone: timeZone }).toUTC().toISO()!;
   const ctx = (key: string) => ({ commandId: `demo:${key}`, actorId: 'seed-demo', correlationId: 'seed-demo' });
 
   const unitTypes: [string, string][] = [
@@ -44,7 +56,7 @@ export async function seedDemoOrganization(runner: CommandRunner, now: Date): Pr
     ['town', '乡镇'],
   ];
   for (const [key, name] of unitTypes) {
-    await runner.run(ORG_CONFIG_STREAM, orgConfigDecider, { type: 'DefineUnitType', key, name, description: null, now: at }, ctx(`unit-type:${key}`));
+    await runner.run(ORG_CONFIG_STREAM, orgConfigDecider, { type: 'DefineUnitType', key, name, description: null, now: since }, ctx(`unit-type:${key}`));
   }
   await runner.run(
     ORG_CONFIG_STREAM,
@@ -58,7 +70,7 @@ export async function seedDemoOrganization(runner: CommandRunner, now: Date): Pr
         { key: 'province', name: '省级', rank: 40 },
         { key: 'national', name: '国家级', rank: 50 },
       ],
-      now: at,
+      now: since,
     },
     ctx('levels'),
   );
@@ -71,7 +83,7 @@ export async function seedDemoOrganization(runner: CommandRunner, now: Date): Pr
     await runner.run(
       unitStream(units[key]),
       unitDecider,
-      { type: 'RegisterUnit', unitId: units[key], name, unitType, parentId: parent ? units[parent]! : null, parent: { exists: parent !== null, dissolved: false }, unitTypeDefined: true, now: at },
+      { type: 'RegisterUnit', unitId: units[key], name, unitType, parentId: parent ? units[parent]! : null, parent: { exists: parent !== null, dissolved: false }, unitTypeDefined: true, now: since },
       ctx(`unit:${key}`),
     );
   };
