@@ -4770,7 +4770,15 @@ export interface components {
              * @enum {string}
              */
             status: "provisional" | "final";
+            /**
+             * @description Log position of the BusinessPeriodEnded that made the period final: later facts are not counted in it; null while provisional
+             * @example 1234
+             */
+            finalAtPosition: string | null;
+            /** @description Facts counted here as adjustments: dated in an earlier period that was already final when they were recorded */
+            carriedIn: number;
             submitted: number;
+            /** @description Items adopted in the period (first adoption dated in it), whenever submitted */
             adopted: number;
             /** @example 0.25 */
             adoptionRate: number;
