@@ -99,7 +99,7 @@ describe('notifications and webhooks (HTTP)', () => {
 
     const got = receiver.accepted();
     expect(got.map((d) => d.headers['x-baosong-delivery']).sort()).toEqual([`${incident.dueId}:${webhookId}`, `${incident.reminderId}:${webhookId}`].sort());
-    for (const d of got) expect(verifyWebhookSignature(d.body, SECRET, d.headers['x-baosong-signature'] as string)).toBe(true);
+    for (const d of got) expect(verifyWebhookSignature(d.body, SECRET, { signature: d.headers['x-baosong-signature'] as string, timestamp: d.headers['x-baosong-timestamp'] as string }, t.clock.now())).toBe(true);
 
     // pages: newest first, the cursor continues
     const first = (await t.http.get('/v1/notifications?limit=1').set(duty).expect(200)).body;

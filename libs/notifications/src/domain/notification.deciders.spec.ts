@@ -63,11 +63,16 @@ describe('webhook urls and signatures', () => {
     ['https://user:pw@hooks.example.org/', 'credentials in the URL: put the shared secret in `secret`'],
   ])('%s -> %s', (url, problem) => expect(webhookUrlProblem(url)).toBe(problem));
 
-  it('signs the raw body: sha256=<hex HMAC-SHA256> (the value openssl dgst -sha256 -hmac prints)', () => {
-    // printf '%s' '{"a":1}' | openssl dgst -sha256 -hmac 'secret'
-    expect(signWebhookBody('{"a":1}', 'secret')).toBe('sha256=aa9e2e3575f5d7098b6caccd790888c36d5fdb63342a73bada2d6a51747a8494');
-    expect(verifyWebhookSignature('{"a":1}', 'secret', signWebhookBody('{"a":1}', 'secret'))).toBe(true);
-    expect(verifyWebhookSignature('{"a":2}', 'secret', signWebhookBody('{"a":1}', 'secret'))).toBe(false);
-    expect(verifyWebhookSignature('{"a":1}', 'secret', undefined)).toBe(false);
+  it('signs "<timestamp>.<raw body>": sha256=<hex HMAC-SHA256> (the value openssl dgst -sha256 -hmac prints)', () => {
+    const ts = '2026-03-02T02:15:00.000Z';
+    // printf '%s' '2026-03-02T02:15:00.000Z.{"a":1}' | openssl dgst -sha256 -hmac 'secret'
+    expect(signWebhookBody('{"a":1}', 'secret', ts)).toBe('sha256=a3570cfac2647f46c50f59eb763e9e9f28bdf810f546e502692e18b16348e1d7');
+    const now = new Date(ts);
+    expect(verifyWebhookSignature('{"a":1}', 'secret', { signature: signWebhookBody('{"a":1}', 'secret', ts), timestamp: ts }, now)).toBe(true);
+    expect(verifyWebhookSignature('{"a":2}', 'secret', { signature: signWebhookBody('{"a":1}', 'secret', ts), timestamp: ts }, now)).toBe(false);
+    expect(verifyWebhookSignature('{"a":1}', 'secret', { signature: undefined, timestamp: ts }, now)).toBe(false);
+    // the timestamp is part of what is signed, and one too far from the receiver's clock is refused
+    expect(verifyWebhookSignature('{"a":1}', 'secret', { signature: signWebhookBody('{"a":1}', 'secret', ts), timestamp: '2026-03-02T02:15:01.000Z' }, now)).toBe(false);
+    expect(verifyWebhookSignature('{"a":1}', 'secret', { signature: signWebhookBody('{"a":1}', 'secret', ts), timestamp: ts }, new Date('2026-03-02T02:21:00.000Z'))).toBe(false);
   });
 });

@@ -104,11 +104,15 @@ describe('incident reminders (reactor, notifications, webhooks)', () => {
     const got = receiver.accepted();
     expect(got).toHaveLength(2);
     for (const d of got) {
-      expect(verifyWebhookSignature(d.body, SECRET, d.headers['x-baosong-signature'] as string)).toBe(true);
-      expect(verifyWebhookSignature(d.body, 'another secret', d.headers['x-baosong-signature'] as string)).toBe(false);
+      const header = { signature: d.headers['x-baosong-signature'] as string, timestamp: d.headers['x-baosong-timestamp'] as string };
+      expect(verifyWebhookSignature(d.body, SECRET, header, NOW)).toBe(true);
+      expect(verifyWebhookSignature(d.body, 'another secret', header, NOW)).toBe(false);
+      // the timestamp is signed (a replay with a fresh one fails) and comes from the clock
+      expect(header.timestamp).toBe(NOW.toISOString());
+      expect(verifyWebhookSignature(d.body, SECRET, { ...header, timestamp: new Date(NOW.getTime() + 1000).toISOString() }, NOW)).toBe(false);
+      expect(verifyWebhookSignature(d.body, SECRET, header, new Date(NOW.getTime() + 10 * 60_000))).toBe(false);
       const body = JSON.parse(d.body);
       expect(d.headers['x-baosong-delivery']).toBe(body.deliveryKey);
-      expect(d.headers['x-baosong-timestamp']).toEqual(expect.any(String));
     }
     expect(got.map((d) => JSON.parse(d.body)).sort((a, b) => a.type.localeCompare(b.type))).toEqual([
       { deliveryKey: `${inc.dueId}:${webhookId}`, type: 'incident.overdue', kind: 'incident-written_report', dueAt: DUE, deadlineId: inc.dueId, incident: { incidentId: inc.incidentId, unitId: demo.units.command, title: '某路段交通事故', severity: 'major' } },
@@ -182,7 +186,7 @@ describe('incident reminders (reactor, notifications, webhooks)', () => {
     expect(receiver.accepted()).toHaveLength(1);
     const keys = new Set(receiver.received.map((d) => d.headers['x-baosong-delivery']));
     expect(keys).toEqual(new Set([`${inc.dueId}:${webhookId}`]));
-    expect(receiver.received.every((d) => verifyWebhookSignature(d.body, SECRET, d.headers['x-baosong-signature'] as string))).toBe(true);
+    expect(receiver.received.every((d) => verifyWebhookSignature(d.body, SECRET, { signature: d.headers['x-baosong-signature'] as string, timestamp: d.headers['x-baosong-timestamp'] as string }, NOW))).toBe(true);
     expect((await hook()).attempts).toBe(receiver.received.length);
     expect((await hook()).attempts).toBeGreaterThanOrEqual(2);
   }, 60_000);

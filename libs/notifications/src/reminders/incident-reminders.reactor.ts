@@ -170,13 +170,14 @@ async function performWebhook(deps: ReminderDeps, p: WebhookPayload, delivery: E
   const hook = hooks.active.get(p.webhookId);
   if (!hook) return; // removed since: nothing to send
   const body = webhookBody(delivery.key, p);
+  const timestamp = deps.clock.now().toISOString();
   const response = await fetch(hook.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'x-baosong-delivery': delivery.key,
-      'x-baosong-signature': signWebhookBody(body, hook.secret),
-      'x-baosong-timestamp': new Date().toISOString(),
+      'x-baosong-signature': signWebhookBody(body, hook.secret, timestamp),
+      'x-baosong-timestamp': timestamp,
       'x-baosong-attempt': String(delivery.attempt),
     },
     body,
