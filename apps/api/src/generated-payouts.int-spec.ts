@@ -10,7 +10,9 @@ import { PayoutsService } from '../../../libs/rewards/src/payouts/payouts.servic
  * The generator's finance closes payout periods with statements it computes in memory (EntitlementsModel). They
  * must be what POST /v1/payouts/periods/:id/close records at the same point of the log: for every generated close,
  * a rewards build as of the position before it, read by the route's own PayoutsService.currentLines, gives the
- * same statement (lines, adjustments, totals, checksum), and the close names that position.
+ * same statement (lines, adjustments, totals, checksum), and the close names that position. The history has the
+ * scheduler's BusinessPeriodEnded, so the statements hold the ranking prizes of the ended months as the build
+ * awards them.
  */
 describe('the generated payout closes', () => {
   let db: TestDatabase;
@@ -46,6 +48,7 @@ describe('the generated payout closes', () => {
   it('record the statement the close route computes from a rewards build as of their position', async () => {
     const closes = payouts.map((e, i) => [e, i] as const).filter(([e]) => e.type === 'PayoutPeriodClosed');
     let adjustments = 0;
+    let prizes = 0;
     for (const [close, index] of closes) {
       const before = close.position - 1n;
       const recorded = close.data as { periodId: string; position: string; statement: ReturnType<typeof buildStatement> };
@@ -70,9 +73,12 @@ describe('the generated payout closes', () => {
       // the checksum checks on the statement as the store gives it back
       expect(statementChecksum(recorded.statement)).toBe(recorded.statement.checksum);
       adjustments += recorded.statement.totals.adjustments;
+      prizes += recorded.statement.payees.flatMap((p) => p.lines).filter((l) => l.lineKey.startsWith(`ranking:month:${recorded.periodId}:`)).length;
     }
     expect(closes).toHaveLength(5);
     // late facts after a close (adoptions, observations within the window, a retroactive version) adjust a later one
     expect(adjustments).toBeGreaterThan(0);
+    // each closed month's unit WeChat ranking (the generated history's rewards policy) pays its month's first units
+    expect(prizes).toBeGreaterThanOrEqual(closes.length * 3);
   }, 600_000);
 });

@@ -100,7 +100,7 @@ describe('every registered projection over the small generated history', () => {
   it('rewards: the history reaches its entitlement lines, of every family', () => {
     const table = (name: string) => live.get('rewards')!.find((t) => t.table === name)!.rows.map((r) => JSON.parse(r) as Record<string, unknown>);
     const families = new Set(table('entitlements').map((r) => r.family));
-    expect([...families].sort()).toEqual(['adoption', 'engagement', 'item']);
+    expect([...families].sort()).toEqual(['adoption', 'engagement', 'item', 'ranking']);
   });
 
   it('tells builds apart when rows depend on batch boundaries (the comparison can fail)', () => {

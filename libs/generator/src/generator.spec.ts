@@ -1,5 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { businessPeriodEventId } from '@app/kernel';
+import type { EventToAppend } from '@app/event-store';
 import { generateChunks, GenerationSummary, historyHash } from './generator';
 import { BusinessTime } from './business-time';
 import { Rng } from './random';
@@ -15,13 +17,16 @@ describe('the data generator', () => {
       expect(other.hash).not.toBe(a.hash);
 
       // sizes roughly as named: the reporting history of small is about 20,000 events, and the metrics
-      // observations of its publications (1.7 a publication) and finance's payout periods and payouts come on top:
-      // ~22,700 in all (seed 42: 19,859 + 2,709 + 158)
+      // observations of its publications (1.7 a publication), finance's payout periods and payouts and the
+      // calendar's period ends come on top: ~22,900 in all (seed 42: 19,945 + 2,591 + 173 + 188)
       const c = a.summary.countsByType;
       const metrics = c.MetricsRecorded ?? 0;
       const finance = (c.PayoutPeriodOpened ?? 0) + (c.PayoutPeriodClosed ?? 0) + (c.PayoutRecorded ?? 0);
-      expect(a.summary.events - metrics - finance).toBeGreaterThan(18_000);
-      expect(a.summary.events - metrics - finance).toBeLessThan(22_000);
+      const calendar = c.BusinessPeriodEnded ?? 0;
+      expect(a.summary.events - metrics - finance - calendar).toBeGreaterThan(18_000);
+      expect(a.summary.events - metrics - finance - calendar).toBeLessThan(22_000);
+      // 180 days, 6 months and 2 quarters end within the six months from 2025-01-02
+      expect(calendar).toBe(188);
       // a period a month, each month closed after its end (the last one is still open), payouts after each close
       expect([c.PayoutPeriodOpened, c.PayoutPeriodClosed]).toEqual([6, 5]);
       expect(c.PayoutRecorded).toBeGreaterThan(5 * 10);
@@ -40,12 +45,47 @@ describe('the data generator', () => {
         'DraftRatedExcellent', 'LeaderInstructionRecorded', 'DraftRetracted', 'CommissionIssued', 'CommissionCancelled', 'MetricsRecorded',
         'PayoutPeriodOpened', 'PayoutPeriodClosed', 'PayoutRecorded', 'DeadlineScheduled', 'DeadlineCancelled', 'DeadlineElapsed',
         'IncidentReported', 'IncidentWrittenReportFiled', 'IncidentFollowUpReported', 'IncidentInstructionGiven', 'IncidentInstructionFollowedUp',
-        'IncidentExternalReportApproved', 'IncidentEscalated', 'IncidentFinalReportFiled', 'IncidentClosed', 'NotificationIssued',
+        'IncidentExternalReportApproved', 'IncidentEscalated', 'IncidentFinalReportFiled', 'IncidentClosed', 'NotificationIssued', 'BusinessPeriodEnded',
       ]) {
         expect([type, a.summary.countsByType[type] ?? 0]).not.toEqual([type, 0]);
       }
     }, 120_000);
   });
+
+  it('records the end of every day, month and quarter as the scheduler does, at its end, and the close awards the month\u2019s ranking prizes', async () => {
+    const log: { stream: string; expected: string; event: EventToAppend }[] = [];
+    for await (const chunk of generateChunks({ size: 'small', seed: 'periods', plan: { targetEvents: 3_000, months: 4 } })) {
+      for (const a of chunk) for (const event of a.events) log.push({ stream: a.stream, expected: String(a.expected), event });
+    }
+    const ends = log.filter((e) => e.event.type === 'BusinessPeriodEnded');
+    const key = (e: (typeof ends)[number]) => `${(e.event.data as { period: string }).period} ${(e.event.data as { key: string }).key}`;
+    // 2025-01-02 to 2025-05-02 (exclusive): the days from the first one, the months from its month, Q1; nothing ends at the end itself
+    expect(ends.filter((e) => e.stream === 'businessCalendar-day')).toHaveLength(119);
+    expect(ends.filter((e) => e.stream !== 'businessCalendar-day').map(key)).toEqual(['month 2025-01', 'month 2025-02', 'month 2025-03', 'quarter 2025-Q1', 'month 2025-04']);
+    const january = ends.find((e) => key(e) === 'month 2025-01')!;
+    const eventId = businessPeriodEventId('Asia/Shanghai', 'month', '2025-01');
+    expect(january).toEqual({
+      stream: 'businessCalendar-month',
+      expected: 'no_stream',
+      event: {
+        type: 'BusinessPeriodEnded',
+        data: { period: 'month', key: '2025-01', startedAt: '2024-12-31T16:00:00.000Z', endedAt: '2025-01-31T16:00:00.000Z', timeZone: 'Asia/Shanghai' },
+        metadata: { eventId, commandId: eventId, correlationId: eventId, causationId: eventId, actorId: 'scheduler', schemaVersion: 1 },
+      },
+    });
+    // at the month's end in simulated time: after the day it ends with, before anything done in February
+    const at = log.indexOf(january);
+    expect(key(log[at - 1]!)).toBe('day 2025-01-31');
+    const created = log.map((e, i) => [i, (e.event.data as { createdAt?: string }).createdAt] as const).filter(([, c]) => c !== undefined);
+    expect(created.filter(([i, c]) => (i < at) !== c! < '2025-01-31T16:00:00.000Z')).toEqual([]);
+    expect(created.some(([i]) => i > at)).toBe(true);
+    // the close of January (in February) pays the month's WeChat ranking to its first units
+    const close = log.find((e) => e.event.type === 'PayoutPeriodClosed' && (e.event.data as { periodId: string }).periodId === '2025-01')!;
+    const statement = (close.event.data as { statement: { payees: { lines: { lineKey: string; amountFen: number; eventIds: string[] }[] }[] } }).statement;
+    const prizes = statement.payees.flatMap((p) => p.lines).filter((l) => l.lineKey.startsWith('ranking:month:2025-01:'));
+    expect(prizes.map((l) => l.amountFen)).toContain(50_000);
+    for (const prize of prizes) expect(prize.eventIds[0]).toBe(eventId);
+  }, 60_000);
 
   it('hands out chunks of about the requested size, each append with the revision its stream expects', async () => {
     const revisions = new Map<string, bigint>();

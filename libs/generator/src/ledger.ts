@@ -6,6 +6,17 @@ export interface StreamAppend extends PortStreamAppend {
   readonly expected: ExpectedRevision;
 }
 
+/**
+ * The ids of facts that carry their own (the scheduler's BusinessPeriodEnded: one deterministic id, which is also
+ * its command, correlation and causation id), instead of ids derived from the ledger's command count.
+ */
+export interface FactIds {
+  readonly commandId: string;
+  readonly eventIds: readonly string[];
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
 interface StreamSlot {
   state: unknown;
   /** Revision of the stream's last event; -1n when empty. */
@@ -62,11 +73,13 @@ export class Ledger {
   /**
    * Records events decided elsewhere on a stream whose state `decider` (the stream's owner) folds: the facts the
    * scheduler appends (DeadlineElapsed) are decided on the deadline facts alone, then folded by the owner's evolve.
+   * With `ids`, the events take those (and use no command number: the other commands keep their ids).
    */
-  record<S, E extends DomainEvent>(stream: string, decider: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>, events: readonly E[], actorId: string): void {
+  record<S, E extends DomainEvent>(stream: string, decider: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>, events: readonly E[], actorId: string, ids?: FactIds): void {
     if (events.length === 0) return;
+    if (ids && ids.eventIds.length !== events.length) throw new Error(`${events.length} events on ${stream} were given ${ids.eventIds.length} ids`);
     const slot = this.streams.get(stream) ?? { state: decider.initialState(), revision: -1n };
-    const commandId = this.id('command', String(this.commands++));
+    const commandId = ids?.commandId ?? this.id('command', String(this.commands++));
     const expected: ExpectedRevision = slot.revision < 0n ? 'no_stream' : slot.revision;
     let state = slot.state as S;
     const toAppend: EventToAppend[] = events.map((event, index) => {
@@ -76,10 +89,10 @@ export class Ledger {
         type: event.type,
         data: event.data,
         metadata: {
-          eventId: deterministicUuid(commandId, stream, String(index)),
+          eventId: ids?.eventIds[index] ?? deterministicUuid(commandId, stream, String(index)),
           commandId,
-          correlationId: commandId,
-          causationId: commandId,
+          correlationId: ids?.correlationId ?? commandId,
+          causationId: ids?.causationId ?? commandId,
           actorId,
           schemaVersion: 1,
         },

@@ -3,7 +3,7 @@ import type { Permission } from '@app/access';
 import type { Decider, DomainEvent } from '@app/kernel';
 import type { draftDecider } from '@app/reporting';
 import { BUSINESS_TIME_ZONE, BusinessTime } from './business-time';
-import { Ledger } from './ledger';
+import { FactIds, Ledger } from './ledger';
 import { OrganizationModel } from './organization-model';
 import { PolicyBook } from './policy-book';
 import { Rng } from './random';
@@ -110,9 +110,12 @@ export class World {
     return events;
   }
 
-  /** Records facts decided outside the stream's own decider (the scheduler's DeadlineElapsed), folded by its owner. */
-  record<S, E extends DomainEvent>(stream: string, owner: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>, events: readonly E[], actorId: string): void {
-    this.ledger.record(stream, owner, events, actorId);
+  /**
+   * Records facts decided outside the stream's own decider (the scheduler's DeadlineElapsed and BusinessPeriodEnded),
+   * folded by its owner; `ids` for facts whose ids are their own (Ledger.record).
+   */
+  record<S, E extends DomainEvent>(stream: string, owner: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>, events: readonly E[], actorId: string, ids?: FactIds): void {
+    this.ledger.record(stream, owner, events, actorId, ids);
     this.observe(events);
   }
 

@@ -46,8 +46,11 @@ const inFlight = new WeakMap<World, { n: number }>();
  * excellent ratings and leader instructions (批示), and now and then a retraction. The number of drafts a day
  * follows the size's event budget.
  */
-/** Event types outside the reporting budget (the metrics and payouts activities follow what the drafts produce). */
-export const OUTSIDE_REPORTING_BUDGET: readonly string[] = ['MetricsRecorded', 'PayoutPeriodOpened', 'PayoutPeriodClosed', 'PayoutRecorded'];
+/**
+ * Event types outside the reporting budget (the metrics and payouts activities follow what the drafts produce; the
+ * calendar's BusinessPeriodEnded follow the span).
+ */
+export const OUTSIDE_REPORTING_BUDGET: readonly string[] = ['MetricsRecorded', 'PayoutPeriodOpened', 'PayoutPeriodClosed', 'PayoutRecorded', 'BusinessPeriodEnded'];
 
 export const draftsActivity: Activity = {
   name: 'drafts',

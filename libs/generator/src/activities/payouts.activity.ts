@@ -16,7 +16,7 @@ const PAY_AFTER_WORKING_DAYS = 3;
  * Finance (issue 10): the member with the finance role (world.staff.finance) opens a payout period per month (its business dates) on the
  * month's first working day, closes the month on the fifth working day of the next one with the statement the
  * close route would record (the entitlement lines as the rewards read model holds them at that point of the log,
- * computed by EntitlementsModel; adjustments to earlier closed months come from the decider), and three working
+ * the ranking prizes of the ended periods included, computed by EntitlementsModel; adjustments to earlier closed months come from the decider), and three working
  * days later records payouts: most payees are paid their balance, some half of it (the rest stays on the ledger),
  * a few nothing this time. Every command goes through the real payouts decider as POST /v1/payouts/* decides it.
  *
