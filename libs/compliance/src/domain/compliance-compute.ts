@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { businessDate } from '@app/access';
 import { firstReportVerdict, stepVerdict } from '@app/incidents';
-import { type CompiledPolicy, type GradingRule, type QuotaRule, reaches } from '@app/policies';
+import { type CompiledPolicy, gradeScore, type GradingRule, quotaReached, type QuotaRule } from '@app/policies';
 import type { CompliancePeriod, IncidentOutcome, LateItem, PenaltyLine, QuotaOutcome, UnitCompliance } from '../read/compliance-report';
 
 /**
@@ -277,14 +277,13 @@ function firstSeen(facts: readonly Recorded[], cutoff: number): Recorded | null 
 export function quotaOutcome(policy: CompiledPolicy, quota: QuotaRule, items: readonly ItemFacts[], place: Placement): QuotaOutcome {
   // ownUnitOnly: only the unit's own items count (items are owned by their submitting unit, so both read the same here)
   const delivered = items.filter((i) => place.counts(countingFact(i, quota.counts, place.cutoff))).length;
-  const met = reaches(delivered, quota.minimum, quota.boundary);
-  const shortfall = met ? 0 : Math.max(1, quota.minimum - delivered + (quota.boundary === 'exclusive' ? 1 : 0));
+  const { met, required, shortfall } = quotaReached(quota, delivered);
   return {
     quotaId: quota.id,
     policyId: policy.document.id,
     policyVersion: policy.document.version,
     counts: { outcome: quota.counts.outcome, contentTypes: quota.counts.contentTypes ? [...quota.counts.contentTypes] : null },
-    required: quota.boundary === 'exclusive' ? quota.minimum + 1 : quota.minimum,
+    required,
     delivered,
     shortfall,
     met,
@@ -327,16 +326,10 @@ function consecutiveMissed(world: ComplianceWorld, unit: UnitFacts, quotaId: str
   return n;
 }
 
-/**
- * Score on the grading scale: weighted components (100 x ratio each), plus penalty points, clamped to [0, scale].
- * The band is that of the exact score (89.996 is below 90); the score is shown rounded to 2 decimals.
- */
+/** Score, scale and grade on the grading scale (the policy engine's gradeScore: bands on the exact score). */
 export function gradeOf(grading: GradingRule, components: Readonly<Record<string, number>>, penaltyPoints: number) {
-  let weighted = 0;
-  for (const c of grading.components) weighted += ((components[c.key] ?? 100) * c.weight) / 100;
-  const exact = Math.min(grading.scale, Math.max(0, (weighted * grading.scale) / 100 + penaltyPoints));
-  const band = grading.bands.find((b) => reaches(exact, b.min, b.boundary)) ?? null;
-  return { score: Math.round(exact * 100) / 100, scale: grading.scale, grade: band ? { key: band.key, name: band.name } : null };
+  const g = gradeScore(grading, components, penaltyPoints);
+  return { score: g.score, scale: g.scale, grade: g.band ? { key: g.band.key, name: g.band.name } : null };
 }
 
 /** A decided incident step and the filing that places it in a period (none when missed: its due places it). */

@@ -6,6 +6,7 @@ import type {
   DeadlineSpec,
   EngagementTierRule,
   GradingRule,
+  QuotaRule,
   IncidentCategory,
   ItemRewardRule,
   LengthLimitRule,
@@ -66,6 +67,30 @@ export function charCount(text: string): number {
 const matches = (list: readonly string[] | undefined, value: string): boolean => !list || list.length === 0 || list.includes('*') || list.includes(value);
 /** Whether a value reaches a threshold under the rule's declared boundary (以上: inclusive >=, exclusive >). */
 export const reaches = (value: number, min: number, boundary: Boundary): boolean => (boundary === 'inclusive' ? value >= min : value > min);
+
+/**
+ * A quota against what was delivered: met under the quota's boundary ("≥ 3" inclusive, "3以上" exclusive: more
+ * than 3), the number required (minimum, or minimum + 1 when exclusive) and the shortfall (0 when met, else at
+ * least 1).
+ */
+export function quotaReached(quota: Pick<QuotaRule, 'minimum' | 'boundary'>, delivered: number): { met: boolean; required: number; shortfall: number } {
+  const required = quota.boundary === 'exclusive' ? quota.minimum + 1 : quota.minimum;
+  const met = reaches(delivered, quota.minimum, quota.boundary);
+  return { met, required, shortfall: met ? 0 : Math.max(1, required - delivered) };
+}
+
+/**
+ * A score on a grading rule's scale: weighted components (each 0..100; a component not given counts 100, nothing
+ * to judge), plus penalty points, clamped to [0, scale]. The band is that of the exact score (89.996 is below 90);
+ * the score is given rounded to 2 decimals.
+ */
+export function gradeScore(grading: GradingRule, components: Readonly<Record<string, number>>, penaltyPoints = 0): { score: number; scale: number; band: GradingRule['bands'][number] | null } {
+  let weighted = 0;
+  for (const c of grading.components) weighted += ((components[c.key] ?? 100) * c.weight) / 100;
+  const exact = Math.min(grading.scale, Math.max(0, (weighted * grading.scale) / 100 + penaltyPoints));
+  const band = grading.bands.find((b) => reaches(exact, b.min, b.boundary)) ?? null;
+  return { score: Math.round(exact * 100) / 100, scale: grading.scale, band };
+}
 const below = (value: number, max: number, boundary: Boundary): boolean => (boundary === 'inclusive' ? value <= max : value < max);
 
 // Figures such as "120" not followed by a unit or a counter word: "figures without units" (R2.41).
@@ -439,15 +464,12 @@ export class CompiledPolicy {
     };
   }
 
-  /** A grade from component scores (each 0..100): the weighted score on the policy's scale, and its band. */
-  grade(scores: Readonly<Record<string, number>>, facts: readonly string[] = []) {
+  /** A grade from component scores (each 0..100) and penalty points: gradeScore under this policy's grading rule. */
+  grade(scores: Readonly<Record<string, number>>, penaltyPoints = 0, facts: readonly string[] = []) {
     const g: GradingRule | undefined = this.document.rules.grading;
     if (!g) return null;
-    let weighted = 0;
-    for (const c of g.components) weighted += ((scores[c.key] ?? 0) * c.weight) / 100;
-    const score = Math.round(((weighted * g.scale) / 100) * 100) / 100;
-    const band = g.bands.find((b) => reaches(score, b.min, b.boundary)) ?? null;
-    return { score, scale: g.scale, band: band?.key ?? null, provenance: this.provenance(g.id, g, facts) };
+    const r = gradeScore(g, scores, penaltyPoints);
+    return { score: r.score, scale: r.scale, band: r.band?.key ?? null, provenance: this.provenance(g.id, g, facts) };
   }
 
   /** Ranking prizes: the top N of a period's ranking (ties share the higher place's prize). */
@@ -471,8 +493,8 @@ export class CompiledPolicy {
   quotaCompliance(quotaId: string, unitType: string, counted: number, facts: readonly string[] = []) {
     const quota = (this.document.rules.quotas ?? []).find((q) => q.id === quotaId && matches(q.unitTypes, unitType));
     if (!quota) return null;
-    const met = quota.boundary === 'inclusive' ? counted >= quota.minimum : counted > quota.minimum;
-    return { quotaId, period: quota.period, minimum: quota.minimum, counted, met, missing: met ? 0 : Math.max(1, quota.minimum - counted), provenance: this.provenance(quota.id, quota, facts) };
+    const r = quotaReached(quota, counted);
+    return { quotaId, period: quota.period, minimum: quota.minimum, counted, met: r.met, missing: r.shortfall, provenance: this.provenance(quota.id, quota, facts) };
   }
 
   /** The quotas that apply to a unit type. */
