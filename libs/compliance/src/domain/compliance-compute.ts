@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { businessDate } from '@app/access';
+import { businessDateAt } from '@app/access';
 import { firstReportVerdict, stepVerdict } from '@app/incidents';
 import { type CompiledPolicy, gradeScore, type GradingRule, quotaReached, type QuotaRule } from '@app/policies';
 import type { CompliancePeriod, IncidentOutcome, LateItem, PenaltyLine, QuotaOutcome, UnitCompliance } from '../read/compliance-report';
@@ -189,7 +189,7 @@ export function previousPeriodKey(period: CompliancePeriod, key: string): string
 
 /** An instant's business date in the time zone: the shared helper of @app/access (the one the reminders use). */
 export function businessDateIn(at: string, timeZone: string): string {
-  return businessDate(new Date(at), timeZone);
+  return businessDateAt(at, timeZone);
 }
 
 function levelAtLeast(level: string, min: string | undefined): boolean {

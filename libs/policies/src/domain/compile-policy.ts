@@ -216,10 +216,21 @@ export class CompiledPolicy {
     if (!rule || (rule.from === 'event' && eventDate === null)) {
       return { rule, deadline: null, lateByMinutes: 0, late: false, provisional: null };
     }
-    const from = rule.from === 'event' ? this.startOfDay(eventDate!) : submittedAt;
-    const { at: deadline, provisional } = this.calendar.deadline(from, rule.deadline);
+    const { at: deadline, provisional } = rule.from === 'event' ? this.eventDeadline(rule, eventDate!) : this.calendar.deadline(submittedAt, rule.deadline);
     const lateByMinutes = Math.max(0, Math.ceil((submittedAt.getTime() - deadline.getTime()) / 60_000));
     return { rule, deadline, lateByMinutes, late: lateByMinutes > 0, provisional };
+  }
+
+  /** Deadlines counted from an event date, memoised per rule and date (a pure function of both; bounded). */
+  private readonly eventDeadlines = new Map<string, DeadlineVerdict>();
+  private eventDeadline(rule: DeadlineRule, eventDate: string): DeadlineVerdict {
+    const key = `${rule.id}|${eventDate}`;
+    let found = this.eventDeadlines.get(key);
+    if (!found) {
+      if (this.eventDeadlines.size >= 20_000) this.eventDeadlines.clear();
+      this.eventDeadlines.set(key, (found = this.calendar.deadline(this.startOfDay(eventDate), rule.deadline)));
+    }
+    return found;
   }
 
   private startOfDay(date: string): Date {
