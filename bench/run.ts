@@ -3,7 +3,8 @@
  * database, then measures in one run: the raw baselines (batched insert, one-row insert transactions from 1 and
  * 16 connections, read-and-parse of the events table), appends through the store (1, 8, 16 writers), the full
  * rebuild of every projection the API registers (events/s, ratio to read-and-parse, RSS), the rewards figures
- * (what-if, recompute, query latency: bench/rewards.ts; BENCH_REWARDS=0 skips them) and policy evaluation.
+ * (what-if, recompute, query latency: bench/rewards.ts; BENCH_REWARDS=0 skips them), the compliance query and
+ * the bulletin built from it (latency: bench/compliance.ts; BENCH_COMPLIANCE=0 skips them) and policy evaluation.
  * Prints a table with each target met or not, and writes bench/results/<timestamp>.json. docs/performance.md
  * explains the method. BENCH_PROFILE=1 also writes a CPU profile of the rebuild next to the results.
  */
@@ -17,6 +18,7 @@ import { benchSize, writeHistory } from './history';
 import { benchPolicyEvaluation } from './policy-eval';
 import { topSelfTime } from './rebuild';
 import { rebuildInProcess } from './rebuild-process';
+import { benchCompliance, ComplianceBench } from './compliance';
 import { benchRewards } from './rewards';
 import { rawOneRowInsertTransactions, storeAppends } from './appends';
 import { Row, renderTable } from './table';
@@ -98,7 +100,15 @@ async function main(): Promise<void> {
       target: { text: '<= 512 MB, flat (end <= 1.25 x mark)', met: rebuild.rssPeakMb <= 512 && rebuild.rssEndMb <= 1.25 * Math.max(rebuild.rssAtMarkMb, 1) },
     });
     rows.push({ group: 'rebuild', name: 'CPU during the rebuild: node / postgres', value: `${rebuild.nodeCpuS} s / ${rebuild.postgresCpuS ?? '?'} s (wall ${(rebuild.ms / 1000).toFixed(1)} s)` });
-    log('rebuild done');
+    log(`rebuild done (${(rebuild.ms / 1000).toFixed(1)} s)`);
+
+    // Compliance: the report of the busiest month, its quarter and year, one unit's month and the bulletin built
+    // afresh, over the rebuilt read models (bench/compliance.ts), before the rewards figures append to the log.
+    let compliance: ComplianceBench | undefined;
+    if (process.env.BENCH_COMPLIANCE !== '0') {
+      compliance = await benchCompliance(db.url, log);
+      rows.push(...compliance.rows);
+    }
 
     // Rewards: what-if, recompute and query latency over the rebuilt read models (bench/rewards.ts).
     if (process.env.BENCH_REWARDS !== '0') rows.push(...(await benchRewards(db.url, log)));
@@ -117,10 +127,12 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 1024 / 1024), node: process.version, server: server.description, load: process.env.BENCH_LOAD_NOTE ?? null },
       rows,
       rebuild: { ...rebuild, profile: undefined, perProjectionS: rebuild.perProjectionS },
+      ...(compliance ? { compliance: compliance.details } : {}),
       ...(rebuild.profile ? { rebuildProfileTop: topSelfTime(rebuild.profile as Parameters<typeof topSelfTime>[0]) } : {}),
     };
     writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
     if (rebuild.profile) writeFileSync(join(dir, `${stamp}-rebuild.cpuprofile`), JSON.stringify(rebuild.profile));
+    if (compliance?.profile) writeFileSync(join(dir, `${stamp}-compliance.cpuprofile`), JSON.stringify(compliance.profile));
     process.stdout.write(`\nBENCH_SIZE=${SIZE}: ${history.events.toLocaleString('en')} events (${history.source}); ${server.description}; ${cpus().length} cores, node ${process.version}\n\n`);
     process.stdout.write(renderTable(rows));
     if (result.rebuildProfileTop) {

@@ -1,7 +1,7 @@
 import type { Measurement } from './baselines';
 
 export interface Row {
-  readonly group: 'baseline' | 'appends' | 'rebuild' | 'rewards' | 'policy';
+  readonly group: 'baseline' | 'appends' | 'rebuild' | 'rewards' | 'compliance' | 'policy';
   readonly name: string;
   /** A rate measurement, or `value` for a derived figure. */
   readonly m?: Measurement;
