@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { BusinessPeriod, DomainEvent } from '@app/kernel';
+import type { DomainEvent } from '@app/kernel';
 import { foldPolicyVersions, PolicyFoldEvent, PolicyVersions } from '@app/policies';
 import {
-  businessDate,
   type ChannelFacts,
   type EndedPeriod,
+  endedPeriodOf,
   type EntitlementLine,
   entitlementLines,
   foldItem,
@@ -16,6 +16,7 @@ import {
   REWARDS_TIME_ZONE,
   rewardsEnvironment,
   type PayoutsState,
+  periodRanked,
   type RewardsEnvironment,
   type StatementLine,
   statementLine,
@@ -126,10 +127,9 @@ export class EntitlementsModel {
     switch (event.type) {
       case 'BusinessPeriodEnded': {
         // as the projection folds it: periods of another time zone are not the rewards' business days
-        if (d.timeZone !== REWARDS_TIME_ZONE) return;
-        const from = businessDate(d.startedAt as string, REWARDS_TIME_ZONE);
-        const to = businessDate(new Date(Date.parse(d.endedAt as string) - 1).toISOString(), REWARDS_TIME_ZONE);
-        this.ended.set(`${d.period as string}:${d.key as string}`, { period: { period: d.period as BusinessPeriod, key: d.key as string, from, to, eventId }, dirty: true, prizes: [] });
+        const period = endedPeriodOf(d as Parameters<typeof endedPeriodOf>[0], eventId, REWARDS_TIME_ZONE);
+        if (!period) return;
+        this.ended.set(`${period.period}:${period.key}`, { period, dirty: true, prizes: [] });
         return;
       }
       case 'UnitRegistered':
@@ -204,7 +204,7 @@ export class EntitlementsModel {
       if (!e.dirty && !reached.some(([f, t]) => p.to >= f && p.from <= t)) continue;
       e.dirty = false;
       unitTypes ??= [...new Set(this.unitTypes.values())];
-      const ranked = unitTypes.some((type) => env.inForce(type, p.to).some((policy) => policy.document.rules.rankingPrizes?.some((r) => r.period === p.period)));
+      const ranked = periodRanked(p, unitTypes, env);
       e.prizes = ranked ? rankingPrizeLines(p, this.earnings(p, env), env).map((l) => statementLine(rankingPrizeItemId(l.policyId, l.ruleId, p), l)) : [];
     }
   }

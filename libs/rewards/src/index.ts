@@ -10,10 +10,10 @@ export { entitlementLines } from './domain/entitlements';
 export type { EntitlementLine, Payee, RewardsEnvironment } from './domain/entitlements';
 export { rewardsEnvironment, withFollowerCount } from './domain/environment';
 export type { ChannelFacts, FollowerCount } from './domain/environment';
-export { businessDate, foldItem, ITEM_EVENT_TYPES } from './domain/item-facts';
+export { foldItem, ITEM_EVENT_TYPES } from './domain/item-facts';
 export type { ItemFacts } from './domain/item-facts';
 // for the data generator's finance, which awards ranking prizes as the rewards projection does
-export { rankingPrizeItemId, rankingPrizeLines } from './domain/ranking-prizes';
+export { endedPeriodOf, periodRanked, rankingPrizeItemId, rankingPrizeLines } from './domain/ranking-prizes';
 export type { EndedPeriod, PeriodEarnings, RankingEnvironment } from './domain/ranking-prizes';
 export { balanceOf, buildStatement, PAYOUTS_STREAM, payeeKey, payoutsDecider, statementChecksum, statementLine } from './domain/payouts.decider';
 export type { PayoutCommand, PayoutEvent, PayoutsState, Statement, StatementLine } from './domain/payouts.decider';

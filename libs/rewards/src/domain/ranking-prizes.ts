@@ -1,6 +1,7 @@
 import { BusinessPeriod, deterministicUuid } from '@app/kernel';
 import type { CompiledPolicy, RankingPrizeRule } from '@app/policies';
 import type { EntitlementLine, Payee } from './entitlements';
+import { businessDate } from './item-facts';
 
 /** A business period that has ended (BusinessPeriodEnded), as business dates in the rewards time zone. */
 export interface EndedPeriod {
@@ -12,6 +13,17 @@ export interface EndedPeriod {
   readonly to: string;
   /** The BusinessPeriodEnded event. */
   readonly eventId: string;
+}
+
+/**
+ * A BusinessPeriodEnded as an ended period of `timeZone`: its first and last business days (the day before its
+ * end instant); null for a period of another time zone (not these business days).
+ */
+export function endedPeriodOf(d: { period: string; key: string; startedAt: string; endedAt: string; timeZone: string }, eventId: string, timeZone: string): EndedPeriod | null {
+  if (d.timeZone !== timeZone) return null;
+  const from = businessDate(d.startedAt, timeZone);
+  const to = businessDate(new Date(Date.parse(d.endedAt) - 1).toISOString(), timeZone);
+  return { period: d.period as BusinessPeriod, key: d.key, from, to, eventId };
 }
 
 /**
@@ -31,6 +43,12 @@ export interface PeriodEarnings {
 export interface RankingEnvironment {
   inForce(unitType: string, businessDate: string): readonly CompiledPolicy[];
   unitType(unitId: string): string | undefined;
+}
+
+/** Whether some policy in force on the period's last day for one of the unit types ranks periods of its kind (else it awards nothing). */
+export function periodRanked(period: Pick<EndedPeriod, 'period' | 'to'>, unitTypes: Iterable<string>, env: Pick<RankingEnvironment, 'inForce'>): boolean {
+  for (const type of unitTypes) if (env.inForce(type, period.to).some((policy) => policy.document.rules.rankingPrizes?.some((r) => r.period === period.period))) return true;
+  return false;
 }
 
 /** Line keys of a period's prizes start with this (the projection replaces them all when the standings change). */

@@ -13,7 +13,7 @@ import {
 } from '@app/policies';
 import { entitlementLines, EntitlementLine, RewardsEnvironment } from '../domain/entitlements';
 import { FollowerCount, rewardsEnvironment, withFollowerCount } from '../domain/environment';
-import { EndedPeriod, PeriodEarnings, rankingLineKeyPrefix, rankingPrizeItemId, rankingPrizeLines } from '../domain/ranking-prizes';
+import { EndedPeriod, endedPeriodOf, PeriodEarnings, periodRanked, rankingLineKeyPrefix, rankingPrizeItemId, rankingPrizeLines } from '../domain/ranking-prizes';
 import { businessDate, foldItem, ITEM_EVENT_TYPES, ItemEvent, ItemFacts, itemActivity, itemBusinessDates, itemIdOf } from '../domain/item-facts';
 
 /**
@@ -169,11 +169,10 @@ function mapping(whatIf: PolicyWhatIf): BatchMapping<Batch> {
         }
         case 'BusinessPeriodEnded': {
           // Periods of another time zone are not this projection's business days (REWARDS_TIME_ZONE is a constant).
-          if (d.timeZone !== REWARDS_TIME_ZONE) return;
-          const from = businessDate(d.startedAt as string, REWARDS_TIME_ZONE);
-          const to = businessDate(new Date(Date.parse(d.endedAt as string) - 1).toISOString(), REWARDS_TIME_ZONE);
-          b.t.periods.put({ period: d.period as string, period_key: d.key as string, from_date: from, to_date: to, event_id: e.metadata.eventId });
-          b.changedDates.push({ from, to });
+          const ended = endedPeriodOf(d as Parameters<typeof endedPeriodOf>[0], e.metadata.eventId, REWARDS_TIME_ZONE);
+          if (!ended) return;
+          b.t.periods.put({ period: ended.period, period_key: ended.key, from_date: ended.from, to_date: ended.to, event_id: ended.eventId });
+          b.changedDates.push({ from: ended.from, to: ended.to });
           return;
         }
         case 'UnitRegistered':
@@ -350,7 +349,7 @@ async function awardRankingPrizes(ctx: Pick<ProjectionContext, 'client' | 't'>, 
   const env = environment(b.t);
   const unitTypes = [...new Set(b.t.units.rows().map((u) => u.unit_type))];
   // only periods that some policy in force on their last day ranks need their lines read
-  const ranked = periods.filter((p) => unitTypes.some((type) => env.inForce(type, p.to).some((policy) => policy.document.rules.rankingPrizes?.some((r) => r.period === p.period))));
+  const ranked = periods.filter((p) => periodRanked(p, unitTypes, env));
   const earnings = new Map<number, PeriodEarnings[]>();
   if (ranked.length > 0) {
     const rows = await ctx.client.query<{ i: number; unit_id: string; payee_kind: 'member' | 'unit'; payee_id: string; platform: string | null; amount_fen: string; event_ids: string[] }>(
