@@ -1,5 +1,5 @@
 import type { Period } from '@app/policies';
-import { businessDateIn, periodBounds, validPeriodKey } from '../domain/compliance-compute';
+import { periodBounds, validPeriodKey } from '../domain/compliance-compute';
 
 /** The periods an appraisal or a bulletin is made for, and the form of their keys (those of compliance: domain/compliance-compute.ts). */
 export type ReportPeriod = Extract<Period, 'month' | 'quarter' | 'semester' | 'year'>;
@@ -20,6 +20,3 @@ export function periodDates(period: ReportPeriod, key: string): { from: string; 
   const { from, to } = periodBounds(period, key, 'UTC');
   return { from, to };
 }
-
-/** An instant's business date (YYYY-MM-DD) in a time zone. */
-export const businessDateOf = businessDateIn;

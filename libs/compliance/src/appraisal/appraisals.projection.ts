@@ -3,7 +3,7 @@ import type { ProjectionContext, ProjectionDefinition } from '@app/projections';
 import { foldPolicyVersions, PolicyFoldEvent, PolicyVersionRecord, PolicyVersions, policyVersionKey } from '@app/policies';
 import { APPRAISAL_EVENT_TYPES, AppraisalEvent, AppraisalPolicyRef, AppraisalScores } from './appraisal.decider';
 import type { LogOccurrence, RecordedEntry } from './appraisal-score';
-import { businessDateOf } from './appraisal-periods';
+import { businessDateIn } from '../domain/compliance-compute';
 
 /** The time zone business dates are taken in (a constant of the projection, as REWARDS_TIME_ZONE is). */
 export const APPRAISAL_TIME_ZONE = 'Asia/Shanghai';
@@ -33,7 +33,7 @@ const lateVerdict = (v: Verdict) => v?.verdict === 'late' || v?.verdict === 'con
 function occurrenceOf(e: RecordedEvent): OccurrenceRow | null {
   const d = e.data as Data;
   const base = { eventId: e.metadata.eventId, eventType: e.type, draftId: null, incidentId: null, memberId: null, levelKey: null };
-  const date = (at: unknown) => businessDateOf(at as string, APPRAISAL_TIME_ZONE);
+  const date = (at: unknown) => businessDateIn(at as string, APPRAISAL_TIME_ZONE);
   switch (e.type) {
     case 'DraftAdopted':
       return { ...base, kind: 'adoption', levelKey: d.levelKey as string, draftId: d.draftId as string, businessDate: date(d.adoptedAt) };

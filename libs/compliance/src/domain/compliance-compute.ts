@@ -220,10 +220,10 @@ export function cutoffOf(world: Pick<FactIndex, 'periodEnds'>, endsAt: string): 
  * in, as an adjustment. So a final period never changes, and nothing recorded late is lost.
  */
 export interface Placement {
-  readonly period: CompliancePeriod;
-  readonly key: string;
   /** The position up to which facts count (OPEN while the period is provisional). */
   readonly cutoff: number;
+  /** Whether an instant falls in this period (a due, a deadline: times that are not facts recorded). */
+  holds(at: string): boolean;
   /** Whether the fact counts in this period. */
   counts(fact: Recorded | null | undefined): boolean;
   /** Whether it counts here though dated in an earlier period that was final when it was recorded. */
@@ -249,9 +249,8 @@ export function placement(world: Pick<FactIndex, 'periodEnds'> & { readonly time
     return dated !== key && cutoffOfKey(dated) < f.position && keyOf(f.recordedAt) === key;
   };
   return {
-    period,
-    key,
     cutoff,
+    holds: (at) => keyOf(at) === key,
     counts: (f) => !!f && f.position <= cutoff && (keyOf(f.at) === key || carried(f)),
     carried: (f) => f.position <= cutoff && carried(f),
   };
@@ -403,7 +402,6 @@ export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: 
   const bounds = periodBounds(period, key, tz);
   const place = placement(world, period, key);
   const cutoff = place.cutoff;
-  const inPeriod = (at: string | null | undefined) => at != null && periodKeyOf(period, businessDateIn(at, tz)) === key;
   const policies = world.inForce(unit.unitType, bounds.to);
   const used = new Map<string, { policyId: string; policyVersion: number }>();
   const use = (p: CompiledPolicy) => used.set(`${p.document.id}@${p.document.version}`, { policyId: p.document.id, policyVersion: p.document.version });
@@ -455,7 +453,7 @@ export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: 
   for (const inc of world.incidentsOf(unit.unitId)) {
     const policy = incidentPolicy(world, unit, inc);
     if (!policy) continue;
-    const steps = incidentSteps(inc, policy, cutoff, world.periodEnds).filter((s) => (s.placedBy ? place.counts(s.placedBy) : inPeriod(s.outcome.dueAt)));
+    const steps = incidentSteps(inc, policy, cutoff, world.periodEnds).filter((s) => (s.placedBy ? place.counts(s.placedBy) : place.holds(s.outcome.dueAt)));
     if (steps.length > 0) use(policy);
     outcomes.push(...steps.map((s) => s.outcome));
   }
@@ -467,7 +465,7 @@ export function unitCompliance(world: ComplianceWorld, unit: UnitFacts, period: 
   let answeredLate = 0;
   let missed = 0;
   for (const c of world.commissionsOf(unit.unitId)) {
-    if (c.issuedAt > cutoff || seen(c.cancelled, cutoff) || !inPeriod(c.deadline)) continue;
+    if (c.issuedAt > cutoff || seen(c.cancelled, cutoff) || !place.holds(c.deadline)) continue;
     const answers = world.answersOf(c.commissionId).filter((i) => i.unitId === unit.unitId && !seen(i.retracted, cutoff)).map((i) => seen(i.submitted, cutoff)?.at).filter((at): at is string => at != null).sort();
     if (answers.length > 0) {
       commissioned += 1;
