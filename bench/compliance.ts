@@ -27,6 +27,7 @@ import { RewardsQueries } from '@app/rewards';
 import { BulletinsService, COMPLIANCE_TABLES, COMPLIANCE_TIME_ZONE, ComplianceQueries, complianceProjection } from '@app/compliance';
 import type { BulletinContent } from '../libs/compliance/src/bulletins';
 import { CONTEXT_PROJECTIONS } from '../apps/api/src/contexts';
+import { quantile, timeRuns } from './latency';
 import { topSelfTime } from './rebuild';
 import type { Row } from './table';
 
@@ -67,7 +68,6 @@ function timedPool(pool: Pool): { pool: Pool; take(): number } {
 }
 
 const RUNS = Number(process.env.BENCH_COMPLIANCE_RUNS ?? 20);
-const at = (sorted: number[], q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 const ms = (v: number) => `${v.toLocaleString('en', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
 
 interface Latency {
@@ -82,25 +82,20 @@ interface Latency {
 /** One warm-up call, then p50 / p95 of RUNS calls (5 when the warm-up took over 10 s), with the SQL / rest split. */
 async function latency(run: () => Promise<unknown>, sql: { take(): number }): Promise<Latency> {
   sql.take();
-  let s = performance.now();
+  const s = performance.now();
   await run();
   const firstMs = performance.now() - s;
   sql.take();
   const runs = firstMs > 10_000 ? Math.min(5, RUNS) : RUNS;
-  const times: number[] = [];
   const sqlTimes: number[] = [];
   const rest: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    s = performance.now();
-    await run();
-    const t = performance.now() - s;
+  const times = await timeRuns(run, runs, (t) => {
     const q = sql.take();
-    times.push(t);
     sqlTimes.push(q);
     rest.push(t - q);
-  }
-  for (const a of [times, sqlTimes, rest]) a.sort((x, y) => x - y);
-  return { runs, firstMs, p50: at(times, 0.5), p95: at(times, 0.95), sqlP50: at(sqlTimes, 0.5), restP50: at(rest, 0.5) };
+  });
+  for (const a of [sqlTimes, rest]) a.sort((x, y) => x - y);
+  return { runs, firstMs, p50: quantile(times, 0.5), p95: quantile(times, 0.95), sqlP50: quantile(sqlTimes, 0.5), restP50: quantile(rest, 0.5) };
 }
 
 const describe = (l: Latency) => `p50 ${ms(l.p50)} / p95 ${ms(l.p95)}${l.runs !== 20 ? ` (${l.runs} runs)` : ''}; SQL ${ms(l.sqlP50)} + compute ${ms(l.restP50)} (p50)`;

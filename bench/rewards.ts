@@ -21,20 +21,15 @@ import { CONTEXT_PROJECTIONS } from '../apps/api/src/contexts';
 import { RewardsQueries } from '../libs/rewards/src/read/rewards.queries';
 import { PayoutsService } from '../libs/rewards/src/payouts/payouts.service';
 import { buildStatement, payoutsDecider } from '../libs/rewards/src/domain/payouts.decider';
+import { quantile, timeRuns } from './latency';
 import type { Row } from './table';
 
 const POLICY = 'city-police-new-media-rewards.json';
 
 /** p50 / p95 of 20 runs. */
 async function latency(run: () => Promise<unknown>): Promise<string> {
-  const times: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const s = performance.now();
-    await run();
-    times.push(performance.now() - s);
-  }
-  times.sort((a, b) => a - b);
-  return `p50 ${times[9]!.toFixed(1)} ms / p95 ${times[18]!.toFixed(1)} ms`;
+  const times = await timeRuns(run, 20);
+  return `p50 ${quantile(times, 0.5).toFixed(1)} ms / p95 ${quantile(times, 0.95).toFixed(1)} ms`;
 }
 
 export async function benchRewards(url: string, log: (message: string) => void): Promise<Row[]> {
