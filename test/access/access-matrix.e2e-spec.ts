@@ -57,6 +57,7 @@ const EXPECTED: Record<string, string> = {
   'bulletins.read':        'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
   'ops.read':              '-   -   -   -   -   -   -   -   Y   Y',
   'ops.manage':            '-   -   -   -   -   -   -   -   -   Y',
+  'audit.read':            '-   -   -   -   -   -   -   -   Y   Y',
 };
 const COLUMNS: readonly Role[] = ['reporter', 'unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'confidentiality_reviewer', 'duty_officer', 'finance', 'auditor', 'administrator'];
 

@@ -9,6 +9,7 @@ import { payoutsProjection, RewardsModule, rewardsProjection } from '@app/reward
 import { SchedulerModule, schedulerProjection } from '@app/scheduler';
 import { incidentRemindersReactor, NotificationsModule, notificationsProjection } from '@app/notifications';
 import { IncidentsModule, incidentsProjection } from '@app/incidents';
+import { AuditModule } from '@app/audit';
 import { AppraisalModule, appraisalsProjection, BulletinsModule, bulletinsProjection, ComplianceModule, complianceProjection } from '@app/compliance';
 
 /** The bounded contexts served by the API and the projections they bring. */
@@ -24,6 +25,7 @@ export function contextModules(config: AppConfig): (Type | DynamicModule)[] {
     AppraisalModule,
     BulletinsModule,
     ComplianceModule,
+    AuditModule,
   ];
 }
 export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, reviewCoverageProjection, policiesProjection, reportingProjection, schedulerProjection, rewardsProjection, payoutsProjection, incidentsProjection, notificationsProjection, incidentRemindersReactor, appraisalsProjection, bulletinsProjection, complianceProjection];

@@ -142,6 +142,8 @@ export const ACCESS_MATRIX = {
   // operations
   'ops.read': opsRead('Projection status and dead letters'),
   'ops.manage': admin('Rebuild projections, retry or skip dead letters'),
+  // audit (issue 12): history, the log, as-of reports, the hash chain and audit bundles
+  'audit.read': opsRead('Histories of aggregates, the global log, as-of reports, chain verification and audit bundles'),
 } as const satisfies Record<string, AccessRule>;
 
 export type Permission = keyof typeof ACCESS_MATRIX;
