@@ -55,9 +55,16 @@ const EXPECTED: Record<string, string> = {
   'appraisals.read':       '-   -   -   Y   Y   -   -   -   Y   Y',
   'bulletins.issue':       '-   -   -   -   Y   -   -   -   -   -',
   'bulletins.read':        'Y   Y   Y   Y   Y   Y   Y   Y   Y   Y',
+  'credit.submit':         'U   -   -   -   -   -   -   -   -   -',
+  'credit.review':         '-   U   -   -   U   -   -   -   -   -',
+  'credit.upload':         '-   -   -   -   U   -   -   -   -   Y',
+  'credit.read':           'U   U   U   U   U   -   -   -   Y   Y',
+  'credit.statistics':     '-   -   Y   Y   Y   -   -   -   Y   Y',
   'ops.read':              '-   -   -   -   -   -   -   -   Y   Y',
   'ops.manage':            '-   -   -   -   -   -   -   -   -   Y',
   'audit.read':            '-   -   -   -   -   -   -   -   Y   Y',
+  'personal-data.reveal':  '-   -   -   -   -   -   -   -   -   Y',
+  'personal-data.erase':   '-   -   -   -   -   -   -   -   -   Y',
 };
 const COLUMNS: readonly Role[] = ['reporter', 'unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'confidentiality_reviewer', 'duty_officer', 'finance', 'auditor', 'administrator'];
 
@@ -82,6 +89,8 @@ describe('access matrix (HTTP)', () => {
   const drafts = { own: '', other: '' };
   // incidents (issue 11, helper A): a real incident in each unit, and an instruction on the own unit's
   const incidents = { own: '', other: '', instruction: '' };
+  // credit records (issue 12 item 6): a real record in each unit, submitted by its reporter
+  const credits = { own: '', other: '' };
   const ids = { member: '', appointment: '', channel: '', publicationChannel: '', commission: '', sha256: '', build: '' };
 
   const content = (authorId: string) => draftContent(authorId, { destination: 'internal' });
@@ -172,6 +181,11 @@ describe('access matrix (HTTP)', () => {
     incidents.other = (await post('/v1/incidents', incidentBody(units.other), bearer(await t.tokenFor(otherDuty)))).incidentId;
     incidents.instruction = (await post(`/v1/incidents/${incidents.own}/instructions`, { text: '妥善处置' }, bearer(tokens.get('principal_leader')!))).instructionId;
     await t.settle();
+    // ---- credit records (issue 12 item 6): one in each unit by its reporter (the routes' unit check runs inside the handlers)
+    const creditBody = (unitId: string) => ({ unitId, kind: 'public', category: 'basic_info', fields: { name: '某某有限公司' } });
+    credits.own = (await post('/v1/credit/records', creditBody(units.own), ownReporter)).recordId;
+    credits.other = (await post('/v1/credit/records', creditBody(units.other), otherAuth)).recordId;
+    await t.settle();
     // a live build: GET /v1/ops/builds/:buildId reads it, DELETE refuses it (409 build-not-shadow) after authorization
     ids.build = (await t.pool.query<{ build_id: string }>(`SELECT build_id FROM projection_builds WHERE projection = 'org-tree' AND state = 'live'`)).rows[0]!.build_id;
   }, 90_000);
@@ -205,6 +219,8 @@ describe('access matrix (HTTP)', () => {
   // notifications (issue 11, helper B): the inbox is the caller's own and webhooks are global, so a 404 for an id
   // that is no notification of the caller's (or no registered webhook) comes after authorization
   for (const name of ['notificationId', 'webhookId']) NO_ENTITY.add(name);
+  // audit (issue 12): the log is global; an aggregate, stream or correlation id with no events is a 404 after authorization
+  for (const name of ['streamId', 'correlationId', 'subjectId']) NO_ENTITY.add(name);
 
   function request(route: Route, target: 'own' | 'other', role: Role) {
     const unitId = units[target];
@@ -213,6 +229,7 @@ describe('access matrix (HTTP)', () => {
       const values: Record<string, string> = {
         draftId,
         incidentId: incidents[target],
+        recordId: credits[target],
         instructionId: incidents.instruction,
         unitId: units.scratch,
         memberId: ids.member,
@@ -239,6 +256,12 @@ describe('access matrix (HTTP)', () => {
         // notifications (issue 11, helper B)
         notificationId: '00000000-0000-4000-8000-00000000000d',
         webhookId: '00000000-0000-4000-8000-00000000000e',
+        // audit (issue 12)
+        kind: 'unit',
+        streamId: 'payouts',
+        correlationId: 'matrix-request',
+        subjectId: '00000000-0000-4000-8000-00000000000f',
+        report: 'compliance',
       };
       if (!(name in values)) throw new Error(`No value for :${name} in ${route.method} ${route.path}: add a real entity for it`);
       return values[name]!;
@@ -277,6 +300,12 @@ describe('access matrix (HTTP)', () => {
       'POST /v1/incidents/:incidentId/case-report': { summary: '案件情况' },
       'POST /v1/incidents/:incidentId/final-report': { summary: '终报', cause: '原因', consequences: '后果', lessons: '教训' },
       'POST /v1/incidents/:incidentId/close': {},
+      // credit records (issue 12 item 6): valid bodies, so the unit check inside the handlers is reached
+      'POST /v1/credit/records': { unitId, kind: 'public', category: 'basic_info', fields: { name: '某某有限公司' } },
+      'POST /v1/credit/records/:recordId/return': { reasons: [{ field: 'domicile', reason: '缺住所' }] },
+      'POST /v1/credit/records/:recordId/correction': { fields: { name: '某某有限公司' } },
+      'POST /v1/credit/records/:recordId/approve': { checklist: { truthful: true, accurate: true, complete: true } },
+      'POST /v1/credit/records/:recordId/reject': { reason: '不属于上报范围' },
       // an as-of build of the unit tree at position 1: small, and it never goes live
       'POST /v1/ops/builds': { projection: 'org-tree', targetPosition: '1', purpose: 'access matrix', ttlSeconds: 600 },
     };

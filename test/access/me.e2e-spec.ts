@@ -48,7 +48,7 @@ describe('GET /v1/me (HTTP)', () => {
     const me = (await t.http.get('/v1/me').set(reporter.auth).expect(200)).body;
     expect(me).toMatchObject({ memberId: reporter.id, name: '张信息员', today: '2026-03-02', timeZone: 'Asia/Shanghai' });
     expect(me.appointments).toEqual([expect.objectContaining({ role: 'reporter', unitId: units.a, startsOn: '2026-01-01', endsOn: null })]);
-    expect(me.units).toEqual([{ unitId: units.a, covers: 'unit', roles: ['reporter'], permissions: ['drafts.create', 'drafts.write', 'drafts.read'] }]);
+    expect(me.units).toEqual([{ unitId: units.a, covers: 'unit', roles: ['reporter'], permissions: ['drafts.create', 'drafts.write', 'drafts.read', 'credit.submit', 'credit.read'] }]);
     expect(me.permissions).toEqual(expect.arrayContaining(['me.read', 'org.read', 'drafts.mine', 'attachments.upload', 'policies.read']));
     expect(me.permissions).not.toContain('members.manage');
     expect(me.permissions).not.toContain('register.read');
@@ -62,19 +62,21 @@ describe('GET /v1/me (HTTP)', () => {
   it('a leader in charge: review and read in the units overseen (and below), nothing in their own unit', async () => {
     const leader = await member('周分管', [{ role: 'leader_in_charge', unitId: units.a, startsOn: '2026-01-01', oversees: [units.b] }]);
     const me = (await t.http.get('/v1/me').set(leader.auth).expect(200)).body;
-    expect(me.units).toEqual([{ unitId: units.b, covers: 'subtree', roles: ['leader_in_charge'], permissions: ['drafts.review', 'drafts.read', 'incidents.approve', 'incidents.instruct', 'incidents.read'] }]);
+    expect(me.units).toEqual([{ unitId: units.b, covers: 'subtree', roles: ['leader_in_charge'], permissions: ['drafts.review', 'drafts.read', 'incidents.approve', 'incidents.instruct', 'incidents.read', 'credit.read'] }]);
     expect(me.permissions).toEqual(expect.arrayContaining(['register.read']));
   });
 
   it('an administrator and an auditor: institution-wide grants', async () => {
     const adminMe = (await t.http.get('/v1/me').set(admin).expect(200)).body;
-    expect(adminMe.units).toEqual([{ unitId: null, covers: 'institution', roles: ['administrator'], permissions: ['drafts.record', 'drafts.read', 'incidents.read'] }]);
+    expect(adminMe.units).toEqual([{ unitId: null, covers: 'institution', roles: ['administrator'], permissions: ['drafts.record', 'drafts.read', 'incidents.read', 'credit.upload', 'credit.read'] }]);
     expect(adminMe.permissions).toEqual(expect.arrayContaining(['members.manage', 'policies.manage', 'ops.manage', 'commissions.manage']));
     const auditor = await member('审计', [{ role: 'auditor', unitId: units.a, startsOn: '2026-01-01' }]);
     const me = (await t.http.get('/v1/me').set(auditor.auth).expect(200)).body;
-    expect(me.units).toEqual([{ unitId: null, covers: 'institution', roles: ['auditor'], permissions: ['drafts.read', 'incidents.read'] }]);
-    expect(me.permissions).toEqual(expect.arrayContaining(['ops.read', 'register.read']));
+    expect(me.units).toEqual([{ unitId: null, covers: 'institution', roles: ['auditor'], permissions: ['drafts.read', 'incidents.read', 'credit.read'] }]);
+    expect(me.permissions).toEqual(expect.arrayContaining(['ops.read', 'register.read', 'audit.read']));
     expect(me.permissions).not.toContain('ops.manage');
+    // a reveal of personal data appends its audit event: not a read, so not an auditor's by default
+    expect(me.permissions).not.toContain('personal-data.reveal');
   });
 
   it('a member with no appointment in force: who they are, no units, only what everyone may read', async () => {

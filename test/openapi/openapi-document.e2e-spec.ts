@@ -24,6 +24,7 @@ const NOT_COMMANDS: Record<string, string> = {
   BuildsHttpController_start: 'an operations request to the projection runtime (a shadow build), not an event',
   BuildsHttpController_drop: 'an operations request to the projection runtime (drops a shadow build), not an event',
   EffectsHttpController_retry: 'an operations request on a failed reactor effect (the dispatcher performs it again), not an event',
+  ChainHttpController_checkpoint: 'signs a checkpoint of the hash chain (es_chain_checkpoints and the checkpoint file), not an event: the chain covers the events',
 };
 
 const ID_PARAMETER = /(^id$|Id$)/;

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { Clock, systemClock } from '@app/kernel';
 import { BusinessDates, TokenService } from '@app/access';
 import { CommandRunner } from '@app/event-store';
@@ -33,7 +34,7 @@ export interface StartedApp {
  */
 export async function createApp(
   config: AppConfig,
-  options: { clock?: Clock; projections?: readonly AnyProjection[]; logger?: boolean } = {},
+  options: { clock?: Clock; projections?: readonly AnyProjection[]; logger?: boolean; logStream?: DestinationStream } = {},
 ): Promise<StartedApp> {
   const bootLog = new NestLogger('Bootstrap');
   const embedded: EmbeddedDatabase = await resolveDatabase(config, (m) => bootLog.log(m));
@@ -42,7 +43,7 @@ export async function createApp(
     await migrate(databaseUrl);
     const tokens = await TokenService.create(config.auth, config.dataDir);
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, databaseUrl, tokens, clock: options.clock, projections: options.projections }),
+      AppModule.forRoot({ config, databaseUrl, tokens, clock: options.clock, projections: options.projections, logStream: options.logStream }),
       // Nest's body parsers are off: requestBodyMiddleware() installs the documented limits and the input guard.
       { bufferLogs: true, logger: options.logger === false ? false : undefined, bodyParser: false },
     );

@@ -9,7 +9,8 @@ import { payoutsProjection, RewardsModule, rewardsProjection } from '@app/reward
 import { SchedulerModule, schedulerProjection } from '@app/scheduler';
 import { incidentRemindersReactor, NotificationsModule, notificationsProjection } from '@app/notifications';
 import { IncidentsModule, incidentsProjection } from '@app/incidents';
-import { AuditModule } from '@app/audit';
+import { AuditModule, ChainModule } from '@app/audit';
+import { CreditModule, creditProjection, creditUploadsReactor } from '@app/credit';
 import { AppraisalModule, appraisalsProjection, BulletinsModule, bulletinsProjection, ComplianceModule, complianceProjection } from '@app/compliance';
 
 /** The bounded contexts served by the API and the projections they bring. */
@@ -25,7 +26,12 @@ export function contextModules(config: AppConfig): (Type | DynamicModule)[] {
     AppraisalModule,
     BulletinsModule,
     ComplianceModule,
+    CreditModule.forRoot({ dataDir: config.dataDir }),
     AuditModule,
+    // the hash chain lives in the PostgreSQL store's es_events (migration 1763800000009)
+    ...(config.eventStore === 'postgres'
+      ? [ChainModule.forRoot({ run: config.runProjections, dataDir: config.dataDir, ...config.chain })]
+      : []),
   ];
 }
-export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, reviewCoverageProjection, policiesProjection, reportingProjection, schedulerProjection, rewardsProjection, payoutsProjection, incidentsProjection, notificationsProjection, incidentRemindersReactor, appraisalsProjection, bulletinsProjection, complianceProjection];
+export const CONTEXT_PROJECTIONS: AnyProjection[] = [orgTreeProjection, orgDirectoryProjection, reviewCoverageProjection, policiesProjection, reportingProjection, schedulerProjection, rewardsProjection, payoutsProjection, incidentsProjection, notificationsProjection, incidentRemindersReactor, appraisalsProjection, bulletinsProjection, complianceProjection, creditProjection, creditUploadsReactor];

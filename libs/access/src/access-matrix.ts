@@ -139,10 +139,34 @@ export const ACCESS_MATRIX = {
   'appraisals.read': { roles: ['office_reviewer', 'principal_leader', 'administrator'], scope: 'global', read: true, description: 'Individual appraisal scores per person and period' },
   'bulletins.issue': { roles: ['office_reviewer'], scope: 'global', read: false, description: 'Issue a bulletin (通报) for a period' },
   'bulletins.read': everyoneReads('Read bulletins (as issued, or afresh) in JSON, CSV, XLSX or a printable page'),
+  // credit information reporting (信用信息上报, R6.05: 采集单位 collects, 使用单位 reviews, 上报单位 uploads; docs/credit.md)
+  'credit.submit': { roles: ['reporter'], scope: 'unit', read: false, description: 'Submit a credit record for the unit (采集, the collector) and correct it when returned' },
+  'credit.review': {
+    roles: ['unit_head', 'office_reviewer'],
+    scope: 'unit',
+    read: false,
+    description: 'Review credit records of the unit for truth, accuracy and completeness (R6.06): approve, return for correction, reject; the review inbox',
+  },
+  'credit.upload': { roles: ['office_reviewer', 'administrator'], scope: 'unit', read: false, description: 'Retry a failed upload of an approved credit record to the sharing platform (上报单位)' },
+  'credit.read': {
+    roles: ['reporter', 'unit_head', 'leader_in_charge', 'principal_leader', 'office_reviewer', 'administrator'],
+    scope: 'unit',
+    read: true,
+    description: "Read a unit's credit records (personal fields masked) and their history",
+  },
+  'credit.statistics': {
+    roles: ['leader_in_charge', 'principal_leader', 'office_reviewer', 'administrator'],
+    scope: 'global',
+    read: true,
+    description: 'Credit reporting statistics per unit and period (submitted, returned, approved, uploaded, overdue, completeness and on-time rates)',
+  },
   // operations
   'ops.read': opsRead('Projection status and dead letters'),
   'ops.manage': admin('Rebuild projections, retry or skip dead letters'),
   // audit (issue 12): history, the log, as-of reports, the hash chain and audit bundles
+  // personal data (issue 12 item 5): not reads (each appends its audit event), so auditors do not get them by default
+  'personal-data.reveal': admin('Read a person\'s personal data in clear (recorded: who, which fields, why)'),
+  'personal-data.erase': admin('Erase a person\'s personal data (their key deleted; recorded)'),
   'audit.read': opsRead('Histories of aggregates, the global log, as-of reports, chain verification and audit bundles'),
 } as const satisfies Record<string, AccessRule>;
 

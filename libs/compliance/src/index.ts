@@ -4,6 +4,7 @@ export { complianceProjection, COMPLIANCE_TABLES, COMPLIANCE_TIME_ZONE } from '.
 export { ComplianceQueries, checkPeriodKey, COMPLIANCE_PERIODS } from './read/compliance.queries';
 export type { CompliancePeriod, IncidentOutcome, LateItem, PenaltyLine, QuotaOutcome, UnitCompliance } from './read/compliance-report';
 export { periodBounds, periodKeyOf, unitCompliance, periodCompliance, gradeOf } from './domain/compliance-compute';
+export { periodDates } from './appraisal/appraisal-periods';
 // Individual appraisal (item 5) and bulletins (item 6)
 export { AppraisalModule, appraisalsProjection } from './appraisal';
 export { BulletinsModule, bulletinsProjection, BulletinsService, bulletinDecider, bulletinStream, issueBulletinCommand } from './bulletins';

@@ -1,4 +1,4 @@
-import { DomainError } from '@app/kernel';
+import { DomainError, streamCategory } from '@app/kernel';
 
 /**
  * The event store port. Two adapters implement it (PostgreSQL, the default; EventStoreDB) and both pass the
@@ -70,6 +70,35 @@ export interface ReadAllOptions {
   readonly types?: readonly string[];
 }
 
+/**
+ * A filtered, paged read of the global log (audit: histories, the log browsed by filters, a request's events).
+ * Every filter is applied by the store before `maxCount` is cut, so a read returns `maxCount` events whenever that
+ * many match. An absent filter matches everything; an empty list matches nothing.
+ */
+export interface ReadLogOptions {
+  /** Events strictly after this position (0n = from the start). */
+  readonly after?: bigint;
+  /** Events at or before this position (absent: up to the head the store can see). */
+  readonly upTo?: bigint;
+  /** At most this many events (default 1,000). */
+  readonly maxCount?: number;
+  /** Only these event types. */
+  readonly types?: readonly string[];
+  /** Only streams of these categories: the part of the stream id before its first '-' (`streamCategory`). */
+  readonly categories?: readonly string[];
+  /** Only events whose metadata names this actor. */
+  readonly actorId?: string;
+  /** Only events whose metadata carries this correlation id. */
+  readonly correlationId?: string;
+  /**
+   * Only events recorded at or after this instant (ISO 8601). Compared to the millisecond (the precision of
+   * `metadata.recordedAt`): the bound is read with `new Date()`, so every store gives the same answer.
+   */
+  readonly recordedFrom?: string;
+  /** Only events recorded strictly before this instant (ISO 8601, to the millisecond). */
+  readonly recordedTo?: string;
+}
+
 export interface SubscribeOptions {
   /** Deliver events strictly after this position (0n = from the start). */
   readonly after?: bigint;
@@ -115,6 +144,13 @@ export interface EventStore {
   /** Events of one stream in revision order; an empty array when the stream does not exist. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The log filtered and paged (ReadLogOptions), in position order, never beyond the head a subscriber can see
+   * (headPosition): a late commit below the head is never skipped by a reader that pages on from `through`.
+   * `through` is the position scanned up to: every matching event in (after, through] is in `events`. It is the
+   * last event's position when `maxCount` events came back, else the head (at most `upTo`, at least `after`).
+   */
+  readLog(options?: ReadLogOptions): Promise<EventBatch>;
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
   /** Catch-up then live, like subscribeToAll, filtered by `options.types`, with the scanned position (EventBatch). */
   subscribe(options?: SubscribeOptions): AsyncIterable<EventBatch>;
@@ -127,6 +163,18 @@ export interface EventStore {
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/** Whether an event passes the filters of a log read (positions aside): the reference the adapters are held to. */
+export function matchesLog(event: RecordedEvent, options: ReadLogOptions): boolean {
+  if (options.types && !options.types.includes(event.type)) return false;
+  if (options.categories && !options.categories.includes(streamCategory(event.streamId))) return false;
+  if (options.actorId !== undefined && event.metadata.actorId !== options.actorId) return false;
+  if (options.correlationId !== undefined && event.metadata.correlationId !== options.correlationId) return false;
+  const at = Date.parse(event.metadata.recordedAt);
+  if (options.recordedFrom !== undefined && !(at >= Date.parse(options.recordedFrom))) return false;
+  if (options.recordedTo !== undefined && !(at < Date.parse(options.recordedTo))) return false;
+  return true;
+}
 
 /** subscribeToAll() on top of subscribe(): the events of each non-empty batch. */
 export function eventsOf(batches: AsyncIterable<EventBatch>): EventSubscription {

@@ -1,4 +1,5 @@
-import { CommandContext, Decider, DomainError, DomainEvent, deterministicUuid, fold, IdempotencyKeyReused } from '@app/kernel';
+import { CommandContext, Decider, DomainError, DomainEvent, deterministicUuid, fold, IdempotencyKeyReused, streamCategory } from '@app/kernel';
+import type { CommandObserver, CommandOutcome } from '@app/platform';
 
 export type { CommandContext } from '@app/kernel';
 import { EventStore, RecordedEvent, WrongExpectedRevision } from './event-store.port';
@@ -11,6 +12,8 @@ export interface HandleCommandOptions {
   /** Re-read, re-decide and re-append this many times on a concurrency conflict (only without expectedRevision). */
   readonly retries?: number;
   readonly upcasters?: UpcasterRegistry;
+  /** Told how long the command took and how it ended (the metrics registry; see CommandRunner). */
+  readonly observer?: CommandObserver;
 }
 
 export interface CommandResult<E extends DomainEvent = DomainEvent> {
@@ -52,6 +55,50 @@ export async function handleCommand<C, S, E extends DomainEvent>(
   context: CommandContext,
   options: HandleCommandOptions = {},
 ): Promise<CommandResult<E>> {
+  const observer = options.observer;
+  if (!observer) return decideAndAppend(store, stream, decider, command, context, options, () => undefined);
+  const started = performance.now();
+  // A command built from the state is named once it is built; one that never is (answered as a duplicate, a
+  // stale If-Match, or refused while being built: 404, 403) is named after its stream: `unresolved:draft`.
+  const unresolved = `unresolved:${streamCategory(stream)}`;
+  let type = typeof command === 'function' ? unresolved : commandType(command, unresolved);
+  const report = (outcome: CommandOutcome) => {
+    try {
+      observer.commandFinished({ command: type, outcome, seconds: (performance.now() - started) / 1000 });
+    } catch {
+      // metrics never fail a command
+    }
+  };
+  try {
+    const result = await decideAndAppend(store, stream, decider, command, context, options, (resolved) => (type = commandType(resolved, unresolved)));
+    report(result.duplicate ? 'duplicate' : 'ok');
+    return result;
+  } catch (error) {
+    report(outcomeOf(error));
+    throw error;
+  }
+}
+
+/** The command label: a decider command's `type` (every decider command is a discriminated union on it). */
+function commandType(command: unknown, otherwise: string): string {
+  const type = (command as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : otherwise;
+}
+
+function outcomeOf(error: unknown): CommandOutcome {
+  if (error instanceof WrongExpectedRevision || error instanceof StaleRevision) return 'conflict';
+  return error instanceof DomainError ? 'rejected' : 'error';
+}
+
+async function decideAndAppend<C, S, E extends DomainEvent>(
+  store: EventStore,
+  stream: string,
+  decider: Decider<C, S, E>,
+  command: C | CommandFromState<C, S>,
+  context: CommandContext,
+  options: HandleCommandOptions,
+  resolvedAs: (command: C) => void,
+): Promise<CommandResult<E>> {
   const retries = context.expectedRevision === undefined ? (options.retries ?? 0) : 0;
   for (let attempt = 0; ; attempt++) {
     const history = await store.readStream(stream);
@@ -69,6 +116,7 @@ export async function handleCommand<C, S, E extends DomainEvent>(
     const state = fold(decider, history as unknown as E[]);
     // A command may need what only the state knows (the draft's unit, to look up the actor's roles there).
     const resolved = typeof command === 'function' ? await (command as CommandFromState<C, S>)(state) : command;
+    resolvedAs(resolved);
     const produced = decider.decide(resolved, state);
     if (produced.length === 0) {
       return { stream, events: [], revision, position: last?.position, duplicate: false };

@@ -6,3 +6,7 @@ export * from './postgres/postgres-event-store';
 export * from './event-store.module';
 export * from './command-runner';
 export * from './run-decider.command';
+export { PersonalDataEventStore } from './personal-data/personal-data-event-store';
+export { PersonalKeys, type PersonalKey } from './personal-data/personal-keys';
+export { KEY_ENCRYPTION_KEY, LocalKeyEncryptionKey, type KeyEncryptionKey } from './personal-data/key-encryption';
+export { isSealed } from './personal-data/field-cipher';

@@ -6,6 +6,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  ReadLogOptions,
   ReadStreamOptions,
   RecordedEvent,
   StreamAppend,
@@ -13,7 +14,7 @@ import type {
 } from './event-store.port';
 import { UpcasterRegistry } from './upcasting';
 
-/** Wraps any adapter so every read (stream, all, subscription) returns events at their current schema version. */
+/** Wraps any adapter so every read (stream, all, log, subscription) returns events at their current schema version. */
 export class UpcastingEventStore implements EventStore {
   constructor(
     private readonly inner: EventStore,
@@ -31,6 +32,10 @@ export class UpcastingEventStore implements EventStore {
   }
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readAll(options)).map((e) => this.registry.upcast(e));
+  }
+  async readLog(options?: ReadLogOptions): Promise<EventBatch> {
+    const batch = await this.inner.readLog(options);
+    return { events: batch.events.map((e) => this.registry.upcast(e)), through: batch.through };
   }
   subscribeToAll(options?: SubscribeOptions): EventSubscription {
     const inner = this.inner.subscribeToAll(options);

@@ -59,6 +59,15 @@ describe('upcasting', () => {
     ]);
   });
 
+  it('applies to readLog too, keeping `through`', async () => {
+    const inner = new InMemoryEventStore();
+    await append(inner, 1, { title: 't', author: '张三' });
+    const store = new UpcastingEventStore(inner, registry());
+    const read = await store.readLog({ categories: ['draft'] });
+    expect(read.events.map((e) => [e.metadata.schemaVersion, e.data])).toEqual([[3, { title: 't', authors: ['张三'], importance: 'general' }]]);
+    expect(read.through).toBe(1n);
+  });
+
   it('refuses a schema that lacks an upcaster for a version', () => {
     expect(() => new UpcasterRegistry().register({ type: 'X', currentVersion: 3, upcasters: { 1: (d) => d } })).toThrow(/no upcaster from version 2/);
   });

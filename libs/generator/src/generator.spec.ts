@@ -18,7 +18,8 @@ describe('the data generator', () => {
 
       // sizes roughly as named: the reporting history of small is about 20,000 events, and the metrics
       // observations of its publications (1.7 a publication), finance's payout periods and payouts and the
-      // calendar's period ends come on top: ~22,900 in all (seed 42: 19,945 + 2,591 + 173 + 188)
+      // calendar's period ends come on top: ~23,000 in all (seed 42: 20,072 + 2,587 + 171 + 188; the reporting
+      // history includes ~1,100 events of credit records)
       const c = a.summary.countsByType;
       const metrics = c.MetricsRecorded ?? 0;
       const finance = (c.PayoutPeriodOpened ?? 0) + (c.PayoutPeriodClosed ?? 0) + (c.PayoutRecorded ?? 0);
@@ -46,6 +47,8 @@ describe('the data generator', () => {
         'PayoutPeriodOpened', 'PayoutPeriodClosed', 'PayoutRecorded', 'DeadlineScheduled', 'DeadlineCancelled', 'DeadlineElapsed',
         'IncidentReported', 'IncidentWrittenReportFiled', 'IncidentFollowUpReported', 'IncidentInstructionGiven', 'IncidentInstructionFollowedUp',
         'IncidentExternalReportApproved', 'IncidentEscalated', 'IncidentFinalReportFiled', 'IncidentClosed', 'NotificationIssued', 'BusinessPeriodEnded',
+        'PublicCreditRecordSubmitted', 'PersonalCreditRecordSubmitted', 'CreditRecordReturned', 'PublicCreditRecordCorrected', 'PersonalCreditRecordCorrected',
+        'CreditRecordApproved', 'CreditRecordRejected', 'CreditRecordUploadFailed', 'CreditRecordUploadRequested', 'CreditRecordUploaded',
       ]) {
         expect([type, a.summary.countsByType[type] ?? 0]).not.toEqual([type, 0]);
       }

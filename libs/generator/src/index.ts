@@ -7,3 +7,5 @@ export { ACTIVITIES } from './activities';
 export { Rng } from './random';
 export { diffSnapshots, snapshotTables } from './read-model-snapshot';
 export type { TableSnapshot } from './read-model-snapshot';
+export { generateIntoDatabase } from './generate-into-database';
+export type { GenerateIntoOptions } from './generate-into-database';

@@ -6,3 +6,4 @@ export * from './command';
 export * from './problems';
 export * from './time-facts';
 export * from './canonical-json';
+export * from './personal-data';

@@ -60,6 +60,7 @@ export const PROBLEM_CATALOGUE = {
   'unit-unknown': { status: 422, meaning: 'The unit named in the body does not exist.', action: 'Name an existing unit.' },
   // ---- organization: members and appointments -----------------------------------------------------------------
   'member-already-registered': { status: 409, meaning: 'A member with this id is already registered.', action: 'Use another memberId, or read the existing member.' },
+  'id-card-number-invalid': { status: 422, meaning: 'idCardNumber is not a valid resident identity card number (GB 11643: 18 characters, a date of birth, the check character).', action: FIX },
   'member-not-registered': { status: 409, meaning: 'The member is not registered.', action: 'Register the member first.' },
   'member-not-active': { status: 422, meaning: 'The member is suspended or has left: no new appointments.', action: 'Reactivate the member first (POST /v1/members/{memberId}/status).' },
   'appointment-overlaps': { status: 409, meaning: 'The member already holds this role in this unit for an overlapping period.', action: 'End the existing appointment or choose other dates.' },
@@ -198,6 +199,31 @@ export const PROBLEM_CATALOGUE = {
   // ---- notifications and webhooks (催报 reminders, issue 11 item 3; helper B) ---------------------------------
   'webhook-exists': { status: 409, meaning: 'A webhook with this id is already registered (or was, and was removed).', action: 'Register it under another webhookId, or list the webhooks.' },
   'webhook-url-invalid': { status: 422, meaning: 'The webhook url is not an absolute http:// or https:// URL (no credentials in it).', action: FIX },
+  // ---- audit: the hash chain and audit bundles (issue 12 item 3, docs/audit.md) ---------------------------------
+  'chain-broken': { status: 409, meaning: 'The hash chain is broken between the last checkpoint and the head (`breaks`: position, kind, detail): no checkpoint is signed past a break.', action: 'Run GET /v1/audit/chain/verify, investigate the first break (docs/audit.md, "When verification fails") and restore the log from a backup.' },
+  'as-of-beyond-head': { status: 422, meaning: 'The as-of position is beyond the log\'s settled head, or nothing was recorded at or before `at` (`field`, `head`).', action: FIX },
+  'as-of-parameter-missing': { status: 422, meaning: 'The report needs this parameter (`field`): leaderboard from and to; compliance and bulletin period and key.', action: FIX },
+  'as-of-build-failed': { status: 422, meaning: 'An as-of build stopped on a dead letter (`buildId`): the report cannot be computed from it.', action: 'Look at GET /v1/ops/dead-letters, fix the cause and retry the letter, or drop the build and ask again.' },
+  'as-of-building': { status: 503, meaning: 'The as-of builds have not reached the position yet (`builds`: their progress).', action: 'Ask again after Retry-After: the same request reuses the builds it started.' },
+  'position-range-invalid': { status: 422, meaning: 'The position range is empty or reversed (`after` must be below `upTo`).', action: FIX },
+  // ---- personal data (issue 12 item 5, docs/audit.md "Personal data") -------------------------------------------
+  'person-erased': { status: 422, meaning: 'The personal data of this person was erased (`subjectId`, `erasedAt`): no new personal data of theirs is stored (`fields`).', action: 'Send the request without the personal fields, or register the person anew under another id if they return.' },
+  'personal-data-unknown': { status: 404, meaning: 'No personal data of this id is held (`subjectId`): nothing to reveal.', action: 'Check the id (a member id, or the subject of a credit record).' },
+  // ---- credit information reporting (issue 12 item 6, 信用信息上报 R6.01-R6.06, docs/credit.md) ----------------------
+  'credit-record-exists': { status: 409, meaning: 'A credit record with this id already exists.', action: 'Use another recordId, or read the record.' },
+  'credit-record-state': { status: 409, meaning: 'The record\'s state does not allow the command (`status`, `allowed`): e.g. correcting a record that was not returned, approving an approved one.', action: RELOAD },
+  'credit-unit-unknown': { status: 422, meaning: 'The collecting unit (`unitId`) does not exist or is dissolved.', action: 'Submit for an active unit.' },
+  'credit-category-unknown': { status: 422, meaning: 'category is not a category of the record kind (R6.03: public basic_info, commendation, administrative_penalty, major_event; personal basic_info, credit_record, property_status, social_relationship).', action: FIX },
+  'credit-subject-person-required': { status: 422, meaning: 'A personal credit record names the person it is about (subjectPersonId).', action: FIX },
+  'credit-subject-name-required': { status: 422, meaning: 'A credit record names its subject (name: 名称 or 姓名, R6.04).', action: FIX },
+  'credit-field-invalid': { status: 422, meaning: 'A field is given in a wrong form (R6.02 准确): unified social credit code or ID number without a valid check character, a date, an enumerated value, a decision in the future, validity before the decision; `field` names it.', action: FIX },
+  'credit-field-not-applicable': { status: 422, meaning: 'A field does not belong to a record of this kind and category (R6.04; `applicable` lists those that do); `field` names it.', action: FIX },
+  'credit-return-reasons-required': { status: 422, meaning: 'A return for correction (退回修改) gives at least one reason, each naming a field.', action: FIX },
+  'credit-return-field-unknown': { status: 422, meaning: 'A return reason names a field the record does not have (`applicable` lists those it has, or `record` for the whole).', action: FIX },
+  'credit-review-own-record': { status: 422, meaning: 'The collector who submitted the record cannot approve it (R6.05: collector and user are distinct roles).', action: 'Have another reviewer approve it.' },
+  'credit-review-checklist-incomplete': { status: 422, meaning: 'Approval confirms truth, accuracy and completeness (R6.02, R6.06 step 2): every checklist item must be true; `errors` names those that are not.', action: 'Confirm each check, or return the record for correction.' },
+  'credit-record-incomplete': { status: 422, meaning: 'The record lacks required fields (R6.02 完整, R6.04; `fields`): it cannot be approved.', action: 'Return it for correction (POST /v1/credit/records/{recordId}/return).' },
+  'credit-upload-not-failed': { status: 409, meaning: 'Only a record whose upload failed is retried by hand (its `status` is another).', action: 'Wait for the outbox\'s own retries, or read the record.' },
 } as const satisfies Record<string, ProblemTypeEntry>;
 
 export type ProblemCode = keyof typeof PROBLEM_CATALOGUE;

@@ -2,7 +2,7 @@ import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { BusinessDates } from '@app/access';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { Clock, CLOCK } from '@app/kernel';
+import { Clock, CLOCK, PersonalDataRegistry } from '@app/kernel';
 import { PG_POOL } from '@app/platform';
 import { NotificationsHttpController } from './http/notifications.http.controller';
 import { WebhooksHttpController } from './http/webhooks.http.controller';
@@ -29,9 +29,12 @@ export class NotificationsModule implements OnModuleInit {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly dates: BusinessDates,
+    private readonly personalData: PersonalDataRegistry,
   ) {}
 
   onModuleInit(): void {
+    // the webhook's shared secret is sealed in the log like personal data (a key per webhook), never stored in clear
+    this.personalData.register([{ eventType: 'WebhookRegistered', subjectPath: 'webhookId', fields: [{ path: 'secret', kind: 'text' }] }]);
     reminderDeps.bind({ pool: this.pool, store: this.store, clock: this.clock, timeZone: this.dates.timeZone, webhookTimeoutMs: webhookTimeoutMs() });
   }
 }

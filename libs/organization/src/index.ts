@@ -6,6 +6,8 @@ export * from './domain/unit.events';
 export * from './domain/member.events';
 export { unitDecider, unitStream } from './domain/unit.decider';
 export { memberDecider, memberStream } from './domain/member.decider';
+export { MEMBER_EVENT_SCHEMAS } from './domain/member.schemas';
+export { MEMBER_PERSONAL_DATA } from './domain/member.personal-data';
 export { channelDecider, channelIdFor, channelStream, followersAt } from './domain/channel.decider';
 export type { Platform } from './domain/channel.decider';
 export { orgConfigDecider, ORG_CONFIG_STREAM } from './domain/orgconfig.decider';

@@ -1,4 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { PersonalDataRegistry } from '@app/kernel';
+import { UpcasterRegistry } from '@app/event-store';
+import { MEMBER_EVENT_SCHEMAS } from './domain/member.schemas';
+import { MEMBER_PERSONAL_DATA } from './domain/member.personal-data';
 import { OrgReads } from './write/org-reads';
 import { RegisterUnitHandler } from './write/register-unit/register-unit.handler';
 import { RegisterUnitHttpController } from './write/register-unit/register-unit.http.controller';
@@ -35,4 +39,15 @@ import { ReviewCoverageHttpController } from './read/review-coverage/review-cove
   providers: [OrgReads, RegisterUnitHandler, RenameUnitHandler, GetUnitTreeHandler, GetUnitHandler, GetReviewCoverageHandler],
   exports: [OrgReads],
 })
-export class OrganizationModule {}
+export class OrganizationModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly upcasters: UpcasterRegistry,
+  ) {}
+
+  /** Before any append or read: the event store seals and opens members' personal fields from here on. */
+  onModuleInit(): void {
+    this.personalData.register(MEMBER_PERSONAL_DATA);
+    this.upcasters.register(...MEMBER_EVENT_SCHEMAS);
+  }
+}

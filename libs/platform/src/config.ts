@@ -24,6 +24,21 @@ export interface AppConfig {
   readonly shadowBuildTtlSeconds: number;
   readonly scheduler: SchedulerConfig;
   readonly auth: AuthConfig;
+  readonly chain: ChainConfig;
+  /** PII_MASTER_KEY: base64 of the 32-byte key that wraps personal data keys; unset: DATA_DIR/pii-master-key. */
+  readonly piiMasterKey: string | undefined;
+}
+
+/**
+ * The hash chain's signed checkpoints (docs/audit.md): CHAIN_CHECKPOINT_INTERVAL_SECONDS (default 300; 0: only on
+ * request) between two checkpoints, made by an instance that runs projections; CHAIN_CHECKPOINT_FILE (default
+ * DATA_DIR/chain-checkpoints/<database>.ndjson) their copy outside the database; CHAIN_SIGNING_KEY an Ed25519 private key
+ * (PEM), else one generated in DATA_DIR/chain-signing-key.pem.
+ */
+export interface ChainConfig {
+  readonly checkpointIntervalSeconds: number;
+  readonly checkpointFile: string | undefined;
+  readonly signingKeyPem: string | undefined;
 }
 
 /**
@@ -160,6 +175,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shadowBuildTtlSeconds: integer(env, 'SHADOW_BUILD_TTL_SECONDS', 86_400, 60, 2_592_000),
     scheduler: schedulerConfig(env, runProjections),
     auth: authConfig(env),
+    chain: chainConfig(env),
+    piiMasterKey: piiMasterKey(env),
+  };
+}
+
+function piiMasterKey(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.PII_MASTER_KEY || undefined;
+  if (raw !== undefined && Buffer.from(raw, 'base64').length !== 32) throw new ConfigError('PII_MASTER_KEY', 'expected base64 of 32 random bytes (openssl rand -base64 32)');
+  return raw;
+}
+
+function chainConfig(env: NodeJS.ProcessEnv): ChainConfig {
+  const signingKeyPem = env.CHAIN_SIGNING_KEY || undefined;
+  if (signingKeyPem !== undefined && !signingKeyPem.includes('BEGIN PRIVATE KEY')) {
+    throw new ConfigError('CHAIN_SIGNING_KEY', 'expected a PEM-encoded PKCS#8 Ed25519 private key (-----BEGIN PRIVATE KEY-----)');
+  }
+  return {
+    checkpointIntervalSeconds: integer(env, 'CHAIN_CHECKPOINT_INTERVAL_SECONDS', 300, 0, 86_400),
+    checkpointFile: env.CHAIN_CHECKPOINT_FILE ? path.resolve(env.CHAIN_CHECKPOINT_FILE) : undefined,
+    signingKeyPem,
   };
 }
 

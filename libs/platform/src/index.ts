@@ -3,3 +3,4 @@ export * from './embedded-postgres';
 export * from './migrations';
 export * from './database.module';
 export * from './http';
+export * from './observability';

@@ -12,3 +12,4 @@ export { listEffects, retryEffect, type Effect, type EffectStatus, type ListEffe
 export * from './bulk';
 export * from './read-models';
 export * from './shadow-builds';
+export { projectionSamples, registerProjectionMetrics, type ProjectionMetricsDeps, type ProjectionSample } from './projection-metrics';

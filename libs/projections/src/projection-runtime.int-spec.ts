@@ -558,6 +558,7 @@ function observing(store: EventStore, timeline: string[]): EventStore {
     appendToStream: (...args) => store.appendToStream(...args),
     appendMany: (...args) => store.appendMany(...args),
     readStream: (...args) => store.readStream(...args),
+    readLog: (...args) => store.readLog(...args),
     readAll: (...args) => store.readAll(...args),
     subscribeToAll: (...args) => store.subscribeToAll(...args),
     headPosition: () => store.headPosition(),

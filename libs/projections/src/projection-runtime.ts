@@ -1,7 +1,9 @@
+import { AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
 import { InvalidState, NotFound, RuleViolation } from '@app/kernel';
+import { commonCorrelationId, withCorrelationId } from '@app/platform';
 import type { EventBatch, EventStore, RecordedEvent } from '@app/event-store';
 import { AnyProjection, BuildMode, BuildParameters, isReactor, ProjectionContext, ReactorContext } from './projection';
 import { reactorContext } from './effects/outbox';
@@ -244,8 +246,14 @@ export class ProjectionRuntime {
 
   /** Looks for work now instead of at the next lease (a build was created, resumed or reset). */
   wake(): void {
-    void this.lease();
+    this.leaseDetached();
   }
+
+  /**
+   * lease() in the runtime's own async context: a wake from a request (a rebuild, a retry) must not start runners
+   * that inherit the request's (its logger and correlation id would be on every line they log for good).
+   */
+  private readonly leaseDetached = AsyncResource.bind(() => void this.lease());
 
   /** Called whenever a build moves its checkpoint or a runner ends (used by waitForProjections). */
   onProgress(listener: () => void): () => void {
@@ -549,7 +557,7 @@ export class ProjectionRuntime {
                 row.build_id,
                 `${event.type} at ${event.position}: ${errorMessage(eventError)}`,
               ]);
-              this.log('projection stopped on a dead letter', { projection: def.name, position: String(event.position), error: errorMessage(eventError) });
+              this.log('projection stopped on a dead letter', { projection: def.name, position: String(event.position), correlationId: event.metadata.correlationId, error: errorMessage(eventError) });
               break;
             }
           }
@@ -720,17 +728,23 @@ export function validateParameters(def: AnyProjection, parameters: BuildParamete
   }
 }
 
-/** Batch form when the projection has it; the older one-event form otherwise (reactors, not yet ported ones). */
+/**
+ * Batch form when the projection has it; the older one-event form otherwise (reactors, not yet ported ones).
+ * Whatever the projection logs while applying carries the event's correlation id (a batch's, when its events
+ * share one), and so do the effects a reactor records (their deliveries log with it).
+ */
 export async function applyEvents(
   def: AnyProjection,
   events: readonly RecordedEvent[],
   ctxFor: (event: RecordedEvent) => ProjectionContext | ReactorContext,
 ): Promise<void> {
   if (!isReactor(def) && def.applyBatch) {
-    if (events.length > 0) await def.applyBatch(events, ctxFor(events[0]!));
+    const applyBatch = def.applyBatch.bind(def);
+    if (events.length > 0) await withCorrelationId(commonCorrelationId(events.map((e) => e.metadata.correlationId)), () => applyBatch(events, ctxFor(events[0]!)));
     return;
   }
-  for (const event of events) await (def.apply as (e: RecordedEvent, c: ProjectionContext | ReactorContext) => Promise<void>)(event, ctxFor(event));
+  const apply = (def.apply as (e: RecordedEvent, c: ProjectionContext | ReactorContext) => Promise<void>).bind(def);
+  for (const event of events) await withCorrelationId(event.metadata.correlationId, () => apply(event, ctxFor(event)));
 }
 
 async function skippedEvents(client: PoolClient, projection: string, batch: readonly RecordedEvent[]): Promise<Set<string>> {

@@ -22,5 +22,6 @@ export type { DemoPayout, DemoPayoutPeriod, DemoPayoutsPorts, DemoPayoutsSummary
 export { PayoutsService } from './payouts/payouts.service';
 // for the bulletins (issue 11 item 6): the unit leaderboard by points, and the CSV / XLSX writer
 export { RewardsQueries } from './read/rewards.queries';
+export { RewardComparisons } from './comparisons/comparisons.service';
 export { attachmentDisposition, EXPORT_FORMATS, EXPORT_MEDIA, renderExport } from './http/exports';
 export type { ExportColumn, ExportFormat, ExportLang, ExportTable } from './http/exports';

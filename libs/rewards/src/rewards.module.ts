@@ -20,5 +20,7 @@ import { RewardsExports } from './http/rewards-exports';
 @Module({
   controllers: [RecordMetricsHttpController, PublicationMetricsHttpController, RewardsHttpController, RewardsExportHttpController, PayoutsHttpController, RewardComparisonsHttpController, LedgerExportsHttpController],
   providers: [PublicationFactsReader, RecordMetricsHandler, RewardsQueries, RewardsExports, PayoutsService, RewardComparisons],
+  // the audit context's as-of reports read the leaderboard and the ledger through the same query code
+  exports: [RewardsQueries, PayoutsService],
 })
 export class RewardsModule {}

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { BUSINESS_PERIODS, BusinessPeriod, BusinessPeriodEnded, businessCalendarStream, businessPeriodEventId, Clock, deterministicUuid } from '@app/kernel';
 import { EventStore, handleCommand, UpcasterRegistry, WrongExpectedRevision } from '@app/event-store';
+import { withCorrelationId } from '@app/platform';
 import { deadlineDecider } from './domain/deadline.decider';
 import { allPeriodsEnded, startOfBusinessDate } from './domain/business-periods';
 
@@ -148,11 +149,14 @@ export class Scheduler {
         [now, after?.dueAt ?? null, after?.id ?? null, this.batchSize],
       );
       for (const row of rows) {
-        const result = await this.elapse(row, now).catch((error: unknown) => {
-          // one stream that cannot be appended to (a store error) must not hold up the others: the next check retries it
-          this.log('scheduler could not elapse a deadline', { deadlineId: row.deadline_id, stream: row.stream, error: String(error) });
-          return undefined;
-        });
+        // what is logged while appending carries the fact's correlation id (the deadline's id)
+        const result = await withCorrelationId(row.deadline_id, () =>
+          this.elapse(row, now).catch((error: unknown) => {
+            // one stream that cannot be appended to (a store error) must not hold up the others: the next check retries it
+            this.log('scheduler could not elapse a deadline', { deadlineId: row.deadline_id, stream: row.stream, error: String(error) });
+            return undefined;
+          }),
+        );
         if (result && !result.duplicate && result.events.length > 0) appended += 1;
       }
       if (rows.length < this.batchSize) return appended;
@@ -183,7 +187,8 @@ export class Scheduler {
       const ended = allPeriodsEnded(timeZone, after, now, 1000);
       if (ended.length === 0) return appended;
       for (const data of ended) {
-        if (await this.recordPeriodEnd(data)) appended += 1;
+        const id = businessPeriodEventId(data.timeZone, data.period, data.key); // the fact's correlation id
+        if (await withCorrelationId(id, () => this.recordPeriodEnd(data))) appended += 1;
         after[data.period] = new Date(data.endedAt);
       }
     }

@@ -22,5 +22,6 @@ import { ComplianceQueries } from '../read/compliance.queries';
       useFactory: (queries: ComplianceQueries): ComplianceRowsSource => ({ rows: (period, key, read) => queries.rows(period, key, undefined, read) }),
     },
   ],
+  exports: [BulletinsService],
 })
 export class BulletinsModule {}

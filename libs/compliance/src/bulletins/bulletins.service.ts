@@ -38,6 +38,12 @@ export interface BulletinRead {
   readonly content: BulletinContent;
 }
 
+/** What an as-of bulletin reads: the position, and a read of each projection's build stopped there. */
+export interface BulletinAsOf {
+  readonly position: bigint;
+  readonly reads: { readonly bulletins: ReadSelector; readonly rewards: ReadSelector; readonly compliance: ReadSelector };
+}
+
 @Injectable()
 export class BulletinsService {
   constructor(
@@ -51,24 +57,26 @@ export class BulletinsService {
 
   /**
    * The bulletin as the log stands now: every read model it reads has applied the log's head first (so an issue
-   * records what was recorded before it), and that head is its position.
+   * records what was recorded before it), and that head is its position. With `asOf` (audit: as it stood at a past
+   * position), the policies in force then and the as-of builds of the three projections it reads, each stopped at
+   * that position.
    */
-  async fresh(period: ReportPeriod, key: string): Promise<{ content: BulletinContent; position: string; checksum: string }> {
+  async fresh(period: ReportPeriod, key: string, asOf?: BulletinAsOf): Promise<{ content: BulletinContent; position: string; checksum: string }> {
     const dates = periodDates(period, key);
     if (!dates) throw new ValidationFailed([{ field: 'key', message: `key is not a ${period}` }]);
-    const head = await this.store.headPosition();
-    const read: ReadSelector = { minPosition: head };
-    const set = await this.catalog.published();
+    const head = asOf?.position ?? (await this.store.headPosition());
+    const read = (projection: keyof BulletinAsOf['reads']): ReadSelector => asOf?.reads[projection] ?? { minPosition: head };
+    const set = asOf ? await this.catalog.publishedAt(asOf.position) : await this.catalog.published();
     const policy = set.find('*', dates.to, (p) => p.document.rules.bulletins !== undefined);
     const rule = policy?.document.rules.bulletins;
     if (!policy || !rule || !rule.periods.includes(period)) {
       throw new RuleViolation('bulletin-period-not-offered', `No policy in force on ${dates.to} has a bulletin rule for a ${period}`, { period, offered: rule?.periods ?? [] });
     }
-    const r = await this.readModels.scope(read, BULLETIN_TABLES);
+    const r = await this.readModels.scope(read('bulletins'), BULLETIN_TABLES);
     const root = await this.pool.query<{ name: string }>(`SELECT name FROM ${r.t('bulletin_units')} WHERE parent_id IS NULL ORDER BY registered LIMIT 1`);
     const [board, compliance] = await Promise.all([
-      this.rewards.leaderboard({ subject: 'unit', by: 'points', range: dates, limit: MAX_UNITS }, read),
-      this.compliance ? this.compliance.rows(period, key, read) : Promise.resolve(null),
+      this.rewards.leaderboard({ subject: 'unit', by: 'points', range: dates, limit: MAX_UNITS }, read('rewards')),
+      this.compliance ? this.compliance.rows(period, key, read('compliance')) : Promise.resolve(null),
     ]);
     const content = buildBulletin({
       institution: rule.institution ?? root.rows[0]?.name ?? '',

@@ -400,6 +400,112 @@ export function eventStoreContract(
       }, 60_000);
     });
 
+    describe('readLog: the log filtered and paged', () => {
+      /** Values no other test uses, so a shared server's other events never match. */
+      const tagged = () => {
+        const tag = newId().replace(/-/g, '').slice(0, 12);
+        return { tag, category: `audit${tag}`, other: `auditOther${tag}`, actor: `actor-${tag}`, otherActor: `actor2-${tag}`, correlation: `corr-${tag}`, otherCorrelation: `corr2-${tag}` };
+      };
+      const logged = (type: string, actorId: string, correlationId: string): EventToAppend => {
+        const commandId = newId();
+        return { type, data: { type }, metadata: { eventId: deterministicUuid(commandId, '0'), commandId, correlationId, causationId: commandId, actorId, schemaVersion: 1 } };
+      };
+      const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+      /** Six events in four streams of two categories, by two actors, for two requests, at distinct milliseconds. */
+      async function history() {
+        const t = tagged();
+        const head = await store.headPosition();
+        const a = stream(t.category);
+        const b = stream(t.category);
+        const c = stream(t.other);
+        await store.appendToStream(a, [logged(`Opened${t.tag}`, t.actor, t.correlation)], 'no_stream');
+        await pause();
+        await store.appendToStream(c, [logged(`Opened${t.tag}`, t.otherActor, t.correlation)], 'no_stream');
+        await pause();
+        await store.appendToStream(b, [logged(`Opened${t.tag}`, t.actor, t.otherCorrelation)], 'no_stream');
+        await pause();
+        await store.appendToStream(a, [logged(`Changed${t.tag}`, t.otherActor, t.otherCorrelation)], 0n);
+        await pause();
+        await store.appendToStream(c, [logged(`Changed${t.tag}`, t.actor, t.correlation)], 0n);
+        await pause();
+        await store.appendToStream(b, [logged(`Closed${t.tag}`, t.otherActor, t.otherCorrelation)], 0n);
+        const mine = (await store.readAll({ after: head, maxCount: 10_000 })).filter((e) => [a, b, c].includes(e.streamId));
+        expect(mine).toHaveLength(6);
+        return { ...t, head, mine, streams: { a, b, c } };
+      }
+      const positions = (events: readonly RecordedEvent[]) => events.map((e) => e.position);
+
+      it('each filter narrows the log to exactly the events it names, in position order, with their metadata', async () => {
+        const h = await history();
+        const ofCategory = h.mine.filter((e) => e.streamId.startsWith(`${h.category}-`));
+        const read = await store.readLog({ after: h.head, categories: [h.category] });
+        expect(read.events).toEqual(ofCategory);
+        expect(ofCategory).toHaveLength(4);
+        expect(positions((await store.readLog({ after: h.head, categories: [h.category, h.other] })).events)).toEqual(positions(h.mine));
+        expect(positions((await store.readLog({ after: h.head, types: [`Opened${h.tag}`] })).events)).toEqual(positions(h.mine.filter((e) => e.type === `Opened${h.tag}`)));
+        expect(positions((await store.readLog({ after: h.head, types: [`Changed${h.tag}`, `Closed${h.tag}`] })).events)).toEqual(positions(h.mine.slice(3)));
+        expect(positions((await store.readLog({ after: h.head, actorId: h.actor })).events)).toEqual(positions(h.mine.filter((e) => e.metadata.actorId === h.actor)));
+        expect(positions((await store.readLog({ after: h.head, correlationId: h.correlation })).events)).toEqual(positions([h.mine[0]!, h.mine[1]!, h.mine[4]!]));
+        // from 0: a correlation id is found wherever it is in the log
+        expect(positions((await store.readLog({ correlationId: h.otherCorrelation })).events)).toEqual(positions([h.mine[2]!, h.mine[3]!, h.mine[5]!]));
+        // filters combine (and)
+        expect(positions((await store.readLog({ after: h.head, actorId: h.actor, categories: [h.category] })).events)).toEqual(positions([h.mine[0]!, h.mine[2]!]));
+        // an empty list matches nothing; a value nobody used matches nothing
+        expect((await store.readLog({ after: h.head, types: [] })).events).toEqual([]);
+        expect((await store.readLog({ after: h.head, categories: [] })).events).toEqual([]);
+        expect((await store.readLog({ after: h.head, actorId: `nobody-${h.tag}` })).events).toEqual([]);
+      });
+
+      it('a time range keeps the events recorded at or after `recordedFrom` and before `recordedTo`', async () => {
+        const h = await history();
+        const from = h.mine[2]!.metadata.recordedAt;
+        const to = h.mine[4]!.metadata.recordedAt;
+        expect(Date.parse(from) < Date.parse(to)).toBe(true);
+        const expected = h.mine.filter((e) => Date.parse(e.metadata.recordedAt) >= Date.parse(from) && Date.parse(e.metadata.recordedAt) < Date.parse(to));
+        expect(expected.length).toBeGreaterThan(0);
+        const range = await store.readLog({ after: h.head, categories: [h.category, h.other], recordedFrom: from, recordedTo: to });
+        expect(positions(range.events)).toEqual(positions(expected));
+        const since = await store.readLog({ after: h.head, categories: [h.category, h.other], recordedFrom: from });
+        expect(positions(since.events)).toEqual(positions(h.mine.filter((e) => Date.parse(e.metadata.recordedAt) >= Date.parse(from))));
+      });
+
+      it('a position range keeps the events strictly after `after` and at or before `upTo`; `through` stops at `upTo`', async () => {
+        const h = await history();
+        const [, second, , fourth] = h.mine;
+        const read = await store.readLog({ after: second!.position, upTo: fourth!.position, categories: [h.category, h.other] });
+        expect(positions(read.events)).toEqual(positions(h.mine.slice(2, 4)));
+        expect(read.through).toBe(fourth!.position);
+        expect((await store.readLog({ after: fourth!.position, upTo: second!.position })).events).toEqual([]);
+      });
+
+      it('pages with maxCount: `through` is the last event of a full page; paging on from it gives every event once, in order', async () => {
+        const h = await history();
+        const seen: RecordedEvent[] = [];
+        let after = h.head;
+        for (let page = 0; page < 10; page++) {
+          const read = await store.readLog({ after, maxCount: 2, categories: [h.category, h.other] });
+          for (const e of read.events) expect(e.position > after && e.position <= read.through).toBe(true);
+          seen.push(...read.events);
+          if (read.events.length === 2) expect(read.through).toBe(read.events[1]!.position);
+          if (read.events.length < 2) {
+            expect(read.through >= h.mine[5]!.position).toBe(true);
+            break;
+          }
+          after = read.through;
+        }
+        expect(seen).toEqual(h.mine);
+      });
+
+      it('reads to the head by default and never past it', async () => {
+        const h = await history();
+        const read = await store.readLog({ after: h.head, categories: [h.category] });
+        const head = await store.headPosition();
+        expect(read.through >= h.mine[5]!.position && read.through <= head).toBe(true);
+        expect(await store.readLog({ after: head })).toEqual({ events: [], through: head });
+      });
+    });
+
     describe('filtering by event type', () => {
       /** Event types no other test appends, so a shared server's other events never match. */
       const types = () => {

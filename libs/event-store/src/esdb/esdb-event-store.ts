@@ -35,12 +35,14 @@ import {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  ReadLogOptions,
   ReadStreamOptions,
   RecordedEvent,
   StreamAppend,
   SubscribeOptions,
   WrongExpectedRevision,
   eventsOf,
+  matchesLog,
 } from '../event-store.port';
 
 /**
@@ -61,6 +63,8 @@ const NO_POSITION = 2n ** 64n - 1n;
 const DEFAULT_READ_ALL_COUNT = 1000;
 const DEFAULT_BATCH_SIZE = 500;
 const HEAD_PAGE = 256;
+/** Events per $all read of readLog, which filters on this side (see readLog). */
+const LOG_PAGE = 500;
 /**
  * The metadata key that names the append attempt which wrote an event. The server answers an append it absorbed
  * as a duplicate exactly as one it wrote (see `appendToStream`), so the attempt id stored with the events is what
@@ -386,6 +390,42 @@ export class EsdbEventStore implements EventStore {
       after = last;
     }
     return out;
+  }
+
+  /**
+   * The filtered log. The client reads $all with no filter (only subscriptions take one, and a subscription does
+   * not say when its catch-up has reached the end), so the server does the position range (the read starts after
+   * `after`, and stops at the first event beyond `upTo`) and this adapter the rest, page by page: types,
+   * categories, actor, correlation id and recorded time are tested here on every application event of the range
+   * (matchesLog, the same test the in-memory store applies). A rare filter therefore reads the range in full: on
+   * this store an auditor narrows a read with a position range. $all has no holes, so the end of the log is the
+   * head (the same application events headPosition sees).
+   */
+  async readLog(options: ReadLogOptions = {}): Promise<EventBatch> {
+    const max = options.maxCount ?? DEFAULT_READ_ALL_COUNT;
+    if (!(max >= 1)) throw new RangeError('readLog needs a maxCount of at least 1');
+    const start = options.after ?? 0n;
+    const upTo = options.upTo;
+    const out: RecordedEvent[] = [];
+    let after = start;
+    let scanned = start;
+    for (;;) {
+      const page: EsdbResolvedEvent[] = [];
+      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: toReadPosition(after), maxCount: LOG_PAGE + 1 })) {
+        page.push(resolved);
+      }
+      for (const event of selectAfter(page, after)) {
+        if (upTo !== undefined && event.position > upTo) return { events: out, through: upTo > scanned ? upTo : scanned };
+        scanned = event.position;
+        if (!matchesLog(event, options)) continue;
+        out.push(event);
+        if (out.length >= max) return { events: out, through: event.position };
+      }
+      const last = lastPositionIn(page);
+      // A short page is the end of the log: everything up to the newest application event has been scanned.
+      if (page.length < LOG_PAGE + 1 || last === undefined || last <= after) return { events: out, through: scanned };
+      after = last;
+    }
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {

@@ -8,6 +8,7 @@ import {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  ReadLogOptions,
   ReadStreamOptions,
   RecordedEvent,
   StreamAppend,
@@ -142,6 +143,47 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     return (await this.readBatch(options.after ?? 0n, options.maxCount ?? 1000, options.types)).events as RecordedEvent[];
+  }
+
+  /**
+   * The filtered log (audit), bounded by es_head() in the same statement as readBatch is, and by `upTo`. Every
+   * filter is in the query, before the limit; migrations/1763800000010_audit-log-indexes.js indexes the selective
+   * ones (correlation id, actor, recorded time). Time bounds are taken to the millisecond (`new Date()`), so
+   * comparing the microsecond column with them answers as comparing `metadata.recordedAt` does.
+   */
+  async readLog(options: ReadLogOptions = {}): Promise<EventBatch> {
+    const after = options.after ?? 0n;
+    const max = options.maxCount ?? 1000;
+    if (!(max >= 1)) throw new RangeError('readLog needs a maxCount of at least 1');
+    const instant = (value: string | undefined) => (value === undefined ? null : new Date(value).toISOString());
+    const result = await this.pool.query<EventRow & { through: string }>(
+      `WITH bound AS (SELECT least(es_head(), $2::bigint) AS through)
+       SELECT bound.through, e.* FROM bound LEFT JOIN LATERAL (
+         ${SELECT_EVENTS} WHERE global_position > $1 AND global_position <= bound.through
+           AND ($4::text[] IS NULL OR event_type = ANY($4::text[]))
+           AND ($5::text[] IS NULL OR split_part(stream_id, '-', 1) = ANY($5::text[]))
+           AND ($6::text IS NULL OR metadata->>'actorId' = $6::text)
+           AND ($7::text IS NULL OR metadata->>'correlationId' = $7::text)
+           AND ($8::timestamptz IS NULL OR recorded_at >= $8::timestamptz)
+           AND ($9::timestamptz IS NULL OR recorded_at < $9::timestamptz)
+         ORDER BY global_position LIMIT $3
+       ) e ON true`,
+      [
+        after.toString(),
+        options.upTo?.toString() ?? null,
+        max,
+        options.types ?? null,
+        options.categories ?? null,
+        options.actorId ?? null,
+        options.correlationId ?? null,
+        instant(options.recordedFrom),
+        instant(options.recordedTo),
+      ],
+    );
+    const events = result.rows.filter((r) => r.global_position !== null).map(toRecorded);
+    const bound = BigInt(result.rows[0]!.through);
+    const through = events.length >= max ? events[events.length - 1]!.position : bound > after ? bound : after;
+    return { events, through };
   }
 
   /**

@@ -6,12 +6,13 @@ import type {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  ReadLogOptions,
   ReadStreamOptions,
   RecordedEvent,
   StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
-import { EventIdReused, WrongExpectedRevision, eventsOf } from '../event-store.port';
+import { EventIdReused, WrongExpectedRevision, eventsOf, matchesLog } from '../event-store.port';
 
 /**
  * An EventStore in memory, for unit specs of the command path. It passes the same contract suite as the real
@@ -107,6 +108,20 @@ export class InMemoryEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     return this.scan(options.after ?? 0n, options.maxCount ?? 1000, options.types).events as RecordedEvent[];
+  }
+
+  async readLog(options: ReadLogOptions = {}): Promise<EventBatch> {
+    const after = options.after ?? 0n;
+    const max = options.maxCount ?? 1000;
+    if (!(max >= 1)) throw new RangeError('readLog needs a maxCount of at least 1');
+    const head = BigInt(this.log.length);
+    const bound = options.upTo !== undefined && options.upTo < head ? options.upTo : head;
+    const events: RecordedEvent[] = [];
+    for (let i = Number(after); i < Number(bound) && events.length < max; i++) {
+      if (matchesLog(this.log[i]!, options)) events.push(this.log[i]!);
+    }
+    const through = events.length >= max ? events[events.length - 1]!.position : bound > after ? bound : after;
+    return { events, through };
   }
 
   /** Up to `max` events of `types` after `after`, and how far the scan went (the log has no gaps here). */

@@ -1,4 +1,5 @@
 import { type BusinessPeriodEnded, businessCalendarStream, businessPeriodEventId, type Decider, type DeadlineScheduled, type DomainEvent } from '@app/kernel';
+import { creditRecordDecider } from '@app/credit';
 import { incidentDecider } from '@app/incidents';
 import { commissionDecider } from '@app/reporting';
 import { allPeriodsEnded, deadlineDecider } from '@app/scheduler';
@@ -14,6 +15,8 @@ type Owner = Pick<Decider<unknown, unknown, DomainEvent>, 'initialState' | 'evol
 const OWNERS: Readonly<Record<string, Owner>> = {
   commission: commissionDecider as unknown as Owner,
   incident: incidentDecider as unknown as Owner,
+  // credit-record-<id>: the review and upload deadlines of a credit record
+  credit: creditRecordDecider as unknown as Owner,
 };
 
 /** The calendar streams hold nothing but BusinessPeriodEnded, which no decider folds: their owner keeps no state. */

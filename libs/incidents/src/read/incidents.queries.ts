@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { NotFound, ValidationFailed } from '@app/kernel';
-import { PG_POOL, ReadSelector } from '@app/platform';
+import { NotFound } from '@app/kernel';
+import { decodeCursorValues, encodeCursorValues, PG_POOL, ReadSelector } from '@app/platform';
 import { ReadModels } from '@app/projections';
 import { IncidentView, openDues } from './incident-view';
 
@@ -18,16 +18,8 @@ const INSTANT_US = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function decodeCursor(cursor: string): [string, string] {
-  const refused = () => new ValidationFailed([{ field: 'cursor', message: 'cursor must be a `next` value this list returned' }]);
-  let values: unknown;
-  try {
-    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw refused();
-  }
-  if (!Array.isArray(values) || values.length !== 2 || typeof values[0] !== 'string' || typeof values[1] !== 'string' || !INSTANT_US.test(values[0]) || !UUID.test(values[1])) throw refused();
-  if (Number.isNaN(Date.parse(`${values[0].slice(0, 23)}Z`))) throw refused();
-  return [values[0], values[1]];
+  const [at, id] = decodeCursorValues(cursor, 2, (v, i) => (i === 0 ? INSTANT_US.test(v) && !Number.isNaN(Date.parse(`${v.slice(0, 23)}Z`)) : UUID.test(v)));
+  return [at!, id!];
 }
 
 /** The incident with what is due and when (open incidents only), as the API shows it. */
@@ -56,7 +48,7 @@ export class IncidentQueries {
     );
     const items = rows.rows.slice(0, page.limit);
     const last = items[items.length - 1];
-    const next = rows.rows.length > page.limit && last ? Buffer.from(JSON.stringify([last.k0, last.k1]), 'utf8').toString('base64url') : null;
+    const next = rows.rows.length > page.limit && last ? encodeCursorValues([last.k0, last.k1]) : null;
     return { items: items.map((row) => incidentDetail(row.view)), next };
   }
 

@@ -6,7 +6,7 @@ import type { AppointmentEnded, MemberAppointed, MemberRegistered, MemberStatus,
 const now = '2026-03-02T01:00:00.000Z';
 const registered: MemberRegistered = {
   type: 'MemberRegistered',
-  data: { memberId: 'm1', name: '张伟', phone: '13800000000', email: null, status: 'active', registeredAt: now },
+  data: { memberId: 'm1', name: '张伟', phone: '13800000000', email: null, idCardNumber: null, status: 'active', registeredAt: now },
 };
 const appointed: MemberAppointed = {
   type: 'MemberAppointed',
@@ -60,10 +60,24 @@ describe('member decider', () => {
       spec(memberDecider)
         .given([registered])
         .when(update(' 张伟 ', '010-12345678', 'zhangwei@example.gov.cn'))
-        .then([{ type: 'MemberDetailsUpdated', data: { memberId: 'm1', name: '张伟', phone: '010-12345678', email: 'zhangwei@example.gov.cn', updatedAt: now } }]);
+        .then([{ type: 'MemberDetailsUpdated', data: { memberId: 'm1', name: '张伟', phone: '010-12345678', email: 'zhangwei@example.gov.cn', idCardNumber: null, updatedAt: now } }]);
     });
     it('unchanged details change nothing', () => {
       spec(memberDecider).given([registered]).when(update()).then([]);
+    });
+
+    it('the ID-card number: checked (GB 11643 check character), kept when left out, cleared with null, upper-cased', () => {
+      const withCard = { ...registered, data: { ...registered.data, idCardNumber: '11010519491231002X' } } as typeof registered;
+      spec(memberDecider).given([withCard]).when(update()).then([]);
+      spec(memberDecider)
+        .given([withCard])
+        .when({ ...update(), idCardNumber: null } as MemberCommand)
+        .then([{ type: 'MemberDetailsUpdated', data: { memberId: 'm1', name: '张伟', phone: '13800000000', email: null, idCardNumber: null, updatedAt: now } }]);
+      spec(memberDecider)
+        .given([registered])
+        .when({ ...update(), idCardNumber: '11010519491231002x' } as MemberCommand)
+        .then([{ type: 'MemberDetailsUpdated', data: { memberId: 'm1', name: '张伟', phone: '13800000000', email: null, idCardNumber: '11010519491231002X', updatedAt: now } }]);
+      spec(memberDecider).given([registered]).when({ ...update(), idCardNumber: '110105194912310021' } as MemberCommand).thenThrows(RuleViolation, 'id-card-number-invalid');
     });
 
     it('suspends the member, remembering the previous status and the reason', () => {

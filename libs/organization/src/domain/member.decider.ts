@@ -1,10 +1,11 @@
 import { assertNever, Decider, InvalidState, RuleViolation } from '@app/kernel';
+import { checkIdCardNumber } from './id-card-number';
 import type { Appointment, Role } from '@app/access';
 import type { MemberEvent, MemberStatus } from './member.events';
 
 export type MemberCommand =
-  | { type: 'RegisterMember'; memberId: string; name: string; phone: string | null; email: string | null; now: string }
-  | { type: 'UpdateMemberDetails'; name: string; phone: string | null; email: string | null; now: string }
+  | { type: 'RegisterMember'; memberId: string; name: string; phone: string | null; email: string | null; idCardNumber?: string | null; now: string }
+  | { type: 'UpdateMemberDetails'; name: string; phone: string | null; email: string | null; idCardNumber?: string | null; now: string }
   | { type: 'ChangeMemberStatus'; status: MemberStatus; reason: string | null; now: string }
   | {
       type: 'AppointMember';
@@ -23,7 +24,7 @@ export type MemberCommand =
 
 export type MemberState =
   | { status: 'none' }
-  | { status: MemberStatus; memberId: string; name: string; phone: string | null; email: string | null; appointments: readonly Appointment[] };
+  | { status: MemberStatus; memberId: string; name: string; phone: string | null; email: string | null; idCardNumber: string | null; appointments: readonly Appointment[] };
 
 export const memberStream = (memberId: string): string => `member-${memberId}`;
 
@@ -34,9 +35,9 @@ export const memberDecider: Decider<MemberCommand, MemberState, MemberEvent> = {
   evolve(state, event) {
     switch (event.type) {
       case 'MemberRegistered':
-        return { status: event.data.status, memberId: event.data.memberId, name: event.data.name, phone: event.data.phone, email: event.data.email, appointments: [] };
+        return { status: event.data.status, memberId: event.data.memberId, name: event.data.name, phone: event.data.phone, email: event.data.email, idCardNumber: event.data.idCardNumber ?? null, appointments: [] };
       case 'MemberDetailsUpdated':
-        return state.status === 'none' ? state : { ...state, name: event.data.name, phone: event.data.phone, email: event.data.email };
+        return state.status === 'none' ? state : { ...state, name: event.data.name, phone: event.data.phone, email: event.data.email, idCardNumber: event.data.idCardNumber ?? null };
       case 'MemberStatusChanged':
         return state.status === 'none' ? state : { ...state, status: event.data.status };
       case 'MemberAppointed': {
@@ -56,16 +57,33 @@ export const memberDecider: Decider<MemberCommand, MemberState, MemberEvent> = {
     switch (command.type) {
       case 'RegisterMember':
         if (state.status !== 'none') throw new InvalidState('member-already-registered', `Member ${command.memberId} is already registered`);
+        checkIdCardNumber(command.idCardNumber ?? null);
         return [
           {
             type: 'MemberRegistered',
-            data: { memberId: command.memberId, name: command.name.trim(), phone: command.phone, email: command.email, status: 'active', registeredAt: command.now },
+            data: {
+              memberId: command.memberId,
+              name: command.name.trim(),
+              phone: command.phone,
+              email: command.email,
+              idCardNumber: command.idCardNumber ? command.idCardNumber.toUpperCase() : null,
+              status: 'active',
+              registeredAt: command.now,
+            },
           },
         ];
       case 'UpdateMemberDetails': {
         const s = existing(state);
-        if (s.name === command.name.trim() && s.phone === command.phone && s.email === command.email) return [];
-        return [{ type: 'MemberDetailsUpdated', data: { memberId: s.memberId, name: command.name.trim(), phone: command.phone, email: command.email, updatedAt: command.now } }];
+        checkIdCardNumber(command.idCardNumber ?? null);
+        // left out: kept as it is (a client that predates the field must not clear it); null: cleared
+        const idCardNumber = command.idCardNumber === undefined ? s.idCardNumber : command.idCardNumber ? command.idCardNumber.toUpperCase() : null;
+        if (s.name === command.name.trim() && s.phone === command.phone && s.email === command.email && s.idCardNumber === idCardNumber) return [];
+        return [
+          {
+            type: 'MemberDetailsUpdated',
+            data: { memberId: s.memberId, name: command.name.trim(), phone: command.phone, email: command.email, idCardNumber, updatedAt: command.now },
+          },
+        ];
       }
       case 'ChangeMemberStatus': {
         const s = existing(state);

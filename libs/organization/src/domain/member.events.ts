@@ -5,9 +5,9 @@ export type MemberStatus = 'active' | 'suspended' | 'left';
 
 export type MemberRegistered = DomainEvent<
   'MemberRegistered',
-  { memberId: string; name: string; phone: string | null; email: string | null; status: MemberStatus; registeredAt: string }
+  { memberId: string; name: string; phone: string | null; email: string | null; idCardNumber: string | null; status: MemberStatus; registeredAt: string }
 >;
-export type MemberDetailsUpdated = DomainEvent<'MemberDetailsUpdated', { memberId: string; name: string; phone: string | null; email: string | null; updatedAt: string }>;
+export type MemberDetailsUpdated = DomainEvent<'MemberDetailsUpdated', { memberId: string; name: string; phone: string | null; email: string | null; idCardNumber: string | null; updatedAt: string }>;
 export type MemberStatusChanged = DomainEvent<'MemberStatusChanged', { memberId: string; status: MemberStatus; previousStatus: MemberStatus; reason: string | null; changedAt: string }>;
 export type MemberAppointed = DomainEvent<
   'MemberAppointed',

@@ -7,3 +7,4 @@ export * from './idempotency-keys';
 export * from './input-guard';
 export * from './request-body';
 export * from './read-selector';
+export * from './cursor-codec';

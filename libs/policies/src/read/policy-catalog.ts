@@ -36,6 +36,24 @@ export class PolicyCatalog {
     return this.compiled;
   }
 
+  /**
+   * The published set as it stood when the log ended at `position` (as-of reports: the policies in force then),
+   * folded afresh from the policy events at or below it; not cached (policy events are few).
+   */
+  async publishedAt(position: bigint): Promise<PolicySet> {
+    const versions = new Map<string, { document: PolicyDocument; status: 'draft' | 'published' | 'superseded' }>();
+    for (let after = 0n; after < position; ) {
+      const batch = await this.store.readAll({ after, maxCount: PAGE, types: POLICY_EVENT_TYPES });
+      for (const event of batch) {
+        if (event.position > position) break;
+        foldInto(versions, event);
+      }
+      if (batch.length < PAGE) break;
+      after = batch[batch.length - 1]!.position;
+    }
+    return new PolicySet([...versions.values()].filter((v) => v.status !== 'draft').map((v) => v.document));
+  }
+
   /** The log position the catalogue has folded up to. */
   foldedUpTo(): bigint {
     return this.position;
@@ -64,26 +82,30 @@ export class PolicyCatalog {
   }
 
   private fold(event: RecordedEvent): void {
-    const e = event as RecordedEvent & PolicyEvent;
-    switch (e.type) {
-      case 'PolicyDrafted':
-        // a redraft of a draft version replaces its document; a published version is never redrafted (the
-        // decider refuses it), so a draft never changes the published set
-        this.versions.set(key(e.data.policyId, e.data.version), { document: e.data.document, status: 'draft' });
-        return;
-      case 'PolicyPublished':
-      case 'PolicySuperseded': {
-        const v = this.versions.get(key(e.data.policyId, e.data.version));
-        if (!v) return;
-        v.status = e.type === 'PolicyPublished' ? 'published' : 'superseded';
-        this.compiled = undefined;
-        return;
-      }
-      case 'PolicyValidated':
-        return;
-      default:
-        return;
+    if (foldInto(this.versions, event)) this.compiled = undefined;
+  }
+}
+
+/** Folds one policy event into the versions; true when the published set changed. */
+function foldInto(versions: Map<string, { document: PolicyDocument; status: 'draft' | 'published' | 'superseded' }>, event: RecordedEvent): boolean {
+  const e = event as RecordedEvent & PolicyEvent;
+  switch (e.type) {
+    case 'PolicyDrafted':
+      // a redraft of a draft version replaces its document; a published version is never redrafted (the
+      // decider refuses it), so a draft never changes the published set
+      versions.set(key(e.data.policyId, e.data.version), { document: e.data.document, status: 'draft' });
+      return false;
+    case 'PolicyPublished':
+    case 'PolicySuperseded': {
+      const v = versions.get(key(e.data.policyId, e.data.version));
+      if (!v) return false;
+      v.status = e.type === 'PolicyPublished' ? 'published' : 'superseded';
+      return true;
     }
+    case 'PolicyValidated':
+      return false;
+    default:
+      return false;
   }
 }
 

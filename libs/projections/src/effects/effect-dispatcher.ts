@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
+import { withCorrelationId } from '@app/platform';
 import { AnyProjection, EffectPayload, isReactor, ReactorDefinition } from '../projection';
 import { recordAttemptFailed, recordDeadLetter } from './effects';
 import { bossOver, EFFECTS_FAILED_QUEUE, EFFECTS_QUEUE, EffectJob, EffectQueueOptions, installEffectQueue } from './effect-queue';
@@ -61,7 +62,7 @@ export class EffectDispatcher {
     this.boss = boss;
     const polling = { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1, batchSize: 1, includeMetadata: true as const };
     for (let i = 0; i < (this.options.concurrency ?? 4); i++) {
-      await boss.work<EffectJob>(EFFECTS_QUEUE, polling, async ([job]) => this.deliver(job!));
+      await boss.work<EffectJob>(EFFECTS_QUEUE, polling, async ([job]) => withCorrelationId(job!.data.correlationId, () => this.deliver(job!)));
     }
     await boss.work<EffectJob>(EFFECTS_FAILED_QUEUE, polling, async ([job]) => this.markFailed(job!.data, 'delivery expired on its last attempt'));
     this.log('effect dispatcher started', { reactors: [...this.reactors.keys()] });

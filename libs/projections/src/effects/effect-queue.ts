@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Pool, PoolClient } from 'pg';
+import { currentCorrelationId } from '@app/platform';
 
 /**
- * The one file that knows pg-boss (ADR 0014). Jobs carry only `{ effectId, jobId }`: the intent, its key and its outcome
+ * The one file that knows pg-boss (ADR 0014). Jobs carry only `{ effectId, jobId }` (and, for the logs, a correlation id): the intent, its key and its outcome
  * live in reactor_effects; pg-boss keeps the schedule (retries with exponential backoff, expiry of a delivery
  * whose worker died, the dead-letter queue).
  */
@@ -19,6 +20,8 @@ export interface EffectJob {
    * so a dead letter of an earlier delivery cannot fail an effect that was retried since.
    */
   readonly jobId: string;
+  /** The correlation id of the event that recorded the effect (its delivery logs with it); absent on a retry. */
+  readonly correlationId?: string;
 }
 
 export interface EffectQueueOptions {
@@ -68,7 +71,9 @@ const sender = new PgBoss({ schema: EFFECTS_SCHEMA, db: { executeSql: () => Prom
 
 /** Enqueues the delivery of an effect in the caller's transaction: it exists only if that transaction commits. */
 export async function enqueueEffect(client: PoolClient, effectId: string): Promise<string> {
-  const job: EffectJob = { effectId, jobId: randomUUID() };
+  // recorded while a reactor applies its event (applyEvents holds the event's correlation id)
+  const correlationId = currentCorrelationId();
+  const job: EffectJob = { effectId, jobId: randomUUID(), ...(correlationId === undefined ? {} : { correlationId }) };
   const jobId = await sender.send(EFFECTS_QUEUE, job, { id: job.jobId, db: { executeSql: (text, values) => client.query(text, values) } });
   // pg-boss inserts through a join on its queue table: no row means the queue was never installed here.
   if (!jobId) throw new Error(`effect queue ${EFFECTS_QUEUE} is not installed: the effect dispatcher installs it when it starts`);

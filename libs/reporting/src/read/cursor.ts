@@ -1,4 +1,4 @@
-import { ValidationFailed } from '@app/kernel';
+import { decodeCursorValues, encodeCursorValues } from '@app/platform';
 
 /**
  * Keyset paging for the reporting lists. A list is ordered by a stable key (an immutable time, then the id as a
@@ -59,23 +59,11 @@ export function toPage<T>(rows: readonly Record<string, unknown>[], keyset: Keys
 }
 
 export function encodeCursor(values: readonly string[]): string {
-  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+  return encodeCursorValues(values);
 }
 
 function decodeCursor(cursor: string, keyset: Keyset): string[] {
-  const refused = () => new ValidationFailed([{ field: 'cursor', message: 'cursor must be a `next` value this list returned' }]);
-  let values: unknown;
-  try {
-    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw refused();
-  }
-  if (!Array.isArray(values) || values.length !== keyset.columns.length) throw refused();
-  values.forEach((v, i) => {
-    const type = keyset.columns[i]!.type;
-    if (typeof v !== 'string' || !(type === 'uuid' ? UUID.test(v) : validInstant(v))) throw refused();
-  });
-  return values as string[];
+  return decodeCursorValues(cursor, keyset.columns.length, (v, i) => (keyset.columns[i]!.type === 'uuid' ? UUID.test(v) : validInstant(v)));
 }
 
 function validInstant(v: string): boolean {

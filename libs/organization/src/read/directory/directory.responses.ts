@@ -16,8 +16,9 @@ export class MemberAppointmentSummary {
 abstract class MemberBase {
   @ApiProperty({ format: 'uuid' }) memberId!: string;
   @ApiProperty({ example: '张伟' }) name!: string;
-  @ApiProperty({ type: String, nullable: true }) phone!: string | null;
-  @ApiProperty({ type: String, format: 'email', nullable: true }) email!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '138****0000', description: 'Masked (personal data; the clear value: POST /v1/personal-data/{memberId}/reveal, recorded); [erased] once erased' }) phone!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'z***@example.gov.cn', description: 'Masked, as phone' }) email!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '1101**********002X', description: 'Resident identity card number, masked, as phone' }) idCardNumber!: string | null;
   @ApiProperty({ enum: MEMBER_STATUSES }) status!: string;
   @ApiProperty({ example: '1', description: 'Stream revision (the ETag of GET /v1/members/{memberId})' }) revision!: string;
 }

@@ -41,7 +41,7 @@ export class MembersHttpController {
   async members(@Query() q: MemberDirectoryRequest, @ReadAt() read: ReadSelector) {
     const r = await this.readModels.scope(read, ['members', 'appointments']);
     const rows = await this.pool.query(
-      `SELECT m.member_id AS "memberId", m.name, m.phone, m.email, m.status, m.revision::text AS revision,
+      `SELECT m.member_id AS "memberId", m.name, m.phone, m.email, m.id_card AS "idCardNumber", m.status, m.revision::text AS revision,
               COALESCE(json_agg(json_build_object('appointmentId', a.appointment_id, 'role', a.role, 'unitId', a.unit_id,
                 'startsOn', to_char(a.starts_on, 'YYYY-MM-DD'), 'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'oversees', a.oversees)
                 ORDER BY a.starts_on, a.appointment_id) FILTER (WHERE a.appointment_id IS NOT NULL), '[]') AS appointments
@@ -49,7 +49,7 @@ export class MembersHttpController {
         WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR strpos(lower(m.name), lower($2)) > 0)
           AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM ${r.t('appointments')} x WHERE x.member_id = m.member_id AND x.unit_id = $3))
           AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM ${r.t('appointments')} x WHERE x.member_id = m.member_id AND x.role = $4))
-        GROUP BY m.member_id, m.name, m.phone, m.email, m.status, m.revision ORDER BY m.name, m.member_id LIMIT $5 OFFSET $6`,
+        GROUP BY m.member_id, m.name, m.phone, m.email, m.id_card, m.status, m.revision ORDER BY m.name, m.member_id LIMIT $5 OFFSET $6`,
       [q.status ?? null, q.q ?? null, q.unitId ?? null, q.role ?? null, ...page(q)],
     );
     return rows.rows;
@@ -61,7 +61,7 @@ export class MembersHttpController {
   async member(@Param('memberId', new UuidParamPipe()) memberId: string, @ReadAt() read: ReadSelector, @Res({ passthrough: true }) res: Response) {
     const r = await this.readModels.scope(read, ['members', 'appointments', 'org_units']);
     const member = await this.pool.query<{ revision: string }>(
-      `SELECT member_id AS "memberId", name, phone, email, status, registered_at AS "registeredAt", revision::text AS revision FROM ${r.t('members')} WHERE member_id = $1`,
+      `SELECT member_id AS "memberId", name, phone, email, id_card AS "idCardNumber", status, registered_at AS "registeredAt", revision::text AS revision FROM ${r.t('members')} WHERE member_id = $1`,
       [memberId],
     );
     if (!member.rows[0]) throw new NotFound('Member', memberId);

@@ -61,7 +61,7 @@ describe('org-directory projection, written in bulk', () => {
     expect(members.map(({ name, email, status, revision }) => ({ name, email, status, revision })).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       { name: 'Member 2', email: null, status: 'active', revision: 1 },
       { name: 'Member 3', email: null, status: 'left', revision: 1 },
-      { name: 'Member One', email: 'one@example.org', status: 'active', revision: 3 },
+      { name: 'Member One', email: 'o***@example.org', status: 'active', revision: 3 }, // held masked (issue 12)
     ]);
     expect((batch.appointments as { ends_on: string | null }[]).map((a) => a.ends_on).sort()).toEqual(['2026-03-31', '2026-12-31']);
     const channels = batch.channels as { name: string; revision: number; retired_at: string | null }[];

@@ -1,10 +1,11 @@
 import type { RecordedEvent } from '@app/event-store';
+import { ERASED, maskPersonal, type PersonalDataErasedData } from '@app/kernel';
 import { BatchMapping, batchApplier, Buffers, buffersOf, ProjectionDefinition, tableSpec } from '@app/projections';
 import type { ChannelEvent } from '../../domain/channel.decider';
 import type { MemberEvent } from '../../domain/member.events';
 import type { OrgConfigEvent } from '../../domain/orgconfig.decider';
 
-export type MemberRow = { member_id: string; name: string; phone: string | null; email: string | null; status: string; registered_at: string; revision: number };
+export type MemberRow = { member_id: string; name: string; phone: string | null; email: string | null; id_card: string | null; status: string; registered_at: string; revision: number };
 export type AppointmentRow = { appointment_id: string; member_id: string; role: string; unit_id: string; starts_on: string; ends_on: string | null; oversees: string[] };
 export type ChannelRow = {
   channel_id: string;
@@ -24,7 +25,7 @@ export type PublicationLevelRow = { key: string; name: string; rank: number; rev
 export const directoryTables = {
   members: tableSpec<MemberRow>({
     name: 'members',
-    columns: { member_id: 'uuid', name: 'text', phone: 'text', email: 'text', status: 'text', registered_at: 'timestamptz', revision: 'bigint' },
+    columns: { member_id: 'uuid', name: 'text', phone: 'text', email: 'text', id_card: 'text', status: 'text', registered_at: 'timestamptz', revision: 'bigint' },
     key: ['member_id'],
   }),
   appointments: tableSpec<AppointmentRow>({
@@ -57,7 +58,15 @@ export const directoryTables = {
   levels: tableSpec<PublicationLevelRow>({ name: 'publication_levels', columns: { key: 'text', name: 'text', rank: 'int', revision: 'bigint' }, key: ['key'] }),
 };
 
-type DirectoryEvent = RecordedEvent & (MemberEvent | ChannelEvent | OrgConfigEvent);
+type PersonalDataErased = { type: 'PersonalDataErased'; data: PersonalDataErasedData };
+type DirectoryEvent = RecordedEvent & (MemberEvent | ChannelEvent | OrgConfigEvent | PersonalDataErased);
+
+/** Members' personal fields as the directory holds them: masked (clear values are read from the log, audited). */
+const masked = (d: { phone: string | null; email: string | null; idCardNumber?: string | null }) => ({
+  phone: maskPersonal('phone', d.phone),
+  email: maskPersonal('email', d.email),
+  id_card: maskPersonal('id-card', d.idCardNumber),
+});
 type DirectoryTables = Buffers<typeof directoryTables>;
 
 /**
@@ -80,6 +89,9 @@ export const orgDirectoryMapping: BatchMapping<DirectoryTables> = {
         case 'MemberDetailsUpdated':
         case 'MemberStatusChanged':
           t.members.want({ member_id: e.data.memberId });
+          break;
+        case 'PersonalDataErased':
+          t.members.want({ member_id: e.data.subjectId });
           break;
         case 'ChannelRegistered':
         case 'FollowerCountRecorded':
@@ -111,14 +123,20 @@ export const orgDirectoryMapping: BatchMapping<DirectoryTables> = {
       case 'MemberRegistered': {
         const d = e.data;
         if (!t.members.get({ member_id: d.memberId })) {
-          t.members.put({ member_id: d.memberId, name: d.name, phone: d.phone, email: d.email, status: d.status, registered_at: d.registeredAt, revision });
+          t.members.put({ member_id: d.memberId, name: d.name, ...masked(d), status: d.status, registered_at: d.registeredAt, revision });
         }
         return;
       }
       case 'MemberDetailsUpdated':
-        return member(e.data.memberId, { name: e.data.name, phone: e.data.phone, email: e.data.email });
+        return member(e.data.memberId, { name: e.data.name, ...masked(e.data) });
       case 'MemberStatusChanged':
         return member(e.data.memberId, { status: e.data.status });
+      case 'PersonalDataErased': {
+        // not the member's stream: no revision guard; setting ERASED again is a no-op
+        const row = t.members.get({ member_id: e.data.subjectId });
+        if (row) t.members.put({ ...row, phone: row.phone && ERASED, email: row.email && ERASED, id_card: row.id_card && ERASED });
+        return;
+      }
       case 'MemberAppointed': {
         const d = e.data;
         if (!t.appointments.get({ appointment_id: d.appointmentId })) {
@@ -179,7 +197,8 @@ export const orgDirectoryProjection: ProjectionDefinition = {
   // v2: channels carry their stream revision (the ETag for If-Match on follower counts and retirement)
   // v3 (issue 9): written in bulk; unit types and the ladder carry the orgconfig stream's revision, so an older
   // definition delivered again no longer overwrites a later one (new column `revision` on both tables)
-  version: 3,
+  // v4 (issue 12): members' phone and e-mail held masked, the ID-card number (masked) added, erasures applied
+  version: 4,
   tables: ['members', 'appointments', 'channels', 'channel_follower_counts', 'unit_types', 'publication_levels'],
   eventTypes: [
     'MemberRegistered',
@@ -187,6 +206,7 @@ export const orgDirectoryProjection: ProjectionDefinition = {
     'MemberStatusChanged',
     'MemberAppointed',
     'AppointmentEnded',
+    'PersonalDataErased',
     'ChannelRegistered',
     'FollowerCountRecorded',
     'ChannelRetired',
@@ -195,7 +215,7 @@ export const orgDirectoryProjection: ProjectionDefinition = {
   ],
   async setup(client, t) {
     await client.query(`
-      CREATE TABLE ${t('members')} (member_id uuid PRIMARY KEY, name text NOT NULL, phone text, email text, status text NOT NULL,
+      CREATE TABLE ${t('members')} (member_id uuid PRIMARY KEY, name text NOT NULL, phone text, email text, id_card text, status text NOT NULL,
         registered_at timestamptz NOT NULL, revision bigint NOT NULL);
       CREATE TABLE ${t('appointments')} (appointment_id uuid PRIMARY KEY, member_id uuid NOT NULL, role text NOT NULL, unit_id uuid NOT NULL,
         starts_on date NOT NULL, ends_on date, oversees uuid[] NOT NULL);

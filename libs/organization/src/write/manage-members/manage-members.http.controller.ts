@@ -11,16 +11,28 @@ import { MemberCommand, memberDecider, MemberState, memberStream } from '../../d
 import { commandResponse } from '../command-response';
 import { MemberCommandResponse } from '../command.responses';
 
+/** A masked value read back from the directory (z***@example.gov.cn, [erased]) is never stored as the real one. */
+const NOT_MASKED = /^[^*[\]]*$/;
+const NOT_MASKED_MESSAGE = 'email looks masked (it holds * or [ ]): send the real address, or leave it out';
+
 export class RegisterMemberRequest {
   @ApiPropertyOptional() @IsOptional() @IsUUID() memberId?: string;
   @ApiProperty({ example: '张伟' }) @IsString() @Length(1, 100) name!: string;
   @ApiPropertyOptional({ example: '13800000000' }) @IsOptional() @Matches(/^[0-9+\-() ]{5,30}$/, { message: 'phone must be a phone number' }) phone?: string;
-  @ApiPropertyOptional({ example: 'zhangwei@example.gov.cn' }) @IsOptional() @IsEmail() email?: string;
+  @ApiPropertyOptional({ example: 'zhangwei@example.gov.cn' }) @IsOptional() @IsEmail() @Matches(NOT_MASKED, { message: NOT_MASKED_MESSAGE }) email?: string;
+  @ApiPropertyOptional({ example: '11010519491231002X', description: 'Resident identity card number (personal data: stored encrypted, served masked); on an update, left out keeps it, null clears it' })
+  @IsOptional()
+  @Matches(/^\d{17}[\dXx]$/, { message: 'idCardNumber must be an 18-character resident identity card number' })
+  idCardNumber?: string;
 }
 export class UpdateMemberRequest {
   @ApiProperty() @IsString() @Length(1, 100) name!: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9+\-() ]{5,30}$/, { message: 'phone must be a phone number' }) phone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @Matches(NOT_MASKED, { message: NOT_MASKED_MESSAGE }) email?: string;
+  @ApiPropertyOptional({ example: '11010519491231002X', description: 'Resident identity card number (personal data: stored encrypted, served masked); on an update, left out keeps it, null clears it' })
+  @IsOptional()
+  @Matches(/^\d{17}[\dXx]$/, { message: 'idCardNumber must be an 18-character resident identity card number' })
+  idCardNumber?: string;
 }
 export class ChangeMemberStatusRequest {
   @ApiProperty({ enum: ['active', 'suspended', 'left'] }) @IsIn(['active', 'suspended', 'left']) status!: 'active' | 'suspended' | 'left';
@@ -53,7 +65,7 @@ export class ManageMembersHttpController {
       this.commands,
       memberStream(memberId),
       memberDecider,
-      { type: 'RegisterMember', memberId, name: body.name, phone: body.phone ?? null, email: body.email ?? null, now: this.clock.now().toISOString() },
+      { type: 'RegisterMember', memberId, name: body.name, phone: body.phone ?? null, email: body.email ?? null, idCardNumber: body.idCardNumber ?? null, now: this.clock.now().toISOString() },
       context,
     );
     res.setHeader('Location', `/v1/members/${memberId}`);
@@ -68,7 +80,7 @@ export class ManageMembersHttpController {
       this.commands,
       memberStream(memberId),
       memberDecider,
-      onMember(memberId, () => ({ type: 'UpdateMemberDetails', name: body.name, phone: body.phone ?? null, email: body.email ?? null, now: this.clock.now().toISOString() })),
+      onMember(memberId, () => ({ type: 'UpdateMemberDetails', name: body.name, phone: body.phone ?? null, email: body.email ?? null, idCardNumber: body.idCardNumber, now: this.clock.now().toISOString() })),
       context,
     );
     return commandResponse('memberId', memberId, result, res);

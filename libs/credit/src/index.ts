@@ -1,0 +1,14 @@
+export * from './domain/credit-fields';
+export * from './domain/credit-record.events';
+export * from './domain/credit-record.decider';
+export * from './domain/credit-personal-data';
+export * from './read/credit-view';
+export { creditProjection } from './read/credit.projection';
+export { creditUploadsReactor, createCreditUploadsReactor, creditUploadEffectKey } from './upload/credit-upload.reactor';
+export type { CreditUploadPayload } from './upload/credit-upload.reactor';
+export * from './upload/credit-sharing-platform';
+export { creditUploadDeps } from './upload/credit-upload-deps';
+export type { CreditUploadDeps } from './upload/credit-upload-deps';
+export { loadCreditConfig } from './credit-config';
+export type { CreditConfig } from './credit-config';
+export { CreditModule } from './credit.module';

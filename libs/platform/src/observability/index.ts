@@ -1,0 +1,4 @@
+export * from './command-observer';
+export * from './correlation';
+export * from './metrics';
+export * from './observability.module';
