@@ -84,6 +84,15 @@ export class ChainService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
+    // several instances must sign with one key: say so at once when this one's is not the key of the last checkpoint
+    void this.checkpoints()
+      .then((all) => {
+        const last = all.at(-1);
+        if (last && last.keyId !== this.key.keyId) {
+          this.logger.error({ msg: 'the chain signing key is not the key of the last checkpoint: set CHAIN_SIGNING_KEY to the same key on every instance', lastKeyId: last.keyId, keyId: this.key.keyId });
+        }
+      })
+      .catch(() => undefined);
     if (!this.options.run || this.options.checkpointIntervalSeconds <= 0) return;
     this.timer = setInterval(() => void this.periodic(), this.options.checkpointIntervalSeconds * 1000);
     this.timer.unref();
