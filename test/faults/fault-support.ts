@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { PostgresEventStore } from '@app/event-store';
-import { AnyProjection, ProjectionRuntime } from '@app/projections';
+import { AnyProjection, installEffects, ProjectionRuntime } from '@app/projections';
 
 /** The server the tests run on (jest's embedded PostgreSQL or DATABASE_URL). */
 function adminUrl(): string {
@@ -121,6 +121,8 @@ export async function buildInProcess(url: string, defs: readonly AnyProjection[]
   const store = new PostgresEventStore(pool, { pollIntervalMs: 50 });
   const runtime = new ProjectionRuntime(pool, store, defs, { leaseIntervalMs: 100 });
   try {
+    // the reactors record effects in the outbox's queue: installed first, as the API's dispatcher does at start
+    await installEffects(pool);
     await runtime.start();
     const head = await store.headPosition();
     await waitUntil(async () => (await pendingBuilds(pool, defs, head)).length === 0, timeoutMs, async () => (await pendingBuilds(pool, defs, head)).join(', '));

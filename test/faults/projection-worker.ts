@@ -2,7 +2,7 @@
 // until it is killed (the test SIGKILLs it at random points and starts it again).
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@app/event-store';
-import { ProjectionRuntime } from '@app/projections';
+import { installEffects, ProjectionRuntime } from '@app/projections';
 import { CONTEXT_PROJECTIONS } from '../../apps/api/src/contexts';
 
 async function main(): Promise<void> {
@@ -14,6 +14,8 @@ async function main(): Promise<void> {
     leaseIntervalMs: 100,
     batchSize: Number(process.env.FAULT_BATCH_SIZE ?? 20),
   });
+  // the reactors record effects in the outbox's queue (pg-boss): installed as the API's dispatcher does at start
+  await installEffects(pool);
   await runtime.start();
   process.stdout.write('started\n');
   setInterval(() => undefined, 1 << 30);

@@ -8,6 +8,7 @@ export type { BuildRow, BuildState } from './builds';
 export { isTransientError } from './transient-errors';
 export * from './projections.module';
 export { EffectDispatcher, type EffectDispatcherOptions } from './effects/effect-dispatcher';
+export { installEffects } from './effects/effect-queue';
 export { listEffects, retryEffect, type Effect, type EffectStatus, type ListEffectsFilter } from './effects/effects';
 export * from './bulk';
 export * from './read-models';

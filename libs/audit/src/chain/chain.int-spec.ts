@@ -240,11 +240,18 @@ describe('hash chain (PostgreSQL store)', () => {
     expect(ok).toMatch(/signed checkpoints cover the chain up to position \d+/);
 
     // change one event and make SHA256SUMS agree: the content hash check still fails
+    fs.copyFileSync(path.join(root, 'events.ndjson'), path.join(root, 'events.ndjson.orig'));
     const lines = fs.readFileSync(path.join(root, 'events.ndjson'), 'utf8').split('\n');
     lines[2] = lines[2]!.replace('"tester"', '"mallory"');
     fs.writeFileSync(path.join(root, 'events.ndjson'), lines.join('\n'));
     const sums = execFileSync('bash', ['-c', "sha256sum $(grep -v '  SHA256SUMS$' SHA256SUMS | cut -c67-)"], { cwd: root, encoding: 'utf8' });
     fs.writeFileSync(path.join(root, 'SHA256SUMS'), sums);
     expect(() => execFileSync('bash', ['verify.sh'], { cwd: root, encoding: 'utf8', stdio: 'pipe' })).toThrow(/FAIL: position 6: the event's content hash/);
+
+    // a cut tail (the last event dropped from both files, SHA256SUMS made to agree) is caught by the manifest
+    fs.writeFileSync(path.join(root, 'events.ndjson'), fs.readFileSync(path.join(root, 'events.ndjson.orig'), 'utf8').split('\n').slice(0, -2).join('\n') + '\n');
+    fs.writeFileSync(path.join(root, 'chain.tsv'), fs.readFileSync(path.join(root, 'chain.tsv'), 'utf8').split('\n').slice(0, -2).join('\n') + '\n');
+    fs.writeFileSync(path.join(root, 'SHA256SUMS'), execFileSync('bash', ['-c', "sha256sum $(grep -v '  SHA256SUMS$' SHA256SUMS | cut -c67-)"], { cwd: root, encoding: 'utf8' }));
+    expect(() => execFileSync('bash', ['verify.sh'], { cwd: root, encoding: 'utf8', stdio: 'pipe' })).toThrow(/FAIL: the range ends at \d+, manifest.json says \d+/);
   });
 });

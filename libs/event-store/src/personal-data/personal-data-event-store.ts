@@ -121,6 +121,15 @@ export class PersonalDataEventStore implements EventStore {
     if (personal.length === 0) return events as RecordedEvent[];
     const subjects = personal.map((e) => subjectOf(this.registry.forType(e.type)!, e.data)).filter((s): s is string => s !== undefined);
     const keys = await this.keys.load(subjects);
+    // a sealed value of a person this process knew no key for: the key may be new (another instance), ask again
+    const unknown = personal.filter((e) => {
+      const d = this.registry.forType(e.type)!;
+      const subject = subjectOf(d, e.data);
+      return subject !== undefined && !keys.has(subject) && d.fields.some((f) => isSealed(valueAtPath(e.data, f.path)));
+    });
+    if (unknown.length > 0) {
+      for (const [s, k] of await this.keys.load(unknown.map((e) => subjectOf(this.registry.forType(e.type)!, e.data)!), { fresh: true })) keys.set(s, k);
+    }
     return events.map((e) => {
       const declaration = this.registry.forType(e.type);
       return declaration ? open(e, declaration, keys) : e;

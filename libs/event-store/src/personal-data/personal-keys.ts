@@ -12,8 +12,11 @@ export type PersonalKey = { readonly key: Buffer } | { readonly erased: true; re
  * (this instance's at once).
  */
 export class PersonalKeys {
-  /** Keys and tombstones only: "no key yet" is never cached (another instance may create it any time). */
-  private readonly cache = new Map<string, { value: PersonalKey; at: number }>();
+  /**
+   * Keys, tombstones and "no key yet" (`undefined`): another instance may create a key any time, so a reader that
+   * meets a sealed value of a person cached as keyless asks again with `fresh` before reading it as erased.
+   */
+  private readonly cache = new Map<string, { value: PersonalKey | undefined; at: number }>();
   /** Bumped by every local change of a person's key: a load that started before it must not cache what it read. */
   private readonly generation = new Map<string, number>();
 
@@ -24,14 +27,15 @@ export class PersonalKeys {
   ) {}
 
   /** The keys (or erasures) of these people, from the cache or one query; people with no key are absent. */
-  async load(subjects: readonly string[]): Promise<Map<string, PersonalKey>> {
+  async load(subjects: readonly string[], options: { fresh?: boolean } = {}): Promise<Map<string, PersonalKey>> {
     const now = Date.now();
     const out = new Map<string, PersonalKey>();
     const missing: string[] = [];
     for (const s of new Set(subjects)) {
-      const hit = this.cache.get(s);
-      if (hit && now - hit.at < this.cacheMs) out.set(s, hit.value);
-      else missing.push(s);
+      const hit = options.fresh ? undefined : this.cache.get(s);
+      if (hit && now - hit.at < this.cacheMs) {
+        if (hit.value) out.set(s, hit.value);
+      } else missing.push(s);
     }
     if (missing.length > 0) {
       const generations = new Map(missing.map((s) => [s, this.generation.get(s) ?? 0]));
@@ -47,7 +51,7 @@ export class PersonalKeys {
           : r.wrapped_key === null
             ? { erased: true, erasedAt: r.erased_at!.toISOString() }
             : { key: await this.kek.unwrap(r.wrapped_key, r.kek_id!) };
-        if (value && this.generation.get(s) === generations.get(s)) this.cache.set(s, { value, at: now });
+        if ((this.generation.get(s) ?? 0) === generations.get(s)) this.cache.set(s, { value, at: now });
         if (value) out.set(s, value);
       }
     }
@@ -56,7 +60,7 @@ export class PersonalKeys {
 
   /** The person's key, created on first use; an erased person's tombstone. */
   async obtain(subject: string): Promise<PersonalKey> {
-    const known = (await this.load([subject])).get(subject);
+    const known = (await this.load([subject], { fresh: true })).get(subject);
     if (known) return known;
     const wrapped = await this.kek.wrap(randomBytes(32));
     await this.pool.query('INSERT INTO pii_keys (subject_id, wrapped_key, kek_id) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING', [subject, wrapped, this.kek.id]);
