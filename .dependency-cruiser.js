@@ -53,6 +53,20 @@ module.exports = {
       to: { path: '^libs/(organization|policies|reporting|rewards|incidents|notifications|compliance)/' },
     },
     {
+      name: 'prom-client-in-one-file',
+      comment: 'One registry per app instance (libs/platform/src/observability/metrics.ts); nothing else knows prom-client.',
+      severity: 'error',
+      from: { pathNot: '^libs/platform/src/observability/metrics(\\.spec)?\\.ts$' },
+      to: { path: 'node_modules/prom-client' },
+    },
+    {
+      name: 'tar-in-one-file',
+      comment: 'Audit bundles are the only archives (libs/audit/src/chain/audit-bundle.ts).',
+      severity: 'error',
+      from: { pathNot: '^libs/audit/src/chain/audit-bundle\\.ts$' },
+      to: { path: 'node_modules/tar/' },
+    },
+    {
       name: 'jose-in-one-file',
       severity: 'error',
       from: { pathNot: '^libs/access/src/tokens\\.ts$' },
@@ -68,7 +82,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|data|node_modules)/' },
+    // node_modules stays in the graph (not followed): the one-file rules above name packages there
+    exclude: { path: '^(dist|data)/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
   },
