@@ -7,3 +7,4 @@ export * from './problems';
 export * from './time-facts';
 export * from './canonical-json';
 export * from './personal-data';
+export * from './period-range';

@@ -16,6 +16,27 @@ export type DeadlineCancelled = DomainEvent<'DeadlineCancelled', { deadlineId: s
 export type DeadlineElapsed = DomainEvent<'DeadlineElapsed', { deadlineId: string; dueAt: string; kind: string; subject: string }>;
 export type DeadlineEvent = DeadlineScheduled | DeadlineCancelled | DeadlineElapsed;
 
+/** A registered deadline as its stream's deciders fold it: still scheduled, withdrawn (cancelled) or elapsed. */
+export interface DeadlineState {
+  readonly deadlineId: string;
+  readonly kind: string;
+  readonly dueAt: string;
+  readonly status: 'scheduled' | 'cancelled' | 'elapsed';
+}
+
+/**
+ * The deadlines of a stream after one of its deadline events: scheduled ones added, the first settlement
+ * (cancelled or elapsed) wins, as in the scheduler's read model. The same map when nothing changes.
+ */
+export function foldDeadline(deadlines: Readonly<Record<string, DeadlineState>>, event: DeadlineEvent): Readonly<Record<string, DeadlineState>> {
+  if (event.type === 'DeadlineScheduled') {
+    return { ...deadlines, [event.data.deadlineId]: { deadlineId: event.data.deadlineId, kind: event.data.kind, dueAt: event.data.dueAt, status: 'scheduled' } };
+  }
+  const d = deadlines[event.data.deadlineId];
+  if (!d || d.status !== 'scheduled') return deadlines;
+  return { ...deadlines, [d.deadlineId]: { ...d, status: event.type === 'DeadlineCancelled' ? 'cancelled' : 'elapsed' } };
+}
+
 export const DEADLINE_EVENT_TYPES = ['DeadlineScheduled', 'DeadlineCancelled', 'DeadlineElapsed'] as const;
 
 /** The id of the one deadline of a kind on a subject (a decider that needs several gives each its own kind). */

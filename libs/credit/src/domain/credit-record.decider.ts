@@ -1,4 +1,4 @@
-import { assertNever, Decider, DeadlineCancelled, deadlineIdFor, DeadlineScheduled, InvalidState, NotFound, RuleViolation } from '@app/kernel';
+import { assertNever, Decider, DeadlineCancelled, deadlineIdFor, DeadlineScheduled, type DeadlineState, foldDeadline, InvalidState, NotFound, RuleViolation } from '@app/kernel';
 import { applicableFields, checkFields, completenessOf, CreditCategory, CreditFieldName, CreditFields, CreditRecordKind, isCategoryOf } from './credit-fields';
 import {
   CREDIT_UPLOAD_KIND,
@@ -61,12 +61,8 @@ export type CreditRecordCommand =
 
 export type CreditRecordStatus = 'submitted' | 'returned' | 'approved' | 'upload_failed' | 'uploaded' | 'rejected';
 
-export interface CreditDeadlineState {
-  readonly deadlineId: string;
-  readonly kind: string;
-  readonly dueAt: string;
-  readonly status: 'scheduled' | 'cancelled' | 'elapsed';
-}
+/** The deadlines' state is the kernel's (time-facts.ts). */
+export type CreditDeadlineState = DeadlineState;
 
 export type CreditRecordState =
   | { status: 'none' }
@@ -178,12 +174,10 @@ export const creditRecordDecider: Decider<CreditRecordCommand, CreditRecordState
     if (state.status === 'none') return state;
     switch (event.type) {
       case 'DeadlineScheduled':
-        return { ...state, deadlines: { ...state.deadlines, [event.data.deadlineId]: { deadlineId: event.data.deadlineId, kind: event.data.kind, dueAt: event.data.dueAt, status: 'scheduled' } } };
       case 'DeadlineCancelled':
       case 'DeadlineElapsed': {
-        const d = state.deadlines[event.data.deadlineId];
-        if (!d || d.status !== 'scheduled') return state; // the first settlement wins
-        return { ...state, deadlines: { ...state.deadlines, [d.deadlineId]: { ...d, status: event.type === 'DeadlineCancelled' ? 'cancelled' : 'elapsed' } } };
+        const deadlines = foldDeadline(state.deadlines, event);
+        return deadlines === state.deadlines ? state : { ...state, deadlines };
       }
       case 'CreditRecordReturned':
         return { ...state, status: 'returned' };

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { NotFound, ValidationFailed } from '@app/kernel';
+import { NotFound, periodRange, ValidationFailed } from '@app/kernel';
 import { decodeCursorValues, encodeCursorValues, PG_POOL, ReadSelector } from '@app/platform';
 import { ReadModels } from '@app/projections';
 import type { CreditRecordView } from './credit-view';
@@ -20,21 +20,11 @@ function decodeCursor(cursor: string): [string, string] {
   return [at!, id!];
 }
 
-/** A period key (YYYY, YYYY-Qn, YYYY-MM) as the business dates it spans, inclusive. */
+/** A period key (YYYY, YYYY-Qn, YYYY-MM) as the business dates it spans, inclusive (a day is not a period here). */
 export function periodDates(period: string): { from: string; to: string } {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const last = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-  let m = /^(\d{4})$/.exec(period);
-  if (m) return { from: `${m[1]}-01-01`, to: `${m[1]}-12-31` };
-  m = /^(\d{4})-Q([1-4])$/.exec(period);
-  if (m) {
-    const y = Number(m[1]);
-    const q = Number(m[2]);
-    return { from: `${y}-${pad(q * 3 - 2)}-01`, to: `${y}-${pad(q * 3)}-${last(y, q * 3)}` };
-  }
-  m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period);
-  if (m) return { from: `${m[1]}-${m[2]}-01`, to: `${m[1]}-${m[2]}-${last(Number(m[1]), Number(m[2]))}` };
-  throw new ValidationFailed([{ field: 'period', message: 'period must be YYYY, YYYY-Qn or YYYY-MM' }]);
+  const range = /^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/.test(period) ? periodRange(period) : undefined;
+  if (!range) throw new ValidationFailed([{ field: 'period', message: 'period must be YYYY, YYYY-Qn or YYYY-MM' }]);
+  return range;
 }
 
 export interface CreditUnitStatistics {

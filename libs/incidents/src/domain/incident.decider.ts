@@ -1,4 +1,4 @@
-import { assertNever, Decider, DeadlineCancelled, deadlineIdFor, DeadlineScheduled, InvalidState, NotFound, RuleViolation } from '@app/kernel';
+import { assertNever, Decider, DeadlineCancelled, deadlineIdFor, DeadlineScheduled, type DeadlineState, foldDeadline, InvalidState, NotFound, RuleViolation } from '@app/kernel';
 import type { CompiledPolicy, IncidentElement, IncidentRules } from '@app/policies';
 import {
   Casualties,
@@ -84,13 +84,7 @@ export type IncidentCommand =
   | (Actor & { type: 'FileFinalReport'; summary: string; cause: string; consequences: string; lessons: string; casualties: Casualties | null; directLossYuan: number | null })
   | (Actor & { type: 'CloseIncident'; reason: string | null });
 
-/** A registered deadline as the stream says: still scheduled, withdrawn (cancelled) or elapsed. */
-export interface DeadlineState {
-  readonly deadlineId: string;
-  readonly kind: string;
-  readonly dueAt: string;
-  readonly status: 'scheduled' | 'cancelled' | 'elapsed';
-}
+export type { DeadlineState } from '@app/kernel';
 
 export type IncidentState =
   | { status: 'none' }
@@ -354,13 +348,10 @@ export const incidentDecider: Decider<IncidentCommand, IncidentState, IncidentSt
     if (state.status === 'none') return state;
     switch (event.type) {
       case 'DeadlineScheduled':
-        return { ...state, deadlines: { ...state.deadlines, [event.data.deadlineId]: { deadlineId: event.data.deadlineId, kind: event.data.kind, dueAt: event.data.dueAt, status: 'scheduled' } } };
       case 'DeadlineCancelled':
       case 'DeadlineElapsed': {
-        const d = state.deadlines[event.data.deadlineId];
-        // the first settlement wins, as in the scheduler's read model
-        if (!d || d.status !== 'scheduled') return state;
-        return { ...state, deadlines: { ...state.deadlines, [d.deadlineId]: { ...d, status: event.type === 'DeadlineCancelled' ? 'cancelled' : 'elapsed' } } };
+        const deadlines = foldDeadline(state.deadlines, event);
+        return deadlines === state.deadlines ? state : { ...state, deadlines };
       }
       case 'IncidentWrittenReportFiled':
         return { ...state, writtenFiled: true };
