@@ -7,7 +7,6 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import type { Pool } from 'pg';
 import { RuleViolation } from '@app/kernel';
-import { GENESIS_HASH } from './chain-format';
 import { chainHead, walkChain } from './chain-walk';
 import type { Checkpoint, ChainService } from './chain.service';
 import { verifyScript } from './verify-script';
@@ -65,11 +64,6 @@ export async function writeAuditBundle(pool: Pool, chain: ChainService, options:
             };
             stream.once('drain', done).once('error', done);
           });
-    const start = await pool.query<{ global_position: string; hash: Buffer }>(
-      'SELECT global_position, hash FROM es_events WHERE global_position <= $1 ORDER BY global_position DESC LIMIT 1',
-      [options.after.toString()],
-    );
-    const anchor = start.rows[0] ? `${start.rows[0].global_position} ${start.rows[0].hash.toString('hex')}` : `0 ${GENESIS_HASH}`;
     const walk = await walkChain(pool, {
       after: options.after,
       upTo,
@@ -82,6 +76,7 @@ export async function writeAuditBundle(pool: Pool, chain: ChainService, options:
     });
     await Promise.all([events, links].map((s) => new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())))));
     if (walk.interrupted) throw new Error('audit bundle interrupted');
+    const anchor = `${walk.start.position} ${walk.start.hash}`;
 
     // The checkpoints in the range, the first after it (it anchors the range's end), and those attesting its holes.
     const all = [...(await chain.checkpoints())];

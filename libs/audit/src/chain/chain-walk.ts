@@ -51,6 +51,8 @@ export interface WalkOptions {
 }
 
 export interface WalkResult {
+  /** The event the walk linked its first event to (the last at or before `after`; position 0 and GENESIS_HASH before the first). */
+  readonly start: { readonly position: bigint; readonly hash: string };
   readonly events: number;
   /** The last event walked (or the one the walk started from). */
   readonly lastPosition: bigint;
@@ -65,16 +67,13 @@ export interface WalkResult {
  */
 export async function walkChain(pool: Pool, options: WalkOptions): Promise<WalkResult> {
   const pageSize = options.pageSize ?? 2000;
-  const start = await pool.query<{ global_position: string; hash: Buffer }>(
-    'SELECT global_position, hash FROM es_events WHERE global_position <= $1 ORDER BY global_position DESC LIMIT 1',
-    [options.after.toString()],
-  );
-  let prevPosition = start.rows[0] ? BigInt(start.rows[0].global_position) : 0n;
-  let prevHash = start.rows[0] ? start.rows[0].hash.toString('hex') : GENESIS_HASH;
+  const start = await lastEventAtOrBefore(pool, options.after);
+  let prevPosition = start.position;
+  let prevHash = start.hash;
   let cursor = options.after;
   let events = 0;
   while (cursor < options.upTo) {
-    if (options.signal?.aborted) return { events, lastPosition: prevPosition, lastHash: prevHash, interrupted: true };
+    if (options.signal?.aborted) return { start, events, lastPosition: prevPosition, lastHash: prevHash, interrupted: true };
     const page = await pool.query<{ global_position: string; us: string; prev_hash: Buffer; hash: Buffer; content: string }>(
       `SELECT global_position, ${RECORDED_AT_US_SQL} AS us, prev_hash, hash, ${CONTENT_SQL} AS content
          FROM es_events WHERE global_position > $1 AND global_position <= $2 ORDER BY global_position LIMIT $3`,
@@ -114,7 +113,16 @@ export async function walkChain(pool: Pool, options: WalkOptions): Promise<WalkR
     cursor = prevPosition;
     options.onProgress?.(cursor, events);
   }
-  return { events, lastPosition: prevPosition, lastHash: prevHash, interrupted: false };
+  return { start, events, lastPosition: prevPosition, lastHash: prevHash, interrupted: false };
+}
+
+/** The last stored event at or before `position` and its hash (position 0 and GENESIS_HASH when there is none). */
+export async function lastEventAtOrBefore(pool: Pool, position: bigint): Promise<{ position: bigint; hash: string }> {
+  const { rows } = await pool.query<{ global_position: string; hash: Buffer }>(
+    'SELECT global_position, hash FROM es_events WHERE global_position <= $1 ORDER BY global_position DESC LIMIT 1',
+    [position.toString()],
+  );
+  return rows[0] ? { position: BigInt(rows[0].global_position), hash: rows[0].hash.toString('hex') } : { position: 0n, hash: GENESIS_HASH };
 }
 
 /** The highest settled position (es_head(): no append below it is still in flight). */

@@ -6,7 +6,7 @@ import { CLOCK, Clock } from '@app/kernel';
 import { PG_POOL } from '@app/platform';
 import { ChainHole, checkpointPayload, CheckpointClaims, GENESIS_HASH, parseCheckpointPayload, sha256Hex } from './chain-format';
 import { ChainSigningKey, verifySignature } from './signing-key';
-import { ChainBreak, chainHead, walkChain } from './chain-walk';
+import { ChainBreak, chainHead, lastEventAtOrBefore, walkChain } from './chain-walk';
 
 export interface ChainOptions {
   /** Whether this instance makes the periodic checkpoints (with RUN_PROJECTIONS; one instance at a time does). */
@@ -115,8 +115,7 @@ export class ChainService implements OnApplicationBootstrap, OnModuleDestroy {
   /** The settled head and the hash of the event there. */
   async head(): Promise<{ position: bigint; hash: string }> {
     const position = await chainHead(this.pool);
-    const { rows } = await this.pool.query<{ hash: Buffer }>('SELECT hash FROM es_events WHERE global_position <= $1 ORDER BY global_position DESC LIMIT 1', [position.toString()]);
-    return { position, hash: rows[0] ? rows[0].hash.toString('hex') : GENESIS_HASH };
+    return { position, hash: (await lastEventAtOrBefore(this.pool, position)).hash };
   }
 
   /** Checkpoints in the database, oldest first (parsed; the signature is checked by verify). */

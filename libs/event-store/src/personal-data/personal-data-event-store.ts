@@ -117,30 +117,28 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   private async openAll(events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
-    const personal = events.filter((e) => this.registry.forType(e.type));
-    if (personal.length === 0) return events as RecordedEvent[];
-    const subjects = personal.map((e) => subjectOf(this.registry.forType(e.type)!, e.data)).filter((s): s is string => s !== undefined);
-    const keys = await this.keys.load(subjects);
-    // a sealed value of a person this process knew no key for: the key may be new (another instance), ask again
-    const unknown = personal.filter((e) => {
-      const d = this.registry.forType(e.type)!;
-      const subject = subjectOf(d, e.data);
-      return subject !== undefined && !keys.has(subject) && d.fields.some((f) => isSealed(valueAtPath(e.data, f.path)));
-    });
-    if (unknown.length > 0) {
-      for (const [s, k] of await this.keys.load(unknown.map((e) => subjectOf(this.registry.forType(e.type)!, e.data)!), { fresh: true })) keys.set(s, k);
-    }
-    return events.map((e) => {
+    // each event's declaration and person, once (no person id: nothing was sealed for anyone, left as stored)
+    const personal = new Map<RecordedEvent, { declaration: PersonalDataDeclaration; subject: string }>();
+    for (const e of events) {
       const declaration = this.registry.forType(e.type);
-      return declaration ? open(e, declaration, keys) : e;
+      const subject = declaration && subjectOf(declaration, e.data);
+      if (declaration && subject !== undefined) personal.set(e, { declaration, subject });
+    }
+    if (personal.size === 0) return events as RecordedEvent[];
+    const keys = await this.keys.load([...personal.values()].map((p) => p.subject));
+    // a sealed value of a person this process knew no key for: the key may be new (another instance), ask again
+    const unknown = [...personal.entries()]
+      .filter(([e, p]) => !keys.has(p.subject) && p.declaration.fields.some((f) => isSealed(valueAtPath(e.data, f.path))))
+      .map(([, p]) => p.subject);
+    if (unknown.length > 0) for (const [s, k] of await this.keys.load(unknown, { fresh: true })) keys.set(s, k);
+    return events.map((e) => {
+      const p = personal.get(e);
+      return p ? open(e, p.declaration, p.subject, keys) : e;
     });
   }
 }
 
-function open(event: RecordedEvent, declaration: PersonalDataDeclaration, keys: ReadonlyMap<string, PersonalKey>): RecordedEvent {
-  const subject = subjectOf(declaration, event.data);
-  // no person id: nothing was sealed for anyone (an append refuses personal fields without one); leave it as stored
-  if (subject === undefined) return event;
+function open(event: RecordedEvent, declaration: PersonalDataDeclaration, subject: string, keys: ReadonlyMap<string, PersonalKey>): RecordedEvent {
   const key = keys.get(subject);
   let data: Record<string, unknown> | undefined;
   for (const field of declaration.fields) {
