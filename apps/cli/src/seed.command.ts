@@ -3,7 +3,6 @@ import { BusinessDates, TokenService } from '@app/access';
 import { systemClock } from '@app/kernel';
 import { CommandRunner } from '@app/event-store';
 import { demoHistoryStart, seedDemoOrganization } from '@app/organization';
-import { loadConfig } from '@app/platform';
 import { DEMO_POLICY_FILES, PolicyCatalog, publishPolicies, readPolicyFiles } from '@app/policies';
 import { seedDemoIncidents } from '@app/incidents';
 import { BulletinsService, seedDemoBulletin } from '@app/compliance';
@@ -20,7 +19,7 @@ import { migrationsDir } from '@app/platform';
 
 /** policies/ beside migrations/ at the repository root. */
 const policiesDir = () => path.join(path.dirname(migrationsDir()), 'policies');
-import { createApp } from '../../api/src/bootstrap';
+import { withApp } from './cli-support';
 
 @Command({
   name: 'seed',
@@ -32,32 +31,29 @@ export class SeedCommand extends CliCommand {
     if (what !== 'demo') throw new Error(`Unknown seed "${what}": the only one is "demo"`);
     // Writes go to the store. The projections run here too (each on whichever instance holds its lock, this one or
     // the API): closing the demo payout period records the statement of the live rewards build at the log's head.
-    const config = loadConfig();
-    const started = await createApp({ ...config, runProjections: true, scheduler: { ...config.scheduler, run: false }, logLevel: 'warn' }, { logger: false });
-    try {
-      await started.app.init();
-      const runner = started.app.get(CommandRunner);
+    await withApp({ runProjections: true }, async ({ app }) => {
+      const runner = app.get(CommandRunner);
       const now = systemClock.now();
-      const demo = await seedDemoOrganization(runner, now, started.app.get(BusinessDates).timeZone);
+      const demo = await seedDemoOrganization(runner, now, app.get(BusinessDates).timeZone);
       // the demo institution works under example policies from policies/ (review chains, limits, deadlines …)
       await publishPolicies(runner, readPolicyFiles(policiesDir(), DEMO_POLICY_FILES), demo.byRole.administrator.memberId, now);
       // and has two months of reporting behind it: a leaderboard and entitlements of every family at once
-      const policy = started.app.get<symbol, ReportingPolicy>(REPORTING_POLICY, { strict: false });
-      const activity = await seedDemoActivity({ runner, policy, timeZone: started.app.get(BusinessDates).timeZone }, demo, now);
+      const policy = app.get<symbol, ReportingPolicy>(REPORTING_POLICY, { strict: false });
+      const activity = await seedDemoActivity({ runner, policy, timeZone: app.get(BusinessDates).timeZone }, demo, now);
       // three incidents last month (on time; late; concealed with its written report never filed)
-      const timeZone = started.app.get(BusinessDates).timeZone;
-      const incidents = await seedDemoIncidents({ runner, policies: await started.app.get(PolicyCatalog).published(), timeZone }, demo, now);
+      const timeZone = app.get(BusinessDates).timeZone;
+      const incidents = await seedDemoIncidents({ runner, policies: await app.get(PolicyCatalog).published(), timeZone }, demo, now);
       // what time made facts of: the demo's months ended (compliance final, ranking prizes) and the deadlines passed;
       // the scheduler's read model must know the incidents' deadlines first
-      const pool = started.app.get<symbol, Pool>(PG_POOL, { strict: false });
-      await started.app.get(ReadModels).scope({ minPosition: await runner.store.headPosition() }, ['deadlines']);
+      const pool = app.get<symbol, Pool>(PG_POOL, { strict: false });
+      await app.get(ReadModels).scope({ minPosition: await runner.store.headPosition() }, ['deadlines']);
       const from = demoHistoryStart(now, timeZone);
-      const facts = await seedDemoTimeFacts({ pool, store: started.app.get<symbol, EventStore>(EVENT_STORE, { strict: false }), clock: started.app.get<symbol, Clock>(CLOCK, { strict: false }), timeZone }, from);
+      const facts = await seedDemoTimeFacts({ pool, store: app.get<symbol, EventStore>(EVENT_STORE, { strict: false }), clock: app.get<symbol, Clock>(CLOCK, { strict: false }), timeZone }, from);
       // and a payout ledger: a period per month, the older closed with its statement and partly paid, the newest open
-      const payouts = await seedDemoPayouts({ runner, payouts: started.app.get(PayoutsService), timeZone }, demo, activity.months, now);
+      const payouts = await seedDemoPayouts({ runner, payouts: app.get(PayoutsService), timeZone }, demo, activity.months, now);
       // and last month's bulletin (通报), issued by the office
-      const bulletin = await seedDemoBulletin({ runner, bulletins: started.app.get(BulletinsService) }, demo, incidents.month, now);
-      const tokens = started.app.get(TokenService);
+      const bulletin = await seedDemoBulletin({ runner, bulletins: app.get(BulletinsService) }, demo, incidents.month, now);
+      const tokens = app.get(TokenService);
       const out = process.stdout;
       out.write(`Seeded ${Object.keys(demo.units).length} units, ${demo.members.length} members, ${Object.keys(demo.channels).length} channels; published policies ${DEMO_POLICY_FILES.join(', ')}.\n`);
       out.write(
@@ -101,8 +97,6 @@ export class SeedCommand extends CliCommand {
       out.write('     curl -H "Authorization: Bearer $TOKEN_DUTY_OFFICER" "localhost:3000/v1/incidents?unitId=' + demo.byRole.duty_officer.unitId + '"\n');
       const openPeriod = payouts.periods.find((p) => p.status === 'open');
       if (openPeriod) out.write(`     curl -H "Authorization: Bearer $TOKEN_FINANCE" localhost:3000/v1/payouts/periods/${openPeriod.periodId}\n`);
-    } finally {
-      await started.close();
-    }
+    });
   }
 }
